@@ -1,0 +1,50 @@
+# The two commands: `make run` and `make test`. Everything else is a step they take.
+VENV    ?= .venv
+PYTHON  ?= python3
+PY      := $(VENV)/bin/python
+FLASK   := $(VENV)/bin/flask --app forum
+STAMP   := $(VENV)/.installed
+
+.PHONY: run test install browser lint migrate seed bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(FLASK) db upgrade
+
+seed: migrate
+	$(FLASK) seed-demo --if-empty
+
+## make run: install, migrate, seed the demo site on first run, serve on http://127.0.0.1:5000
+## (the outbox worker runs beside the server and stops with it).
+run: seed
+	@echo "Serving on http://127.0.0.1:5000 — demo accounts are listed in the README."
+	@$(FLASK) deliver --loop & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+## Browser tests drive Debian's Chromium; install it when it is missing and we may.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Chromium is missing: install Debian's 'chromium' package (sudo apt-get install chromium)"; exit 1; fi; }
+
+lint: install
+	$(VENV)/bin/ruff check forum tests bench
+
+## make test: install everything the suite needs, lint, then run the whole suite.
+test: install browser lint
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+bench: install
+	$(PY) -m bench $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,116 @@
+"""forum: discussion service for professional associations.
+
+``create_app`` builds the application in a fixed order: config → extensions → blueprints →
+errors → cli → jinja. Nothing but this module imports a blueprint.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+
+from flask import Flask, g, request
+
+from forum.config import CONFIGS, DEV_SECRET_KEY
+
+# Each feature package exposes ``bp``; the order is the order of URL rules, nothing more.
+BLUEPRINTS = (
+    "home", "auth", "users", "groups", "discussions", "files", "moderation", "volunteering",
+)
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__, instance_relative_config=True,
+        template_folder="../templates", static_folder="../static",
+        instance_path=(test_config or {}).get("INSTANCE_PATH") or os.environ.get(
+            "FORUM_INSTANCE_PATH"),
+    )
+    _configure(app, test_config)
+    _register_extensions(app)
+    _register_blueprints(app)
+    from forum.errors import register_errors
+
+    register_errors(app)
+    from forum.cli import register_cli
+
+    register_cli(app)
+    from forum.jinja import register_jinja
+
+    register_jinja(app)
+    return app
+
+
+def _configure(app: Flask, test_config: dict | None) -> None:
+    env = os.environ.get("FORUM_ENV", "development")
+    if test_config and "ENV_NAME" in test_config:
+        env = test_config["ENV_NAME"]
+    app.config.from_object(CONFIGS.get(env, CONFIGS["development"]))
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("FORUM")
+    if test_config:
+        app.config.from_mapping(test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        path = os.path.join(app.instance_path, "forum.db")
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+    if not app.config.get("STORAGE_DIR"):
+        app.config["STORAGE_DIR"] = os.path.join(app.instance_path, "blobs")
+    if app.config["ENV_NAME"] == "production":
+        secret = app.config.get("SECRET_KEY")
+        if not secret or secret == DEV_SECRET_KEY or len(str(secret)) < 32:
+            raise RuntimeError(
+                "Refusing to start in production without a real secret key: set FORUM_SECRET_KEY "
+                "to a random string of at least 32 characters."
+            )
+
+
+def _register_extensions(app: Flask) -> None:
+    from forum import models  # noqa: F401 - every model registered before anything queries
+    from forum.auth import sessions  # noqa: F401 - registers the session loader
+    from forum.extensions import csrf, db, limiter, login_manager, migrate
+    from forum.permissions import Permissions
+    from forum.querycount import finish_request_count, start_request_count
+    from forum.security import register_security
+
+    register_security(app)  # first: it must see the raw body before any form parsing
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.abspath(os.path.join(app.root_path, "..", "migrations")),
+                     render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = None  # sessions are server-side rows (auth/sessions.py)
+
+    @app.before_request
+    def load_permissions():
+        from flask_login import current_user
+
+        g.perms = Permissions(current_user)
+
+    if app.config.get("QUERY_COUNT_HEADER"):
+        @app.before_request
+        def _start_count():
+            g._qc = start_request_count()
+
+        @app.after_request
+        def _finish_count(response):
+            if "_qc" in g:
+                response.headers["X-Query-Count"] = str(finish_request_count(g.pop("_qc")))
+            return response
+
+    @app.after_request
+    def _no_store_for_members(response):
+        # Pages for a signed-in member must not be cached by shared caches.
+        if request.cookies.get(app.config.get("SESSION_COOKIE_NAME", "session")):
+            response.headers.setdefault("Cache-Control", "private, no-cache")
+        return response
+
+
+def _register_blueprints(app: Flask) -> None:
+    for name in BLUEPRINTS:
+        module = importlib.import_module(f"forum.{name}")
+        app.register_blueprint(module.bp)

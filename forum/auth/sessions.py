@@ -1,0 +1,73 @@
+"""Server-side auth sessions: start one at sign-in, end one (or all) on the server.
+
+The session and remember cookies carry a random token; the database keeps its SHA-256. A cookie
+is honoured only while its row has not ended, so signing out, changing the password, "sign out
+everywhere" and suspension make every copy of the cookie useless at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from flask import request
+from sqlalchemy import select, update
+
+from forum.auth.models import AuthSession
+from forum.db import utcnow
+from forum.extensions import db, login_manager
+from forum.users.models import User
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(user: User) -> str:
+    """Create a session row for ``user``; the caller passes the user to ``login_user``."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(AuthSession(
+        token_hash=_hash(token), user_id=user.id,
+        user_agent=(request.user_agent.string or "")[:255] if request else "",
+        ip_address=(request.remote_addr or "")[:64] if request else "",
+    ))
+    user.current_session_token = token
+    return token
+
+
+def end_session(token: str | None) -> None:
+    if token:
+        db.session.execute(
+            update(AuthSession)
+            .where(AuthSession.token_hash == _hash(token), AuthSession.ended_at.is_(None))
+            .values(ended_at=utcnow())
+        )
+
+
+def end_all_sessions(user_id: int, except_token: str | None = None) -> int:
+    stmt = update(AuthSession).where(
+        AuthSession.user_id == user_id, AuthSession.ended_at.is_(None)
+    )
+    if except_token:
+        stmt = stmt.where(AuthSession.token_hash != _hash(except_token))
+    return db.session.execute(stmt.values(ended_at=utcnow())).rowcount
+
+
+def session_id_for(token: str | None) -> int | None:
+    if not token:
+        return None
+    return db.session.scalar(select(AuthSession.id).where(AuthSession.token_hash == _hash(token)))
+
+
+@login_manager.user_loader
+def load_user(token: str) -> User | None:
+    if not token:
+        return None
+    user = db.session.scalar(
+        select(User)
+        .join(AuthSession, AuthSession.user_id == User.id)
+        .where(AuthSession.token_hash == _hash(token), AuthSession.ended_at.is_(None))
+    )
+    if user is not None:
+        user.current_session_token = token
+    return user

@@ -1,0 +1,92 @@
+"""``flask`` commands: seed-demo, create-admin, deliver."""
+
+from __future__ import annotations
+
+import importlib
+import time
+
+import click
+from flask import Flask
+from sqlalchemy import func, select
+
+from forum.db import writing
+from forum.extensions import db
+
+# Each feature that seeds demo content has ``forum/<feature>/seed.py`` with ``seed(ctx)``;
+# ``ctx`` is a dict the seeders share (users by handle, groups by slug, …). Order matters.
+SEEDERS = ("users", "groups", "discussions", "files", "moderation", "volunteering")
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(seed_demo)
+    app.cli.add_command(create_admin)
+    app.cli.add_command(deliver)
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the site already has accounts.")
+def seed_demo(if_empty: bool) -> None:
+    """Build the demo site: the section, its groups, demo accounts and their content."""
+    from forum.users.models import User
+
+    if db.session.scalar(select(func.count(User.id))):
+        if if_empty:
+            click.echo("Demo site already seeded; nothing to do.")
+            return
+        raise click.ClickException("The database already has accounts; seed an empty database.")
+    ctx: dict = {}
+    modules = [_seeder(name) for name in SEEDERS]
+    modules = [m for m in modules if m is not None]
+    with writing(), click.progressbar(modules, label="Seeding the demo site",
+                                      item_show_func=lambda m: m and m.__name__) as bar:
+        for module in bar:
+            module.seed(ctx)
+            db.session.flush()
+        db.session.commit()
+    click.echo("Demo site ready. Sign in with the accounts listed in the README.")
+
+
+def _seeder(name: str):
+    try:
+        return importlib.import_module(f"forum.{name}.seed")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"forum.{name}.seed":
+            raise
+        return None
+
+
+@click.command("create-admin")
+@click.option("--email", prompt=True)
+@click.option("--username", prompt=True)
+@click.option("--display-name", default=None)
+@click.password_option()
+def create_admin(email: str, username: str, display_name: str | None, password: str) -> None:
+    """Create a verified site administrator."""
+    from forum.users.services import AccountError, create_user
+
+    with writing():
+        try:
+            user = create_user(email=email, username=username,
+                               display_name=display_name or username, password=password,
+                               verified=True, site_admin=True)
+        except AccountError as exc:
+            raise click.ClickException(str(exc)) from exc
+        db.session.commit()
+    click.echo(f"Site admin {user.username} created.")
+
+
+@click.command("deliver")
+@click.option("--loop", is_flag=True, help="Keep running, checking the outbox every few seconds.")
+@click.option("--interval", default=2.0, show_default=True)
+def deliver(loop: bool, interval: float) -> None:
+    """Send the mail waiting in the outbox."""
+    from forum.mail import deliver_pending
+
+    while True:
+        sent = deliver_pending()
+        if sent:
+            click.echo(f"Delivered {sent} message(s).")
+        db.session.remove()
+        if not loop:
+            return
+        time.sleep(interval)

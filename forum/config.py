@@ -1,0 +1,96 @@
+"""Configuration defaults per environment.
+
+Order of precedence (lowest first): these defaults, ``instance/config.py`` if present, then every
+``FORUM_*`` environment variable (``FORUM_SECRET_KEY`` sets ``SECRET_KEY``; values are parsed as
+JSON when they can be), then the ``test_config`` mapping given to ``create_app``.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+DEV_SECRET_KEY = "dev-only-insecure-secret-key"
+
+
+class Config:
+    ENV_NAME = "development"
+    SECRET_KEY = DEV_SECRET_KEY
+    # None means "SQLite file under instance/"; create_app fills in the absolute path.
+    SQLALCHEMY_DATABASE_URI: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SITE_NAME = "Core Leadership and Management Section"
+    SITE_URL = "http://127.0.0.1:5000"
+
+    # Request limits: the whole body, and the in-memory part of a form (non-file fields).
+    MAX_CONTENT_LENGTH = 256 * 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 2 * 1024 * 1024
+    MAX_FORM_PARTS = 1000
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+
+    WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session: long posts must not fail
+
+    # Flask-Limiter: memory by default, e.g. "redis://127.0.0.1:6379/0" in production.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_ENABLED = True
+    RATELIMIT_HEADERS_ENABLED = False
+    LOGIN_LIMIT_PER_ACCOUNT = "10 per 15 minutes"
+    LOGIN_LIMIT_PER_ADDRESS = "30 per 15 minutes"
+
+    # Mail: with MAIL_SERVER unset, mail is written to instance/outbox/ as .eml files.
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 25
+    MAIL_USE_STARTTLS = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_DEFAULT_SENDER = "Forum <no-reply@forum.localhost>"
+    MAIL_MAX_ATTEMPTS = 8
+
+    EMAIL_TOKEN_MAX_AGE = 2 * 24 * 3600  # verification links: two days
+    RESET_TOKEN_MAX_AGE = 3600  # password reset links: one hour
+
+    # Files (see forum/files and forum/storage.py).
+    STORAGE_DIR: str | None = None  # default: instance/blobs
+    FILE_MAX_SIZE = 200 * 1024 * 1024
+    GROUP_QUOTA_BYTES = 2 * 1024 * 1024 * 1024
+    FILE_RETENTION_DAYS = 30
+
+    # The association's year starts on this day (month, day): the default term of an appointment.
+    ASSOCIATION_YEAR_START = "07-01"
+
+    # Count SQL statements per request and expose them in the X-Query-Count header (bench mode).
+    QUERY_COUNT_HEADER = False
+
+
+class DevelopmentConfig(Config):
+    pass
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    WTF_CSRF_ENABLED = True
+    RATELIMIT_ENABLED = False
+    SERVER_NAME = None
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SECRET_KEY = None  # must be provided: create_app refuses to start without one
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

@@ -1,0 +1,113 @@
+"""The declarative base and the database conventions every model shares.
+
+- A naming convention, so constraints have stable names on SQLite and PostgreSQL (Alembic needs them).
+- ``UTCDateTime``: timestamps are timezone-aware UTC in Python whatever the database keeps.
+- SQLite runs in WAL mode with foreign keys on and a busy timeout; a transaction that will write
+  begins with ``BEGIN IMMEDIATE`` (SQLAlchemy's documented pysqlite recipe), so two writers queue
+  for the lock instead of failing half-way with "database is locked".
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """A DateTime that always comes back timezone-aware in UTC (SQLite forgets the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    # One registry carries both the naming convention and the type map (Flask-SQLAlchemy
+    # subclasses this base, and SQLAlchemy refuses a per-class type map beside a registry).
+    registry = registry(
+        metadata=MetaData(naming_convention=NAMING_CONVENTION),
+        type_annotation_map={datetime: UTCDateTime()},
+    )
+
+
+class TimestampMixin:
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+# --- SQLite: pragmas and BEGIN IMMEDIATE for writers -------------------------------------------
+
+_write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("write_intent", default=False)
+
+
+def set_write_intent(value: bool) -> contextvars.Token:
+    return _write_intent.set(value)
+
+
+def reset_write_intent(token: contextvars.Token) -> None:
+    _write_intent.reset(token)
+
+
+@contextlib.contextmanager
+def writing() -> Iterator[None]:
+    """Mark the transactions begun inside as writers (CLI commands, workers, tests)."""
+    token = _write_intent.set(True)
+    try:
+        yield
+    finally:
+        _write_intent.reset(token)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_on_connect(dbapi_connection, connection_record):
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite's own handling is broken).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_on_begin(conn):
+    if conn.dialect.name != "sqlite":
+        return
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")

@@ -1,0 +1,72 @@
+"""Error pages: HTML for people, JSON where JSON was asked for; a 500 rolls back first."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, make_response, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from forum.extensions import db
+
+TITLES = {
+    400: "That request could not be understood",
+    403: "You do not have permission to do that",
+    404: "Page not found",
+    405: "That action is not allowed here",
+    413: "That upload is too large",
+    429: "Too many requests",
+    500: "Something went wrong on our side",
+}
+HINTS = {
+    400: "Check what you entered and try again.",
+    403: "If you think you should have access, ask the group's leaders.",
+    404: "The page may have moved, or you may need to sign in to see it.",
+    405: "Use the buttons and forms on the site rather than typing the address.",
+    413: "Make the file or text smaller and try again.",
+    429: "Wait a little before trying again.",
+    500: "The problem has been logged. Nothing you sent was half-saved; please try again.",
+}
+
+
+def register_errors(app: Flask) -> None:
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(InternalServerError, _server_error)
+
+
+def _wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "application/json" and request.accept_mimetypes[best] > \
+        request.accept_mimetypes["text/html"]
+
+
+def _render(code: int, message: str | None = None):
+    title = TITLES.get(code, "Error")
+    detail = message or HINTS.get(code, "")
+    if _wants_json():
+        response = jsonify(error=title, detail=detail, status=code)
+    else:
+        response = make_response(
+            render_template("errors/error.html", code=code, title=title, detail=detail))
+    response.status_code = code
+    return response
+
+
+def _http_error(exc: HTTPException):
+    if exc.code is None or exc.code < 400:
+        return exc
+    description = exc.description if exc.description != type(exc).description else None
+    response = _render(exc.code, description)
+    if exc.code == 405 and exc.valid_methods:
+        response.headers["Allow"] = ", ".join(exc.valid_methods)
+    return response
+
+
+def _csrf_error(exc: CSRFError):
+    return _render(400, "The form had expired or was sent from another site. Reload the page "
+                        "and send it again; nothing was saved.")
+
+
+def _server_error(exc):
+    db.session.rollback()
+    return _render(500)

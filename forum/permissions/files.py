@@ -1,0 +1,7 @@
+"""Rules for files: filled in by that feature; the shared ground is in base and groups."""
+
+from __future__ import annotations
+
+
+class FileRules:
+    pass

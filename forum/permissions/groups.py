@@ -1,0 +1,150 @@
+"""Rules for sections and groups: seeing, joining, leading, appointing."""
+
+from __future__ import annotations
+
+from sqlalchemy import false, or_, true
+
+from forum.db import utcnow
+from forum.groups.models import Group, MembershipStatus, Role, Visibility
+from forum.permissions.base import ROLE_RANK, Rank
+
+
+class GroupRules:
+    # --- standing in one group -----------------------------------------------------------------
+    def membership(self, group: Group):
+        return self.memberships.get(group.id)
+
+    def is_banned(self, group: Group) -> bool:
+        m = self.membership(group)
+        if m is None or m.status != MembershipStatus.BANNED:
+            return False
+        return m.banned_until is None or m.banned_until > utcnow()
+
+    def is_group_member(self, group: Group) -> bool:
+        m = self.membership(group)
+        return self.is_member and m is not None and m.status == MembershipStatus.ACTIVE
+
+    def is_section_admin(self, section_id: int) -> bool:
+        return any(
+            a.section_id == section_id and a.role == Role.SECTION_ADMIN for a in self.appointments
+        )
+
+    def rank_in(self, group: Group) -> Rank:
+        """The user's rank in this group; a banned member loses every right in it."""
+        if not self.is_member:
+            return Rank.ANONYMOUS
+        if self.is_site_admin:
+            return Rank.SITE_ADMIN
+        if self.is_section_admin(group.section_id):
+            return Rank.SECTION_ADMIN
+        if self.is_banned(group):
+            return Rank.ANONYMOUS
+        best = Rank.GROUP_MEMBER if self.is_group_member(group) else Rank.MEMBER
+        for a in self.appointments:
+            if a.group_id == group.id:
+                best = max(best, ROLE_RANK[a.role])
+        return best
+
+    # --- seeing --------------------------------------------------------------------------------
+    def can_view(self, group: Group) -> bool:
+        """May see that the group exists: its page, purpose and leaders."""
+        if group.visibility != Visibility.PRIVATE:
+            return True  # a banned member still sees the page, not its content
+        return self.rank_in(group) >= Rank.GROUP_MEMBER or self._is_invited(group)
+
+    def can_read(self, group: Group) -> bool:
+        """May read the group's content: discussions, files, member list."""
+        if self.is_banned(group) and self.rank_in(group) < Rank.SECTION_ADMIN:
+            return False
+        if group.visibility == Visibility.PUBLIC:
+            return True
+        if group.visibility == Visibility.MEMBERS:
+            return self.is_member
+        return self.rank_in(group) >= Rank.GROUP_MEMBER
+
+    def _is_invited(self, group: Group) -> bool:
+        m = self.membership(group)
+        return self.is_member and m is not None and m.status == MembershipStatus.INVITED
+
+    # --- joining -------------------------------------------------------------------------------
+    def can_join(self, group: Group) -> bool:
+        if not self.is_member or group.is_archived or self.is_banned(group):
+            return False
+        m = self.membership(group)
+        return m is None or m.status == MembershipStatus.INVITED
+
+    def can_leave(self, group: Group) -> bool:
+        m = self.membership(group)
+        return self.is_authenticated and m is not None and m.status in (
+            MembershipStatus.ACTIVE, MembershipStatus.PENDING, MembershipStatus.INVITED
+        )
+
+    # --- running the group ---------------------------------------------------------------------
+    def can_moderate(self, group: Group) -> bool:
+        return self.rank_in(group) >= Rank.MODERATOR
+
+    def can_lead(self, group: Group) -> bool:
+        """Edit settings, review join requests, invite and remove members, export the roster."""
+        return not group.is_archived and self.rank_in(group) >= Rank.LEADER
+
+    def can_admin_section(self, section_id: int) -> bool:
+        return self.is_site_admin or self.is_section_admin(section_id)
+
+    def can_appoint(self, group: Group | None, role: Role, section_id: int | None = None) -> bool:
+        """Nobody grants a role at or above their own rank."""
+        if role == Role.SECTION_ADMIN:
+            return self.is_site_admin
+        if group is None:
+            return False
+        return self.rank_in(group) > ROLE_RANK[role]
+
+    def can_create_section(self) -> bool:
+        return self.is_site_admin
+
+
+def visible_groups_clause(perms):
+    """SQL filter: the groups whose existence this user may know of."""
+    if perms.is_site_admin:
+        return true()
+    clauses = [Group.visibility != Visibility.PRIVATE]
+    clauses += _staff_and_member_clauses(perms, include_invited=True)
+    return or_(*clauses)
+
+
+def readable_groups_clause(perms):
+    """SQL filter: the groups whose content (threads, files) this user may read."""
+    if perms.is_site_admin:
+        return true()
+    public = Group.visibility == Visibility.PUBLIC
+    clauses = [public]
+    if perms.is_member:
+        clauses.append(Group.visibility == Visibility.MEMBERS)
+    clauses += _staff_and_member_clauses(perms, include_invited=False)
+    banned = _banned_group_ids(perms)
+    clause = or_(*clauses)
+    if banned:
+        clause = clause & Group.id.not_in(banned)
+    return clause
+
+
+def _banned_group_ids(perms) -> list[int]:
+    now = utcnow()
+    return [
+        gid for gid, m in perms.memberships.items()
+        if m.status == MembershipStatus.BANNED and (m.banned_until is None or m.banned_until > now)
+    ]
+
+
+def _staff_and_member_clauses(perms, include_invited: bool) -> list:
+    if not perms.is_member:
+        return [false()]
+    statuses = {MembershipStatus.ACTIVE} | ({MembershipStatus.INVITED} if include_invited else set())
+    member_ids = [gid for gid, m in perms.memberships.items() if m.status in statuses]
+    appointed = [a.group_id for a in perms.appointments if a.group_id is not None]
+    sections = [a.section_id for a in perms.appointments if a.role == Role.SECTION_ADMIN]
+    clauses = []
+    if member_ids or appointed:
+        clauses.append(Group.id.in_(set(member_ids) | set(appointed)))
+    if sections:
+        clauses.append(Group.section_id.in_(sections))
+    return clauses or [false()]

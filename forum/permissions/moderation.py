@@ -1,0 +1,7 @@
+"""Rules for moderation: filled in by that feature; the shared ground is in base and groups."""
+
+from __future__ import annotations
+
+
+class ModerationRules:
+    pass

@@ -1,0 +1,7 @@
+"""Rules for volunteering: filled in by that feature; the shared ground is in base and groups."""
+
+from __future__ import annotations
+
+
+class VolunteeringRules:
+    pass

@@ -1,0 +1,47 @@
+"""Accounts: who a member is, how they sign in, and whether they may act at all."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from forum.db import Base, TimestampMixin, utcnow
+
+
+class User(UserMixin, TimestampMixin, Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # normalised: see users.names
+    username: Mapped[str] = mapped_column(String(40))  # as the member typed it, for display
+    # NFKC + casefold of the username: unique, so look-alikes of an existing name are refused.
+    username_key: Mapped[str] = mapped_column(String(40), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    affiliation: Mapped[str] = mapped_column(String(200), default="")
+    bio: Mapped[str] = mapped_column(Text, default="")
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    verified_at: Mapped[datetime | None]
+    is_site_admin: Mapped[bool] = mapped_column(default=False)
+    suspended_until: Mapped[datetime | None]
+    # Set by the session loader for the request: the auth session this user signed in with.
+    current_session_token = None  # str | None; not a column
+
+    def get_id(self) -> str:
+        # Flask-Login keeps this in the session and remember cookies. It is the token of one
+        # server-side auth session, not the user id, so ending that row ends the cookie too.
+        return self.current_session_token or ""
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_until is not None and self.suspended_until > utcnow()
+
+    def __repr__(self) -> str:
+        return f"<User {self.username}>"

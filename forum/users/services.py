@@ -1,0 +1,103 @@
+"""Account use cases: creating accounts and checking passwords. Services flush; views commit."""
+
+from __future__ import annotations
+
+import hmac
+
+from flask import current_app
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from forum.db import utcnow
+from forum.extensions import db
+from forum.users.models import User
+from forum.users.names import NameError_, normalize_email, username_key
+
+PASSWORD_MIN = 10
+# A real hash of a random password, checked when an account does not exist, so that an unknown
+# address and a wrong password take the same time (no account enumeration by timing).
+_DUMMY_HASH: dict[str, str] = {}
+
+
+class AccountError(ValueError):
+    """A reason an account change cannot be made; ``field`` names the form field at fault."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config.get(
+        "PASSWORD_HASH_METHOD", "scrypt"))
+
+
+def check_password(user: User | None, password: str) -> bool:
+    """Constant-work check: hashes even when there is no user."""
+    if user is None:
+        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+        if method not in _DUMMY_HASH:
+            _DUMMY_HASH[method] = generate_password_hash("not-a-password", method=method)
+        check_password_hash(_DUMMY_HASH[method], password)
+        return False
+    return check_password_hash(user.password_hash, password)
+
+
+def validate_password(password: str) -> None:
+    if len(password) < PASSWORD_MIN:
+        raise AccountError(f"Use at least {PASSWORD_MIN} characters.", "password")
+    if len(password) > 1000:
+        raise AccountError("That password is too long (1,000 characters at most).", "password")
+
+
+def find_by_email(address: str) -> User | None:
+    try:
+        email = normalize_email(address)
+    except NameError_:
+        return None
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
+
+
+def find_by_username(name: str) -> User | None:
+    try:
+        key = username_key(name)
+    except NameError_:
+        return None
+    return db.session.scalar(select(User).where(User.username_key == key))
+
+
+def username_taken(name: str) -> bool:
+    return find_by_username(name) is not None
+
+
+def create_user(*, email: str, username: str, display_name: str, password: str,
+                verified: bool = False, site_admin: bool = False) -> User:
+    """Create an account; raise AccountError (with the field at fault) if it cannot exist."""
+    try:
+        email_norm = normalize_email(email)
+    except NameError_ as exc:
+        raise AccountError(str(exc), "email") from exc
+    try:
+        key = username_key(username)
+    except NameError_ as exc:
+        raise AccountError(str(exc), "username") from exc
+    validate_password(password)
+    display_name = display_name.strip()
+    if not display_name:
+        raise AccountError("Enter the name others will see.", "display_name")
+    if find_by_email(email_norm) is not None:
+        raise AccountError("An account with that e-mail address already exists.", "email")
+    if db.session.scalar(select(User.id).where(User.username_key == key)) is not None:
+        raise AccountError("That username is taken (or looks like one that is).", "username")
+    user = User(
+        email=email_norm.lower(), username=username.strip(), username_key=key,
+        display_name=display_name[:100], password_hash=hash_password(password),
+        verified_at=utcnow() if verified else None, is_site_admin=site_admin,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def same_secret(a: str, b: str) -> bool:
+    return hmac.compare_digest(a.encode(), b.encode())

@@ -1,0 +1,84 @@
+"""Test helpers: forms with CSRF, signing in, and a real SMTP server."""
+
+from __future__ import annotations
+
+import re
+import socket
+from email import message_from_bytes, policy
+
+from aiosmtpd.controller import Controller
+
+DEFAULT_PASSWORD = "correct horse battery staple"
+_CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+_CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
+                         r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token(client, url: str = "/") -> str:
+    html = client.get(url).get_data(as_text=True)
+    match = _CSRF_META.search(html)
+    assert match, f"no CSRF token on {url}"
+    return match.group(1)
+
+
+def post(client, url: str, data: dict | None = None, *, token_from: str = "/",
+         follow: bool = False, **kwargs):
+    """POST a form as a browser would: with the CSRF token of the session."""
+    data = dict(data or {})
+    data.setdefault("csrf_token", csrf_token(client, token_from))
+    return client.post(url, data=data, follow_redirects=follow, **kwargs)
+
+
+def login(client, user, password: str = DEFAULT_PASSWORD, *, remember: bool = False):
+    response = post(client, "/auth/login", {
+        "email": user.email, "password": password, "remember": "y" if remember else "",
+    }, token_from="/auth/login")
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    return response
+
+
+def logout(client):
+    return post(client, "/auth/logout")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class SmtpSink:
+    """A real SMTP server (aiosmtpd) on loopback that keeps what it receives."""
+
+    host = "127.0.0.1"
+
+    def __init__(self) -> None:
+        self.messages = []
+        self.app = None
+        self.port = _free_port()
+        self._controller = Controller(self, hostname=self.host, port=self.port)
+
+    def start(self) -> None:
+        self._controller.start()
+
+    def stop(self) -> None:
+        self._controller.stop()
+
+    async def handle_DATA(self, server, session, envelope):
+        msg = message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append(msg)
+        return "250 OK"
+
+    def deliver(self):
+        """Run the outbox worker once and return every message received so far."""
+        from forum.mail import deliver_pending
+
+        deliver_pending()
+        return self.messages
+
+    def to(self, address: str):
+        return [m for m in self.messages if address.lower() in m["To"].lower()]
+
+    @staticmethod
+    def text(msg) -> str:
+        return msg.get_body(("plain",)).get_content()
