@@ -75,8 +75,8 @@ def _register_extensions(app: Flask) -> None:
 
     register_security(app)  # first: it must see the raw body before any form parsing
     db.init_app(app)
-    migrate.init_app(app, db, directory=os.path.abspath(os.path.join(app.root_path, "..", "migrations")),
-                     render_as_batch=True, compare_type=True)
+    migrations = os.path.abspath(os.path.join(app.root_path, "..", "migrations"))
+    migrate.init_app(app, db, directory=migrations, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

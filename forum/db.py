@@ -1,6 +1,6 @@
 """The declarative base and the database conventions every model shares.
 
-- A naming convention, so constraints have stable names on SQLite and PostgreSQL (Alembic needs them).
+- A naming convention, so constraints have stable names on SQLite and PostgreSQL (for Alembic).
 - ``UTCDateTime``: timestamps are timezone-aware UTC in Python whatever the database keeps.
 - SQLite runs in WAL mode with foreign keys on and a busy timeout; a transaction that will write
   begins with ``BEGIN IMMEDIATE`` (SQLAlchemy's documented pysqlite recipe), so two writers queue

@@ -1,6 +1,15 @@
-"""Imports every feature's models so Alembic and create_all see the whole schema. Defines nothing."""
+"""Imports every feature's models so Alembic and create_all see the whole schema.
+
+Defines nothing."""
 
 from forum.auth.models import AuthSession  # noqa: F401
+from forum.discussions.models import (  # noqa: F401
+    Post,
+    PostRevision,
+    Recommendation,
+    Thread,
+    ThreadRead,
+)
 from forum.groups.models import Appointment, Group, Membership, Section  # noqa: F401
 from forum.mailing.models import Delivery  # noqa: F401
 from forum.users.models import User  # noqa: F401

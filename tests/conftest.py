@@ -155,3 +155,11 @@ def mail(app, smtp):
     app.config.update(MAIL_SERVER=smtp.host, MAIL_PORT=smtp.port)
     smtp.app = app
     return smtp
+
+
+@pytest.fixture
+def world(app):
+    """One user per role and the groups they hold roles in: see tests/world.py."""
+    from tests.world import build_world
+
+    return build_world()

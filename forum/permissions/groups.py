@@ -138,7 +138,9 @@ def _banned_group_ids(perms) -> list[int]:
 def _staff_and_member_clauses(perms, include_invited: bool) -> list:
     if not perms.is_member:
         return [false()]
-    statuses = {MembershipStatus.ACTIVE} | ({MembershipStatus.INVITED} if include_invited else set())
+    statuses = {MembershipStatus.ACTIVE}
+    if include_invited:
+        statuses.add(MembershipStatus.INVITED)
     member_ids = [gid for gid, m in perms.memberships.items() if m.status in statuses]
     appointed = [a.group_id for a in perms.appointments if a.group_id is not None]
     sections = [a.section_id for a in perms.appointments if a.role == Role.SECTION_ADMIN]

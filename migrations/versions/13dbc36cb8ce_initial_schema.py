@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: be9610958456
+Revision ID: 13dbc36cb8ce
 Revises: 
-Create Date: 2026-11-22 21:41:05.710358
+Create Date: 2026-11-22 21:42:42.246374
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import forum.db
 
 
 # revision identifiers, used by Alembic.
-revision = 'be9610958456'
+revision = '13dbc36cb8ce'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -147,11 +147,112 @@ def upgrade():
     with op.batch_alter_table('memberships', schema=None) as batch_op:
         batch_op.create_index('ix_memberships_user_id_status', ['user_id', 'status'], unique=False)
 
+    op.create_table('threads',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('group_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.Enum('discussion', 'article', name='thread_kind', native_enum=False, create_constraint=True, length=20), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=True),
+    sa.Column('pinned', sa.Boolean(), nullable=False),
+    sa.Column('locked', sa.Boolean(), nullable=False),
+    sa.Column('hidden', sa.Boolean(), nullable=False),
+    sa.Column('post_count', sa.Integer(), nullable=False),
+    sa.Column('last_post_id', sa.Integer(), nullable=True),
+    sa.Column('last_post_at', forum.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_poster_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', forum.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', forum.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_threads_author_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['group_id'], ['groups.id'], name=op.f('fk_threads_group_id_groups'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['last_post_id'], ['posts.id'], name=op.f('fk_threads_last_post_id_posts'), ondelete='SET NULL', use_alter=True),
+    sa.ForeignKeyConstraint(['last_poster_id'], ['users.id'], name=op.f('fk_threads_last_poster_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_threads'))
+    )
+    with op.batch_alter_table('threads', schema=None) as batch_op:
+        batch_op.create_index('ix_threads_group_id_pinned_last_post_at', ['group_id', 'pinned', 'last_post_at'], unique=False)
+        batch_op.create_index('ix_threads_last_post_at', ['last_post_at'], unique=False)
+
+    op.create_table('posts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('thread_id', sa.Integer(), nullable=False),
+    sa.Column('parent_id', sa.Integer(), nullable=True),
+    sa.Column('reply_to_id', sa.Integer(), nullable=True),
+    sa.Column('path', sa.String(length=255), nullable=False),
+    sa.Column('depth', sa.Integer(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=True),
+    sa.Column('source', sa.Text(), nullable=False),
+    sa.Column('html', sa.Text(), nullable=False),
+    sa.Column('status', sa.Enum('published', 'pending', 'hidden', 'deleted', name='post_status', native_enum=False, create_constraint=True, length=20), nullable=False),
+    sa.Column('created_at', forum.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('edited_at', forum.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('edited_by_id', sa.Integer(), nullable=True),
+    sa.Column('recommend_count', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_posts_author_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['edited_by_id'], ['users.id'], name=op.f('fk_posts_edited_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['parent_id'], ['posts.id'], name=op.f('fk_posts_parent_id_posts'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['reply_to_id'], ['posts.id'], name=op.f('fk_posts_reply_to_id_posts'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['thread_id'], ['threads.id'], name=op.f('fk_posts_thread_id_threads'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_posts')),
+    sa.UniqueConstraint('thread_id', 'path', name=op.f('uq_posts_thread_id_path'))
+    )
+    with op.batch_alter_table('posts', schema=None) as batch_op:
+        batch_op.create_index('ix_posts_author_id_created_at', ['author_id', 'created_at'], unique=False)
+
+    op.create_table('thread_reads',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('thread_id', sa.Integer(), nullable=False),
+    sa.Column('last_read_post_id', sa.Integer(), nullable=False),
+    sa.Column('read_at', forum.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['thread_id'], ['threads.id'], name=op.f('fk_thread_reads_thread_id_threads'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_thread_reads_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_thread_reads')),
+    sa.UniqueConstraint('user_id', 'thread_id', name=op.f('uq_thread_reads_user_id_thread_id'))
+    )
+    op.create_table('post_revisions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('post_id', sa.Integer(), nullable=False),
+    sa.Column('source', sa.Text(), nullable=False),
+    sa.Column('html', sa.Text(), nullable=False),
+    sa.Column('edited_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', forum.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['edited_by_id'], ['users.id'], name=op.f('fk_post_revisions_edited_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['post_id'], ['posts.id'], name=op.f('fk_post_revisions_post_id_posts'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_post_revisions'))
+    )
+    with op.batch_alter_table('post_revisions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_post_revisions_post_id'), ['post_id'], unique=False)
+
+    op.create_table('recommendations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('post_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', forum.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['post_id'], ['posts.id'], name=op.f('fk_recommendations_post_id_posts'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_recommendations_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_recommendations')),
+    sa.UniqueConstraint('post_id', 'user_id', name=op.f('uq_recommendations_post_id_user_id'))
+    )
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    op.drop_table('recommendations')
+    with op.batch_alter_table('post_revisions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_post_revisions_post_id'))
+
+    op.drop_table('post_revisions')
+    op.drop_table('thread_reads')
+    with op.batch_alter_table('posts', schema=None) as batch_op:
+        batch_op.drop_index('ix_posts_author_id_created_at')
+
+    op.drop_table('posts')
+    with op.batch_alter_table('threads', schema=None) as batch_op:
+        batch_op.drop_index('ix_threads_last_post_at')
+        batch_op.drop_index('ix_threads_group_id_pinned_last_post_at')
+
+    op.drop_table('threads')
     with op.batch_alter_table('memberships', schema=None) as batch_op:
         batch_op.drop_index('ix_memberships_user_id_status')
 
