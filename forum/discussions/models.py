@@ -60,9 +60,9 @@ class Thread(TimestampMixin, Base):
     hidden: Mapped[bool] = mapped_column(default=False)
     # Counters and last-post pointers are updated in SQL on write, never recounted on read.
     post_count: Mapped[int] = mapped_column(default=0)  # published posts, the opening one included
-    last_post_id: Mapped[int | None] = mapped_column(
-        ForeignKey("posts.id", use_alter=True, ondelete="SET NULL")
-    )
+    # A plain pointer, not a foreign key: threads ↔ posts would otherwise be a cycle that
+    # SQLite's batch migrations cannot create.
+    last_post_id: Mapped[int | None]
     last_post_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_poster_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 13dbc36cb8ce
+Revision ID: af5152f1ce85
 Revises: 
-Create Date: 2026-11-22 21:42:42.246374
+Create Date: 2026-11-22 21:43:15.851713
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import forum.db
 
 
 # revision identifiers, used by Alembic.
-revision = '13dbc36cb8ce'
+revision = 'af5152f1ce85'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -164,7 +164,6 @@ def upgrade():
     sa.Column('updated_at', forum.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_threads_author_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['group_id'], ['groups.id'], name=op.f('fk_threads_group_id_groups'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['last_post_id'], ['posts.id'], name=op.f('fk_threads_last_post_id_posts'), ondelete='SET NULL', use_alter=True),
     sa.ForeignKeyConstraint(['last_poster_id'], ['users.id'], name=op.f('fk_threads_last_poster_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_threads'))
     )
