@@ -16,6 +16,7 @@ from forum.config import CONFIGS, DEV_SECRET_KEY
 # Each feature package exposes ``bp``; the order is the order of URL rules, nothing more.
 BLUEPRINTS = (
     "home", "auth", "users", "groups", "discussions", "files", "moderation", "volunteering",
+    "notifications",
 )
 
 

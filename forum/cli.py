@@ -14,7 +14,9 @@ from forum.extensions import db
 
 # Each feature that seeds demo content has ``forum/<feature>/seed.py`` with ``seed(ctx)``;
 # ``ctx`` is a dict the seeders share (users by handle, groups by slug, …). Order matters.
-SEEDERS = ("users", "groups", "discussions", "files", "moderation", "volunteering")
+SEEDERS = (
+    "users", "groups", "discussions", "files", "moderation", "volunteering", "notifications",
+)
 
 
 def register_cli(app: Flask) -> None:
