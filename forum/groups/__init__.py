@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("groups", __name__)
 
-from forum.groups import views  # noqa: E402,F401
+from forum.groups import admin_views, lead_views, views  # noqa: E402,F401

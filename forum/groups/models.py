@@ -84,6 +84,8 @@ class Group(TimestampMixin, Base):
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[GroupKind] = mapped_column(_enum(GroupKind, "group_kind"))
     purpose: Mapped[str] = mapped_column(Text, default="")
+    # Rendered once at write time by forum.markup (never on read).
+    purpose_html: Mapped[str] = mapped_column(Text, default="")
     visibility: Mapped[Visibility] = mapped_column(
         _enum(Visibility, "group_visibility"), default=Visibility.MEMBERS
     )

@@ -1,5 +1,80 @@
-"""Views of groups."""
+"""Public views of groups: the directory, a group's page, its leadership, joining and leaving."""
 
 from __future__ import annotations
 
-from forum.groups import bp  # noqa: F401
+from flask import abort, flash, g, redirect, render_template, request, url_for
+
+from forum.extensions import db
+from forum.forms import ActionForm
+from forum.groups import appointments, bp, services
+from forum.groups.models import GroupKind, Visibility
+from forum.groups.queries import (
+    DIRECTORY_PAGE_SIZE,
+    directory_query,
+    get_group,
+    my_groups,
+    pending_count,
+)
+
+
+@bp.get("/groups")
+def directory():
+    kind = request.args.get("kind") or None
+    search = (request.args.get("q") or "").strip()[:100]
+    page = db.paginate(directory_query(g.perms, kind, search),
+                       page=request.args.get("page", 1, type=int),
+                       per_page=DIRECTORY_PAGE_SIZE, error_out=False)
+    leaders = appointments.leaders_by_group([group.id for group in page.items])
+    return render_template("groups/directory.html", page=page, leaders=leaders, kind=kind,
+                           search=search, kinds=list(GroupKind))
+
+
+@bp.get("/groups/mine")
+def mine():
+    g.perms.ensure(g.perms.is_authenticated)
+    memberships = my_groups(g.perms)
+    return render_template("groups/mine.html", memberships=memberships, form=ActionForm())
+
+
+@bp.get("/g/<slug>")
+def show(slug: str):
+    group = get_group(slug)
+    staff = appointments.group_staff(group)
+    waiting = pending_count(group) if g.perms.can_lead(group) else 0
+    return render_template("groups/show.html", group=group, staff=staff, waiting=waiting,
+                           form=ActionForm())
+
+
+@bp.get("/g/<slug>/leadership")
+def leadership(slug: str):
+    group = get_group(slug)
+    terms = appointments.history(group)
+    first_year = min((t.starts_on.year for t in terms), default=None)
+    return render_template("groups/leadership.html", group=group, terms=terms,
+                           first_year=first_year, today=g.perms.today, form=ActionForm())
+
+
+@bp.post("/g/<slug>/join")
+def join(slug: str):
+    group = get_group(slug)
+    g.perms.ensure(g.perms.can_join(group))
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    result = services.join(group, g.perms.user)
+    db.session.commit()
+    flash(result.message, "success" if result.changed else "info")
+    return redirect(url_for("groups.show", slug=group.slug))
+
+
+@bp.post("/g/<slug>/leave")
+def leave(slug: str):
+    group = get_group(slug)
+    g.perms.ensure(g.perms.can_leave(group))
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    result = services.leave(group, g.perms.user)
+    db.session.commit()
+    flash(result.message, "success" if result.changed else "info")
+    if group.visibility == Visibility.PRIVATE:
+        return redirect(url_for("groups.mine"))  # its page no longer exists for them
+    return redirect(url_for("groups.show", slug=group.slug))

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import g, render_template
 
 from forum.home import bp
+from forum.home.blocks import NOT_YET, feature_blocks, spotlight
 
 
 @bp.route("/")
 def index():
-    return render_template("home/index.html")
+    perms = g.perms
+    return render_template(
+        "home/index.html", spotlight=spotlight(perms, perms.today),
+        blocks=feature_blocks(perms), not_yet=NOT_YET,
+    )

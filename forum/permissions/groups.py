@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import false, or_, true
 
 from forum.db import utcnow
-from forum.groups.models import Group, MembershipStatus, Role, Visibility
+from forum.groups.models import Group, JoinPolicy, MembershipStatus, Role, Visibility
 from forum.permissions.base import ROLE_RANK, Rank
 
 
@@ -66,12 +66,28 @@ class GroupRules:
         m = self.membership(group)
         return self.is_member and m is not None and m.status == MembershipStatus.INVITED
 
+    def can_see_roster(self, group: Group) -> bool:
+        """May see who the members are (the page shows only the count otherwise)."""
+        return self.can_read(group) and self.rank_in(group) >= Rank.GROUP_MEMBER
+
     # --- joining -------------------------------------------------------------------------------
     def can_join(self, group: Group) -> bool:
+        """Join at once (open), ask to join (approval), or accept an invitation (invite)."""
         if not self.is_member or group.is_archived or self.is_banned(group):
             return False
         m = self.membership(group)
-        return m is None or m.status == MembershipStatus.INVITED
+        if m is not None:
+            return m.status == MembershipStatus.INVITED
+        if group.visibility == Visibility.PRIVATE or group.join_policy == JoinPolicy.INVITE:
+            return False  # only by invitation
+        return True
+
+    def is_invited(self, group: Group) -> bool:
+        return self._is_invited(group)
+
+    def has_pending_request(self, group: Group) -> bool:
+        m = self.membership(group)
+        return m is not None and m.status == MembershipStatus.PENDING
 
     def can_leave(self, group: Group) -> bool:
         m = self.membership(group)
@@ -88,14 +104,38 @@ class GroupRules:
         return not group.is_archived and self.rank_in(group) >= Rank.LEADER
 
     def can_admin_section(self, section_id: int) -> bool:
-        return self.is_site_admin or self.is_section_admin(section_id)
+        return self.is_site_admin or (self.is_member and self.is_section_admin(section_id))
+
+    def can_manage_group(self, group: Group) -> bool:
+        """Create, rename, archive and unarchive groups; appoint their leaders."""
+        return self.can_admin_section(group.section_id)
+
+    def can_remove_member(self, group: Group, target_rank: Rank) -> bool:
+        """Leaders remove members ranked below them (never a peer or a superior)."""
+        return self.can_lead(group) and target_rank < self.rank_in(group)
+
+    def can_end_appointment(self, appointment) -> bool:
+        """Ending a term early is the right of whoever could have granted it."""
+        if appointment.section_id is not None:
+            return self.is_site_admin
+        return self.rank_in(appointment.group) > ROLE_RANK[appointment.role] and (
+            appointment.role == Role.MODERATOR or self.can_manage_group(appointment.group)
+        )
+
+    def can_see_admin(self) -> bool:
+        """Reach /admin at all: site admins and section admins."""
+        return self.is_site_admin or any(
+            a.role == Role.SECTION_ADMIN for a in self.appointments
+        )
 
     def can_appoint(self, group: Group | None, role: Role, section_id: int | None = None) -> bool:
         """Nobody grants a role at or above their own rank."""
         if role == Role.SECTION_ADMIN:
             return self.is_site_admin
-        if group is None:
+        if group is None or group.is_archived:
             return False
+        if role == Role.LEADER:
+            return self.can_manage_group(group)
         return self.rank_in(group) > ROLE_RANK[role]
 
     def can_create_section(self) -> bool:

@@ -1,0 +1,194 @@
+"""Admin pages (/admin/...): sections and their admins (site admins), groups and their leaders
+(section admins). Every check is a ``perms`` rule; these views only load, ask and call."""
+
+from __future__ import annotations
+
+from flask import abort, flash, g, redirect, render_template, url_for
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from forum.db import utcnow
+from forum.extensions import db
+from forum.forms import ActionForm
+from forum.groups import appointments, bp
+from forum.groups.forms import AppointmentForm, GroupForm, SectionForm
+from forum.groups.models import (
+    Appointment,
+    Group,
+    GroupKind,
+    JoinPolicy,
+    Role,
+    Section,
+    Visibility,
+)
+from forum.groups.queries import find_person, get_group, get_section
+from forum.markup import render
+
+
+class SectionAdminForm(AppointmentForm):
+    role = None  # always section_admin: the field does not exist, so it cannot be tampered
+
+
+@bp.get("/admin/")
+def admin_index():
+    g.perms.ensure(g.perms.can_see_admin())
+    query = select(Section).order_by(Section.name)
+    if not g.perms.is_site_admin:
+        ids = [a.section_id for a in g.perms.appointments if a.role == Role.SECTION_ADMIN]
+        query = query.where(Section.id.in_(ids))
+    sections = list(db.session.scalars(query))
+    return render_template("admin/index.html", sections=sections)
+
+
+@bp.route("/admin/sections/new", methods=["GET", "POST"])
+def admin_new_section():
+    g.perms.ensure(g.perms.can_create_section())
+    form = SectionForm()
+    if form.validate_on_submit():
+        if _slug_taken(Section, form.slug.data):
+            form.slug.errors.append("Another section already uses that web address.")
+        else:
+            section = Section(name=form.name.data, slug=form.slug.data,
+                              description=form.description.data or "")
+            db.session.add(section)
+            db.session.commit()
+            flash(f"Section {section.name} created.", "success")
+            return redirect(url_for("groups.admin_section", slug=section.slug))
+    status = 400 if form.is_submitted() else 200
+    return render_template("admin/section_form.html", form=form), status
+
+
+def _slug_taken(model, slug: str, except_id: int | None = None) -> bool:
+    query = select(model.id).where(model.slug == slug)
+    if except_id is not None:
+        query = query.where(model.id != except_id)
+    return db.session.scalar(query) is not None
+
+
+@bp.get("/admin/sections/<slug>")
+def admin_section(slug: str, admin_form=None, status=200):
+    section = get_section(slug)
+    groups = list(db.session.scalars(
+        select(Group).where(Group.section_id == section.id).order_by(Group.name)))
+    form = admin_form or SectionAdminForm(title="Section admin")
+    if not form.is_submitted():
+        form.starts_on.data, form.ends_on.data = appointments.association_year(g.perms.today)
+        form.starts_on.data = g.perms.today
+    return render_template(
+        "admin/section.html", section=section, groups=groups,
+        ending=appointments.ending_soon(section, g.perms.today),
+        admins=appointments.section_admins(section, g.perms.today),
+        admin_form=form, titles=appointments.SUGGESTED_TITLES, action=ActionForm(),
+    ), status
+
+
+@bp.post("/admin/sections/<slug>/admins")
+def admin_appoint_section_admin(slug: str):
+    section = get_section(slug)
+    g.perms.ensure(g.perms.can_appoint(None, Role.SECTION_ADMIN))
+    form = SectionAdminForm()
+    if form.validate_on_submit():
+        person = find_person(form.who.data)
+        if person is None:
+            form.who.errors.append("No member has that e-mail address or username.")
+        else:
+            result = appointments.appoint(
+                user=person, role=Role.SECTION_ADMIN, section=section, title=form.title.data,
+                starts_on=form.starts_on.data, ends_on=form.ends_on.data,
+                appointed_by=g.perms.user)
+            db.session.commit()
+            flash(result.message, "success" if result.changed else "info")
+            return redirect(url_for("groups.admin_section", slug=section.slug))
+    return admin_section(slug, admin_form=form, status=400)
+
+
+@bp.post("/admin/sections/<slug>/admins/<int:appointment_id>/end")
+def admin_end_section_admin(slug: str, appointment_id: int):
+    section = get_section(slug)
+    appointment = db.session.get(Appointment, appointment_id)
+    if appointment is None or appointment.section_id != section.id:
+        abort(404)
+    g.perms.ensure(g.perms.can_end_appointment(appointment))
+    result = appointments.end_term(appointment, g.perms.today)
+    db.session.commit()
+    flash(result.message, "success" if result.changed else "info")
+    return redirect(url_for("groups.admin_section", slug=section.slug))
+
+
+@bp.route("/admin/sections/<slug>/groups/new", methods=["GET", "POST"])
+def admin_new_group(slug: str):
+    section = get_section(slug)
+    form = GroupForm(kind=GroupKind.INTEREST_GROUP.value, visibility=Visibility.MEMBERS.value,
+                     join_policy=JoinPolicy.OPEN.value)
+    if form.validate_on_submit():
+        group = Group(section_id=section.id)
+        if _save_group(group, form):
+            flash(f"{group.name} created.", "success")
+            return redirect(url_for("groups.show", slug=group.slug))
+    status = 400 if form.is_submitted() else 200
+    return render_template("admin/group_form.html", form=form, section=section,
+                           group=None), status
+
+
+@bp.route("/admin/groups/<slug>/edit", methods=["GET", "POST"])
+def admin_edit_group(slug: str):
+    group = get_group(slug, manage=True)
+    form = GroupForm(obj=group)
+    if form.validate_on_submit() and _save_group(group, form):
+        flash(f"{group.name} saved.", "success")
+        return redirect(url_for("groups.show", slug=group.slug))
+    status = 400 if form.is_submitted() else 200
+    return render_template("admin/group_form.html", form=form, section=group.section,
+                           group=group), status
+
+
+def _save_group(group: Group, form: GroupForm) -> bool:
+    """Apply the form; False (with the error on the form) when the web address is taken."""
+    if _slug_taken(Group, form.slug.data, except_id=group.id):
+        form.slug.errors.append("Another group already uses that web address.")
+        return False
+    group.name, group.slug = form.name.data, form.slug.data
+    group.kind = GroupKind(form.kind.data)
+    group.visibility = Visibility(form.visibility.data)
+    group.join_policy = JoinPolicy(form.join_policy.data)
+    group.purpose, group.purpose_html = form.purpose.data, render(form.purpose.data)
+    db.session.add(group)
+    try:
+        db.session.commit()
+    except IntegrityError:  # a race for the same address
+        db.session.rollback()
+        form.slug.errors.append("Another group already uses that web address.")
+        return False
+    return True
+
+
+@bp.post("/admin/groups/<slug>/<any(archive, unarchive):verb>")
+def admin_archive_group(slug: str, verb: str):
+    group = get_group(slug, manage=True)
+    if verb == "archive" and group.archived_at is None:
+        group.archived_at = utcnow()
+        message = f"{group.name} is archived: it stays readable, nobody can join or post."
+    elif verb == "unarchive" and group.archived_at is not None:
+        group.archived_at = None
+        message = f"{group.name} is active again."
+    else:
+        message = "Nothing to change."
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("groups.show", slug=group.slug))
+
+
+@bp.get("/admin/groups/<slug>/leaders")
+def admin_leaders(slug: str):
+    group = get_group(slug, manage=True)
+    return leaders_page(group)
+
+
+def leaders_page(group: Group, form: AppointmentForm | None = None, status: int = 200):
+    if form is None:
+        form = AppointmentForm(role=Role.LEADER.value, title="Chair")
+        form.starts_on.data, form.ends_on.data = appointments.association_year(g.perms.today)
+    return render_template(
+        "admin/leaders.html", group=group, form=form, terms=appointments.history(group),
+        titles=appointments.SUGGESTED_TITLES, today=g.perms.today, action=ActionForm(),
+    ), status

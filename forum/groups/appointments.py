@@ -1,0 +1,143 @@
+"""Appointments: leaders, moderators and section admins, each with a term.
+
+A term is ``[starts_on, ends_on)``: it grants rights from its first day and none on ``ends_on``.
+Rows are never deleted; ending a term early sets ``ends_on`` to today, so rights stop today and
+the leadership history keeps the term.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import current_app
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
+
+from forum.db import utcnow
+from forum.extensions import db
+from forum.groups.models import Appointment, Group, Role, Section
+from forum.groups.services import Result
+
+SUGGESTED_TITLES = ("Chair", "Co-chair", "Vice-chair", "Chair-elect", "Convener", "Co-convener",
+                    "Past chair", "Secretary", "Moderator", "Team lead")
+RENEWAL_WINDOW_DAYS = 60
+
+
+def association_year(today: date | None = None) -> tuple[date, date]:
+    """The association's year containing ``today``: (first day, first day of the next year)."""
+    today = today or utcnow().date()
+    raw = str(current_app.config.get("ASSOCIATION_YEAR_START") or "07-01")
+    try:
+        month, day = (int(part) for part in raw.split("-"))
+        start = date(today.year, month, day)
+    except ValueError:
+        month, day, start = 7, 1, date(today.year, 7, 1)
+    if start > today:
+        start = date(today.year - 1, month, day)
+    return start, date(start.year + 1, month, day)
+
+
+def appoint(*, user, role: Role, starts_on: date, ends_on: date | None, title: str,
+            appointed_by, group: Group | None = None, section: Section | None = None) -> Result:
+    """Record a term; the same person, role, scope and start twice is one term."""
+    if ends_on is not None and ends_on <= starts_on:
+        raise ValueError("The term must end after it starts.")
+    scope = (Appointment.group_id == group.id) if group is not None else \
+        (Appointment.section_id == section.id)
+    duplicate = db.session.scalar(select(Appointment.id).where(
+        scope, Appointment.user_id == user.id, Appointment.role == role,
+        Appointment.starts_on == starts_on,
+    ))
+    if duplicate is not None:
+        return Result(False, f"{user.display_name} already holds that term.")
+    db.session.add(Appointment(
+        user_id=user.id, role=role, title=title.strip()[:80], starts_on=starts_on,
+        ends_on=ends_on, appointed_by_id=appointed_by.id,
+        group_id=group.id if group is not None else None,
+        section_id=section.id if section is not None else None,
+    ))
+    db.session.flush()
+    label = title or role.value.replace("_", " ")
+    return Result(True, f"{user.display_name} appointed {label}.")
+
+
+def end_term(appointment: Appointment, today: date | None = None) -> Result:
+    """End a term today (rights stop today). A term that has not begun ends by vanishing."""
+    today = today or utcnow().date()
+    if appointment.ends_on is not None and appointment.ends_on <= today:
+        return Result(False, "That term has already ended.")
+    if appointment.starts_on >= today:
+        # A future term cannot end before it starts (term_order); it never happened.
+        db.session.delete(appointment)
+        db.session.flush()
+        return Result(True, "The term that had not yet begun was withdrawn.")
+    appointment.ends_on = today
+    db.session.flush()
+    return Result(True, f"The term of {appointment.user.display_name} ended today.")
+
+
+def _in_force(today: date):
+    return (Appointment.starts_on <= today) & or_(
+        Appointment.ends_on.is_(None), Appointment.ends_on > today)
+
+
+def group_staff(group: Group, today: date | None = None) -> list[Appointment]:
+    """Leaders and moderators in force: one query, people loaded with them."""
+    today = today or utcnow().date()
+    return list(db.session.scalars(
+        select(Appointment).options(joinedload(Appointment.user))
+        .where(Appointment.group_id == group.id, _in_force(today),
+               Appointment.role.in_((Role.LEADER, Role.MODERATOR)))
+        .order_by(Appointment.role.desc(), Appointment.starts_on, Appointment.id)
+    ))
+
+
+def leaders_by_group(group_ids: list[int], today: date | None = None) -> dict[int, list]:
+    """Current leaders of many groups in one query (for the directory)."""
+    if not group_ids:
+        return {}
+    today = today or utcnow().date()
+    rows = db.session.scalars(
+        select(Appointment).options(joinedload(Appointment.user))
+        .where(Appointment.group_id.in_(group_ids), Appointment.role == Role.LEADER,
+               _in_force(today))
+        .order_by(Appointment.starts_on, Appointment.id)
+    )
+    found: dict[int, list] = {}
+    for a in rows:
+        found.setdefault(a.group_id, []).append(a)
+    return found
+
+
+def history(group: Group) -> list[Appointment]:
+    """Every leadership term, newest first (past, current and future)."""
+    return list(db.session.scalars(
+        select(Appointment).options(joinedload(Appointment.user), joinedload(
+            Appointment.appointed_by))
+        .where(Appointment.group_id == group.id, Appointment.role == Role.LEADER)
+        .order_by(Appointment.starts_on.desc(), Appointment.id.desc())
+    ))
+
+
+def ending_soon(section: Section, today: date | None = None) -> list[Appointment]:
+    """Terms in the section (its groups and its admins) that end in the next 60 days."""
+    today = today or utcnow().date()
+    horizon = today + timedelta(days=RENEWAL_WINDOW_DAYS)
+    group_ids = select(Group.id).where(Group.section_id == section.id).scalar_subquery()
+    return list(db.session.scalars(
+        select(Appointment).options(joinedload(Appointment.user), joinedload(Appointment.group))
+        .where(or_(Appointment.group_id.in_(group_ids), Appointment.section_id == section.id),
+               Appointment.starts_on <= today, Appointment.ends_on > today,
+               Appointment.ends_on <= horizon)
+        .order_by(Appointment.ends_on, Appointment.id)
+    ))
+
+
+def section_admins(section: Section, today: date | None = None) -> list[Appointment]:
+    today = today or utcnow().date()
+    return list(db.session.scalars(
+        select(Appointment).options(joinedload(Appointment.user))
+        .where(Appointment.section_id == section.id, Appointment.role == Role.SECTION_ADMIN,
+               _in_force(today))
+        .order_by(Appointment.starts_on)
+    ))

@@ -1,0 +1,85 @@
+"""Forms for groups, sections, membership and appointments (lengths checked, text stripped)."""
+
+from __future__ import annotations
+
+import re
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+
+from forum.groups.models import GroupKind, JoinPolicy, Role, Visibility
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_HINT = "Lower-case letters, digits and single hyphens, e.g. project-management."
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+STRIP = [_strip]
+
+VISIBILITY_CHOICES = [
+    (Visibility.PUBLIC.value, "Public — anyone can read the discussions and files"),
+    (Visibility.MEMBERS.value, "Members — signed-in members can read; visitors see that it exists"),
+    (Visibility.PRIVATE.value, "Private — only the group's members know it exists"),
+]
+JOIN_CHOICES = [
+    (JoinPolicy.OPEN.value, "Open — members join at once"),
+    (JoinPolicy.APPROVAL.value, "Approval — members ask, leaders approve"),
+    (JoinPolicy.INVITE.value, "Invitation only"),
+]
+KIND_CHOICES = [(k.value, k.label) for k in GroupKind]
+
+
+class GroupSettingsForm(FlaskForm):
+    """What a leader may change."""
+
+    purpose = TextAreaField("Purpose", filters=STRIP,
+                            validators=[DataRequired("Say what the group is for."),
+                                        Length(max=5000)])
+    visibility = SelectField("Who can see the group", choices=VISIBILITY_CHOICES)
+    join_policy = SelectField("How people join", choices=JOIN_CHOICES)
+
+
+class GroupForm(GroupSettingsForm):
+    """What a section admin sets when creating or editing a group."""
+
+    name = StringField("Name", filters=STRIP,
+                       validators=[DataRequired("Enter the group's name."), Length(max=200)])
+    slug = StringField("Web address", filters=STRIP, description=SLUG_HINT,
+                       validators=[DataRequired("Enter the web address."), Length(max=80),
+                                   Regexp(SLUG_RE, message=SLUG_HINT)])
+    kind = SelectField("Kind", choices=KIND_CHOICES)
+
+
+class SectionForm(FlaskForm):
+    name = StringField("Name", filters=STRIP,
+                       validators=[DataRequired("Enter the section's name."), Length(max=200)])
+    slug = StringField("Web address", filters=STRIP, description=SLUG_HINT,
+                       validators=[DataRequired("Enter the web address."), Length(max=80),
+                                   Regexp(SLUG_RE, message=SLUG_HINT)])
+    description = TextAreaField("Description", filters=STRIP, validators=[Length(max=5000)])
+
+
+class PersonForm(FlaskForm):
+    who = StringField("E-mail address or username", filters=STRIP,
+                      validators=[DataRequired("Enter an e-mail address or a username."),
+                                  Length(max=254)])
+
+
+class AppointmentForm(PersonForm):
+    role = SelectField("Role", choices=[(Role.LEADER.value, "Leader"),
+                                        (Role.MODERATOR.value, "Moderator")])
+    title = StringField("Title", filters=STRIP, render_kw={"list": "title-suggestions"},
+                        validators=[DataRequired("Enter a title such as Chair."),
+                                    Length(max=80)])
+    starts_on = DateField("Term starts", validators=[DataRequired("Enter the first day.")])
+    ends_on = DateField("Term ends (exclusive: rights stop on this day)",
+                        validators=[Optional()])
+
+    def validate_ends_on(self, field):
+        if field.data and self.starts_on.data and field.data <= self.starts_on.data:
+            raise ValidationError("The term must end after it starts.")
+

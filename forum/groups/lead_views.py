@@ -1,0 +1,179 @@
+"""What a group's leaders do: settings, join requests, invitations, members, moderators, CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Response, abort, flash, g, redirect, render_template, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from forum.extensions import db
+from forum.forms import ActionForm
+from forum.groups import appointments, bp, services
+from forum.groups.forms import AppointmentForm, GroupSettingsForm, PersonForm
+from forum.groups.models import (
+    Appointment,
+    JoinPolicy,
+    Membership,
+    MembershipStatus,
+    Role,
+    Visibility,
+)
+from forum.groups.queries import find_person, get_group, get_membership
+from forum.markup import render
+from forum.permissions import Permissions
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+@bp.route("/g/<slug>/settings", methods=["GET", "POST"])
+def settings(slug: str):
+    group = get_group(slug, lead=True)
+    form = GroupSettingsForm(obj=group)
+    if form.validate_on_submit():
+        group.purpose = form.purpose.data
+        group.purpose_html = render(form.purpose.data)
+        group.visibility = Visibility(form.visibility.data)
+        group.join_policy = JoinPolicy(form.join_policy.data)
+        db.session.commit()
+        flash("The group's settings were saved.", "success")
+        return redirect(url_for("groups.show", slug=group.slug))
+    status = 400 if form.is_submitted() else 200
+    return render_template("groups/settings.html", group=group, form=form), status
+
+
+def _manage_page(group, invite_form=None, appoint_form=None, status=200):
+    rows = list(db.session.scalars(
+        select(Membership).options(joinedload(Membership.user))
+        .where(Membership.group_id == group.id).order_by(Membership.status, Membership.id)
+    ))
+    by_status = {s.value: [m for m in rows if m.status == s] for s in MembershipStatus}
+    appoint_form = appoint_form or AppointmentForm(role=Role.MODERATOR.value, title="Moderator")
+    start, end = appointments.association_year(g.perms.today)
+    if not appoint_form.is_submitted():
+        appoint_form.starts_on.data, appoint_form.ends_on.data = g.perms.today, end
+    return render_template(
+        "groups/manage.html", group=group, by_status=by_status,
+        staff=appointments.group_staff(group), invite_form=invite_form or PersonForm(),
+        appoint_form=appoint_form, titles=appointments.SUGGESTED_TITLES, form=ActionForm(),
+    ), status
+
+
+@bp.get("/g/<slug>/manage")
+def manage(slug: str):
+    return _manage_page(get_group(slug, lead=True))
+
+
+@bp.post("/g/<slug>/requests/<int:user_id>/<any(approve, decline):verdict>")
+def review_request(slug: str, user_id: int, verdict: str):
+    group = get_group(slug, lead=True)
+    membership = get_membership(group, user_id, MembershipStatus.PENDING)
+    verb = services.approve_request if verdict == "approve" else services.decline_request
+    result = verb(group, membership)
+    db.session.commit()
+    flash(result.message, "success" if result.changed else "info")
+    return redirect(url_for("groups.manage", slug=group.slug))
+
+
+@bp.post("/g/<slug>/invite")
+def invite(slug: str):
+    group = get_group(slug, lead=True)
+    form = PersonForm()
+    if form.validate_on_submit():
+        person = find_person(form.who.data)
+        if person is None:
+            form.who.errors.append("No member has that e-mail address or username.")
+        else:
+            result = services.invite(group, person, g.perms.user)
+            db.session.commit()
+            flash(result.message, "success" if result.changed else "info")
+            return redirect(url_for("groups.manage", slug=group.slug))
+    return _manage_page(group, invite_form=form, status=400)
+
+
+@bp.post("/g/<slug>/members/<int:user_id>/remove")
+def remove_member(slug: str, user_id: int):
+    group = get_group(slug, lead=True)
+    membership = get_membership(group, user_id)
+    target_rank = Permissions(membership.user, today=g.perms.today).rank_in(group)
+    g.perms.ensure(g.perms.can_remove_member(group, target_rank))
+    result = services.remove_member(group, membership)
+    db.session.commit()
+    flash(result.message, "success" if result.changed else "info")
+    return redirect(url_for("groups.manage", slug=group.slug))
+
+
+@bp.post("/g/<slug>/appointments")
+def appoint(slug: str):
+    """Leaders appoint moderators; section admins also appoint leaders (one rule decides)."""
+    group = get_group(slug)
+    form = AppointmentForm()
+    role_value = form.role.data
+    if role_value not in {r.value for r in Role}:
+        abort(400)
+    g.perms.ensure(g.perms.can_appoint(group, Role(role_value)))
+    if form.validate_on_submit():
+        person = find_person(form.who.data)
+        if person is None:
+            form.who.errors.append("No member has that e-mail address or username.")
+        else:
+            result = appointments.appoint(
+                user=person, role=Role(role_value), group=group, title=form.title.data,
+                starts_on=form.starts_on.data, ends_on=form.ends_on.data,
+                appointed_by=g.perms.user)
+            db.session.commit()
+            flash(result.message, "success" if result.changed else "info")
+            return redirect(_back_to_staff_page(group, Role(role_value)))
+    if role_value == Role.LEADER.value:
+        from forum.groups.admin_views import leaders_page
+
+        return leaders_page(group, form, status=400)
+    return _manage_page(group, appoint_form=form, status=400)
+
+
+def _back_to_staff_page(group, role: Role) -> str:
+    if role == Role.LEADER:
+        return url_for("groups.admin_leaders", slug=group.slug)
+    return url_for("groups.manage", slug=group.slug)
+
+
+@bp.post("/g/<slug>/appointments/<int:appointment_id>/end")
+def end_appointment(slug: str, appointment_id: int):
+    group = get_group(slug)
+    appointment = db.session.get(Appointment, appointment_id)
+    if appointment is None or appointment.group_id != group.id:
+        abort(404)
+    g.perms.ensure(g.perms.can_end_appointment(appointment))
+    role = appointment.role
+    result = appointments.end_term(appointment, g.perms.today)
+    db.session.commit()
+    flash(result.message, "success" if result.changed else "info")
+    return redirect(_back_to_staff_page(group, role))
+
+
+@bp.get("/g/<slug>/members.csv")
+def export_members(slug: str):
+    group = get_group(slug, lead=True)
+    rows = db.session.execute(
+        select(Membership).options(joinedload(Membership.user))
+        .where(Membership.group_id == group.id, Membership.status == MembershipStatus.ACTIVE)
+        .order_by(Membership.joined_at, Membership.id)
+    ).scalars()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["Name", "Username", "E-mail", "Affiliation", "Joined"])
+    for m in rows:
+        writer.writerow([safe_cell(v) for v in (
+            m.user.display_name, m.user.username, m.user.email, m.user.affiliation,
+            m.joined_at.date().isoformat() if m.joined_at else "")])
+    return Response(out.getvalue(), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{group.slug}-members.csv"',
+        "Cache-Control": "private, no-store"})
+
+
+def safe_cell(value) -> str:
+    """Spreadsheets run cells that start with = + - @ as formulas: make them plain text."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text

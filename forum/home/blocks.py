@@ -1,0 +1,59 @@
+"""Home page blocks: each feature that has ``forum/<feature>/home.py`` fills its own blocks.
+
+``home_blocks(perms) -> list[dict]`` with keys ``key``, ``title``, ``template``, ``items`` and
+``login_prompt`` (show "members — log in to view this content" instead of the items). A feature
+that has not landed simply has no module, and its block does not appear.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from sqlalchemy import func, select
+
+from forum.extensions import db
+from forum.groups.models import Group, GroupKind
+from forum.permissions import visible_groups_clause
+
+FEATURES = ("discussions", "files", "volunteering")
+# Blocks the design promises whose features do not exist yet: shown as a quiet empty state.
+NOT_YET = (
+    ("events", "Upcoming events"),
+    ("recordings", "New recordings"),
+    ("articles", "Latest articles"),
+)
+REQUIRED_KEYS = {"key", "title", "template", "items", "login_prompt"}
+
+
+def feature_blocks(perms) -> list[dict]:
+    blocks: list[dict] = []
+    for feature in FEATURES:
+        module = _home_module(feature)
+        if module is None or not hasattr(module, "home_blocks"):
+            continue
+        for block in module.home_blocks(perms) or []:
+            if REQUIRED_KEYS <= set(block):
+                blocks.append(block)
+    return blocks
+
+
+def _home_module(feature: str):
+    name = f"forum.{feature}.home"
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name != name:
+            raise
+        return None
+
+
+def spotlight(perms, today) -> Group | None:
+    """One interest group the viewer may know of, rotating by day: deterministic, no writes."""
+    where = (visible_groups_clause(perms), Group.archived_at.is_(None),
+             Group.kind == GroupKind.INTEREST_GROUP)
+    count = db.session.scalar(select(func.count(Group.id)).where(*where)) or 0
+    if not count:
+        return None
+    return db.session.scalar(
+        select(Group).where(*where).order_by(Group.id).offset(today.toordinal() % count).limit(1)
+    )
