@@ -10,6 +10,26 @@ from forum.discussions.models import (  # noqa: F401
     Thread,
     ThreadRead,
 )
+from forum.files.models import Attachment, FileVersion, Folder, SharedFile  # noqa: F401
 from forum.groups.models import Appointment, Group, Membership, Section  # noqa: F401
 from forum.mailing.models import Delivery  # noqa: F401
+from forum.moderation.models import (  # noqa: F401
+    Flag,
+    GroupModerationSettings,
+    ModerationLogEntry,
+)
+from forum.notifications.models import (  # noqa: F401
+    DigestCursor,
+    Notification,
+    NotificationSettings,
+    Subscription,
+)
 from forum.users.models import User  # noqa: F401
+from forum.volunteering.models import (  # noqa: F401
+    Application,
+    ApplicationAnswer,
+    Opportunity,
+    OpportunityQuestion,
+    RecruitingCycle,
+    VolunteerProfile,
+)

@@ -1,5 +1,180 @@
-"""Views of volunteering."""
+"""Members' pages: browse opportunities, keep a volunteer profile, apply and follow applications."""
 
 from __future__ import annotations
 
-from forum.volunteering import bp  # noqa: F401
+import re
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from sqlalchemy.orm import selectinload
+
+from forum.extensions import db
+from forum.forms import ActionForm
+from forum.volunteering import bp, queries, services
+from forum.volunteering.forms import ProfileForm, application_form_class
+from forum.volunteering.models import Application, Opportunity
+from forum.volunteering.services import Submission, VolunteeringError
+
+_ANSWER_KEY = re.compile(r"^q_(\d{1,12})$")
+
+
+# --- load-or-404, then authorise ------------------------------------------------------------
+
+def get_opportunity(opportunity_id: int) -> Opportunity:
+    opportunity = db.session.get(Opportunity, opportunity_id, options=[
+        selectinload(Opportunity.group), selectinload(Opportunity.questions),
+        selectinload(Opportunity.cycle)])
+    if opportunity is None:
+        abort(404)
+    g.perms.ensure(g.perms.can_see_opportunity(opportunity), hide=True)
+    return opportunity
+
+
+def get_application(application_id: int) -> Application:
+    application = db.session.get(Application, application_id)
+    if application is None:
+        abort(404)
+    # Another member's application does not exist as far as anyone but its reviewers know.
+    g.perms.ensure(g.perms.can_view_application(application), hide=True)
+    return application
+
+
+# --- browsing ----------------------------------------------------------------------------------
+
+@bp.route("/")
+def index():
+    opportunities = queries.open_opportunities(g.perms)
+    return render_template("volunteering/index.html", opportunities=opportunities)
+
+
+@bp.route("/o/<int:opportunity_id>")
+def opportunity(opportunity_id: int):
+    opp = get_opportunity(opportunity_id)
+    return render_template("volunteering/opportunity.html", opportunity=opp,
+                           action_form=ActionForm())
+
+
+# --- the volunteer profile ---------------------------------------------------------------------
+
+@bp.route("/profile", methods=["GET", "POST"])
+def profile():
+    g.perms.ensure(g.perms.can_volunteer())
+    current = services.profile_of(g.perms.user_id)
+    form = ProfileForm(obj=current)
+    if form.validate_on_submit():
+        services.save_profile(g.perms.user, **{
+            name: getattr(form, name).data for name in
+            ("interests", "skills", "availability", "preferred_work")})
+        db.session.commit()
+        flash("Your volunteer profile is saved.", "success")
+        return redirect(url_for("volunteering.profile"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("volunteering/profile.html", form=form), status
+
+
+# --- applying ----------------------------------------------------------------------------------
+
+@bp.route("/o/<int:opportunity_id>/apply", methods=["GET", "POST"])
+def apply(opportunity_id: int):
+    opp = get_opportunity(opportunity_id)
+    g.perms.ensure(g.perms.can_apply(opp))
+    form = application_form_class(opp)()
+    if form.validate_on_submit():
+        try:
+            application = services.apply(g.perms.user, opp, _submission(form))
+        except VolunteeringError as exc:
+            _form_error(form, exc)
+        else:
+            db.session.commit()
+            flash(f"Your application for “{opp.title}” is submitted.", "success")
+            return redirect(url_for("volunteering.application", application_id=application.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template("volunteering/apply.html", opportunity=opp, form=form,
+                           application=None,
+                           profile=services.profile_of(g.perms.user_id)), status
+
+
+@bp.route("/applications/<int:application_id>/edit", methods=["GET", "POST"])
+def edit_application(application_id: int):
+    application = get_application(application_id)
+    g.perms.ensure(g.perms.can_change_application(application),
+                   hide=application.user_id != g.perms.user_id)
+    opp = application.opportunity
+    form = application_form_class(opp)(data=_current_values(application))
+    if form.validate_on_submit():
+        try:
+            services.edit(application, _submission(form))
+        except VolunteeringError as exc:
+            _form_error(form, exc)
+        else:
+            db.session.commit()
+            flash("Your application is updated.", "success")
+            return redirect(url_for("volunteering.application", application_id=application.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template("volunteering/apply.html", opportunity=opp, form=form,
+                           application=application, profile=None), status
+
+
+@bp.route("/applications/<int:application_id>/withdraw", methods=["POST"])
+def withdraw(application_id: int):
+    application = get_application(application_id)
+    g.perms.ensure(application.user_id == g.perms.user_id, hide=True)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        changed = services.withdraw(application)
+    except VolunteeringError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("volunteering.application", application_id=application_id))
+    db.session.commit()
+    flash("Your application is withdrawn." if changed else "It was already withdrawn.", "info")
+    return redirect(url_for("volunteering.my_applications"))
+
+
+@bp.route("/mine")
+def my_applications():
+    g.perms.ensure(g.perms.is_authenticated)
+    return render_template("volunteering/mine.html",
+                           applications=queries.my_applications(g.perms.user_id))
+
+
+@bp.route("/applications/<int:application_id>")
+def application(application_id: int):
+    from forum.volunteering.forms import DecisionForm
+
+    application = get_application(application_id)
+    reviewing = g.perms.can_review(application.opportunity)
+    return render_template(
+        "volunteering/application.html", application=application,
+        opportunity=application.opportunity, reviewing=reviewing,
+        profile=services.profile_of(application.user_id),
+        decision_form=DecisionForm() if reviewing else None, action_form=ActionForm())
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+def _submission(form) -> Submission:
+    answers = {}
+    for key in request.form:
+        match = _ANSWER_KEY.match(key)
+        if match:
+            answers[int(match.group(1))] = request.form.get(key, "")
+    rank = form.rank.data if hasattr(form, "rank") else None
+    return Submission(statement=form.statement.data, answers=answers, rank=rank)
+
+
+def _current_values(application: Application) -> dict:
+    values = {"statement": application.statement, "rank": application.rank}
+    for answer in application.answers:
+        values[f"q_{answer.question_id}"] = answer.value
+    return values
+
+
+def _form_error(form, exc: VolunteeringError) -> None:
+    """Nothing the request did is kept; the message goes beside its field, or on top."""
+    db.session.rollback()
+    target = getattr(form, exc.field, None) if exc.field else None
+    if target is not None:
+        target.errors = [*target.errors, str(exc)]
+    else:
+        form.form_errors.append(str(exc))

@@ -1,0 +1,116 @@
+"""Reviewing applications: the table, one-by-one and bulk decisions, CSV exports."""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from forum.extensions import db
+from forum.volunteering import bp, export, queries
+from forum.volunteering.decisions import Decision, decide
+from forum.volunteering.forms import DecisionForm
+from forum.volunteering.models import Application, ApplicationStatus, Opportunity
+from forum.volunteering.services import VolunteeringError
+from forum.volunteering.views import get_application
+
+PER_PAGE = 50
+CSV_LIMIT = 10000
+
+
+def _filters() -> dict:
+    status = request.args.get("status", "")
+    if status and status not in {s.value for s in ApplicationStatus}:
+        abort(400)
+    opportunity_id = request.args.get("opportunity", "")
+    if opportunity_id and not opportunity_id.isdigit():
+        abort(400)
+    sort = request.args.get("sort", "newest")
+    if sort not in queries.REVIEW_SORTS:
+        abort(400)
+    return {"status": status or None, "opportunity_id": int(opportunity_id or 0) or None,
+            "sort": sort}
+
+
+@bp.route("/review")
+def review():
+    g.perms.ensure(g.perms.can_manage_volunteering())
+    filters = _filters()
+    page = db.paginate(queries.review_query(g.perms, **filters), per_page=PER_PAGE,
+                       max_per_page=PER_PAGE, error_out=False)
+    opportunities = [o for o, _ in queries.managed_opportunities(g.perms)]
+    return render_template(
+        "volunteering/review.html", page=page, applications=page.items, filters=filters,
+        opportunities=opportunities, statuses=list(ApplicationStatus), form=DecisionForm(),
+        sorts=list(queries.REVIEW_SORTS))
+
+
+@bp.route("/applications/<int:application_id>/decide", methods=["POST"])
+def decide_one(application_id: int):
+    application = get_application(application_id)
+    g.perms.ensure(g.perms.can_review(application.opportunity), hide=True)
+    return _decide([application], back=url_for("volunteering.application",
+                                                application_id=application_id))
+
+
+@bp.route("/review/decide", methods=["POST"])
+def decide_many():
+    g.perms.ensure(g.perms.can_manage_volunteering())
+    raw = request.form.getlist("application_id")
+    if not raw or len(raw) > PER_PAGE or not all(v.isdigit() for v in raw):
+        flash("Tick at least one application.", "error")
+        return redirect(url_for("volunteering.review")), 303
+    ids = {int(v) for v in raw}
+    applications = list(db.session.scalars(
+        select(Application).where(Application.id.in_(ids)).order_by(Application.id)
+        .options(selectinload(Application.opportunity).selectinload(Opportunity.group))))
+    if len(applications) != len(ids):
+        abort(404)
+    for application in applications:
+        g.perms.ensure(g.perms.can_review(application.opportunity), hide=True)
+    return _decide(applications, back=url_for("volunteering.review"))
+
+
+def _decide(applications: list[Application], back: str):
+    """All or nothing: one refusal leaves every application as it was."""
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        abort(400)  # a tampered decision or a missing CSRF token: nothing changed
+    decision = Decision(form.action.data)
+    changed = 0
+    try:
+        for application in applications:
+            changed += decide(application, decision, g.perms.user, message=form.message.data,
+                              beyond_openings=form.beyond_openings.data)
+    except VolunteeringError as exc:
+        db.session.rollback()
+        name = application.user.display_name
+        flash(f"Nothing was changed. {name}: {exc}", "error")
+        return redirect(back), 303
+    db.session.commit()
+    verb = {"accept": "accepted", "decline": "declined", "waitlist": "waitlisted"}[decision]
+    flash(f"{changed} application{'s' if changed != 1 else ''} {verb}; the volunteers are "
+          "told by e-mail." if changed else f"Already {verb}; nothing changed.", "success")
+    return redirect(back)
+
+
+@bp.route("/review/applications.csv")
+def export_applications():
+    g.perms.ensure(g.perms.can_manage_volunteering())
+    stmt = queries.review_query(g.perms, **_filters()).limit(CSV_LIMIT)
+    applications = list(db.session.scalars(stmt))
+    profiles = queries.profiles_by_user(a.user_id for a in applications)
+    return _csv(export.applications_csv(applications, profiles), "applications.csv")
+
+
+@bp.route("/manage/roster.csv")
+def export_roster():
+    g.perms.ensure(g.perms.can_manage_volunteering())
+    stmt = queries.review_query(g.perms, status=ApplicationStatus.ACCEPTED.value,
+                                sort="opportunity").limit(CSV_LIMIT)
+    return _csv(export.roster_csv(list(db.session.scalars(stmt))), "roster.csv")
+
+
+def _csv(text: str, filename: str) -> Response:
+    return Response(text, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"'})
