@@ -23,6 +23,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_admin)
     app.cli.add_command(deliver)
+    app.cli.add_command(importlib.import_module("forum.files.cli").files_cli)
 
 
 @click.command("seed-demo")

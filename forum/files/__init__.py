@@ -1,5 +1,18 @@
-from flask import Blueprint
+from flask import Blueprint, g
 
 bp = Blueprint("files", __name__)
 
-from forum.files import views  # noqa: E402,F401
+
+def _recent_group_files(group, limit: int = 5):
+    from forum.files.queries import recent_files
+
+    return recent_files(g.perms, group=group, limit=limit)
+
+
+@bp.app_context_processor
+def _library_helpers():
+    # For files/_group_recent.html, included by the group page with only `group` in context.
+    return {"recent_group_files": _recent_group_files}
+
+
+from forum.files import folder_views, serve, views  # noqa: E402,F401

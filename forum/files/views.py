@@ -1,5 +1,162 @@
-"""Views of files."""
+"""The library pages: browse, upload, a file's page (versions), edit, delete, restore, trash."""
 
 from __future__ import annotations
 
-from forum.files import bp  # noqa: F401
+from flask import abort, flash, g, redirect, render_template, request, url_for
+
+from forum.extensions import db
+from forum.files import bp, services
+from forum.files.folders import folders_of
+from forum.files.forms import EditFileForm, UploadForm, VersionForm
+from forum.files.loading import folder_or_none, get_file, get_group
+from forum.files.queries import DEFAULT_DIRECTION, SORTS, attached_post_ids, library_page
+from forum.forms import ActionForm
+
+
+def _listing_args():
+    sort = request.args.get("sort", "date")
+    if sort not in SORTS:
+        sort = "date"
+    direction = request.args.get("dir", DEFAULT_DIRECTION[sort])
+    if direction not in ("asc", "desc"):
+        direction = DEFAULT_DIRECTION[sort]
+    return sort, direction, request.args.get("page", 1, type=int)
+
+
+@bp.route("/g/<slug>/files")
+def library(slug):
+    group = get_group(slug)
+    sort, direction, page_number = _listing_args()
+    folders = folders_of(group.id)
+    folder_id = request.args.get("folder", type=int)
+    current = next((f for f in folders if f.id == folder_id), None)
+    if folder_id is not None and current is None:
+        abort(404)
+    page = library_page(group, folder_id=folder_id, sort=sort, direction=direction,
+                        page=max(page_number, 1))
+    return render_template(
+        "files/library.html", group=group, folders=folders, current_folder=current, page=page,
+        sort=sort, direction=direction,
+        attached=attached_post_ids([f.id for f in page.items]),
+        usage=services.group_usage(group.id) if g.perms.can_upload(group) else None,
+    )
+
+
+@bp.route("/g/<slug>/files/upload", methods=["GET", "POST"])
+def upload(slug):
+    group = get_group(slug, check=g.perms.can_upload)
+    form = UploadForm()
+    form.set_folders(folders_of(group.id))
+    if request.method == "GET":
+        form.folder.data = request.args.get("folder", 0, type=int)
+    if form.validate_on_submit():
+        folder = folder_or_none(group, form.folder.data)
+        try:
+            with services.received(request.files.getlist(form.files.name)) as files:
+                created = services.store_new_files(
+                    group, files, g.perms.user, title=form.title.data or "",
+                    description=form.description.data or "", folder=folder)
+        except services.FileTooLarge as exc:
+            db.session.rollback()
+            abort(413, description=str(exc))
+        except services.UploadError as exc:
+            db.session.rollback()
+            form.files.errors = [*form.files.errors, str(exc)]
+        else:
+            db.session.commit()
+            flash(f"Uploaded {len(created)} file(s).", "success")
+            if len(created) == 1:
+                return redirect(url_for("files.detail", slug=slug, file_id=created[0].id))
+            return redirect(url_for("files.library", slug=slug,
+                                    folder=folder.id if folder else None))
+    status = 400 if request.method == "POST" else 200
+    return render_template("files/upload.html", group=group, form=form), status
+
+
+def _detail(group, f, version_form=None, status=200):
+    return render_template(
+        "files/detail.html", group=group, file=f, versions=f.versions,
+        version_form=version_form or VersionForm(), action_form=ActionForm(),
+        attached=attached_post_ids([f.id]),
+    ), status
+
+
+@bp.route("/g/<slug>/files/<int:file_id>")
+def detail(slug, file_id):
+    group = get_group(slug)
+    return _detail(group, get_file(group, file_id))
+
+
+@bp.route("/g/<slug>/files/<int:file_id>/versions", methods=["POST"])
+def upload_version(slug, file_id):
+    group = get_group(slug)
+    f = get_file(group, file_id, check=g.perms.can_edit_file)
+    form = VersionForm()
+    if form.validate_on_submit():
+        try:
+            with services.received([request.files.get(form.file.name)]) as files:
+                version = services.add_version(f, files[0], g.perms.user)
+        except services.FileTooLarge as exc:
+            db.session.rollback()
+            abort(413, description=str(exc))
+        except services.UploadError as exc:
+            db.session.rollback()
+            form.file.errors = [*form.file.errors, str(exc)]
+        else:
+            db.session.commit()
+            flash(f"Version {version.number} uploaded.", "success")
+            return redirect(url_for("files.detail", slug=slug, file_id=file_id))
+    f = get_file(group, file_id)
+    return _detail(group, f, version_form=form, status=400)
+
+
+@bp.route("/g/<slug>/files/<int:file_id>/edit", methods=["GET", "POST"])
+def edit(slug, file_id):
+    group = get_group(slug)
+    f = get_file(group, file_id, check=g.perms.can_edit_file)
+    form = EditFileForm(obj=f)
+    form.set_folders(folders_of(group.id))
+    if request.method == "GET":
+        form.folder.data = f.folder_id or 0
+    if form.validate_on_submit():
+        changed = services.update_details(
+            f, title=form.title.data, description=form.description.data or "",
+            folder=folder_or_none(group, form.folder.data))
+        db.session.commit()
+        flash("Details saved." if changed else "Nothing changed.", "success")
+        return redirect(url_for("files.detail", slug=slug, file_id=file_id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("files/edit.html", group=group, file=f, form=form), status
+
+
+@bp.route("/g/<slug>/files/<int:file_id>/delete", methods=["POST"])
+def delete(slug, file_id):
+    group = get_group(slug)
+    f = get_file(group, file_id, check=g.perms.can_delete_file)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    done = services.delete_file(f, g.perms.user)
+    db.session.commit()
+    flash("File deleted. Leaders can restore it for a while." if done
+          else "That file was already deleted.", "success")
+    return redirect(url_for("files.library", slug=slug))
+
+
+@bp.route("/g/<slug>/files/<int:file_id>/restore", methods=["POST"])
+def restore(slug, file_id):
+    group = get_group(slug, check=g.perms.can_view_trash)
+    f = get_file(group, file_id, check=g.perms.can_restore_file)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    services.restore_file(f)
+    db.session.commit()
+    flash("File restored.", "success")
+    return redirect(url_for("files.detail", slug=slug, file_id=file_id))
+
+
+@bp.route("/g/<slug>/files/trash")
+def trash(slug):
+    group = get_group(slug, check=g.perms.can_view_trash)
+    page = library_page(group, folder_id=None, sort="date", direction="desc",
+                        page=max(request.args.get("page", 1, type=int), 1), deleted=True)
+    return render_template("files/trash.html", group=group, page=page, action_form=ActionForm())

@@ -1,7 +1,50 @@
-"""Rules for files: filled in by that feature; the shared ground is in base and groups."""
+"""Rules for a group's library: uploading, editing, deleting, restoring, downloading.
+
+Every answer is about the file's own group. A suspended account may do nothing here, not even
+read a public group's files; a banned member has no rank in the group (base.rank_in), so cannot
+upload or edit; an archived group's library is read-only.
+"""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from flask import current_app
+
+from forum.db import utcnow
+from forum.permissions.base import Rank
+
 
 class FileRules:
-    pass
+    def can_browse_files(self, group) -> bool:
+        return not self.is_suspended and self.can_read(group)
+
+    def can_upload(self, group) -> bool:
+        return (self.is_member and not group.is_archived
+                and self.rank_in(group) >= Rank.GROUP_MEMBER)
+
+    def can_manage_folders(self, group) -> bool:
+        return self.can_lead(group)
+
+    def can_view_trash(self, group) -> bool:
+        return self.can_lead(group)
+
+    def can_download(self, f) -> bool:
+        if not self.can_browse_files(f.group):
+            return False
+        return not f.is_deleted or self.can_lead(f.group)
+
+    def can_edit_file(self, f) -> bool:
+        """Title, description, folder and new versions: its uploader, or the group's leaders."""
+        if f.is_deleted or not self.can_upload(f.group):
+            return False
+        return f.uploader_id == self.user_id or self.can_lead(f.group)
+
+    def can_delete_file(self, f) -> bool:
+        return self.can_edit_file(f)
+
+    def can_restore_file(self, f) -> bool:
+        if not f.is_deleted or not self.can_lead(f.group):
+            return False
+        days = current_app.config["FILE_RETENTION_DAYS"]
+        return f.deleted_at > utcnow() - timedelta(days=days)

@@ -1,0 +1,61 @@
+"""Load-or-404, then authorise: one helper per object type.
+
+A group the user may not know of, and anything in it, answers 404 whatever the address; a
+file is only ever found through its own group (``/g/<slug>/files/<id>`` with another group's
+slug is a 404 too).
+"""
+
+from __future__ import annotations
+
+from flask import abort, g
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from forum.extensions import db
+from forum.files.models import FileVersion, Folder, SharedFile
+from forum.groups.models import Group
+
+
+def get_group(slug: str, *, check=None) -> Group:
+    group = db.session.scalar(select(Group).where(Group.slug == slug))
+    if group is None or not g.perms.can_view(group):
+        abort(404)
+    g.perms.ensure((check or g.perms.can_browse_files)(group))
+    return group
+
+
+def get_file(group: Group, file_id: int, *, check=None) -> SharedFile:
+    f = db.session.scalar(
+        select(SharedFile).options(joinedload(SharedFile.uploader), joinedload(SharedFile.folder))
+        .where(SharedFile.id == file_id, SharedFile.group_id == group.id))
+    if f is None:
+        abort(404)
+    f.group = group
+    if f.is_deleted and not g.perms.can_view_trash(group):
+        abort(404)  # a deleted file is gone for everyone but those who may restore it
+    g.perms.ensure((check or g.perms.can_download)(f))
+    return f
+
+
+def get_version(f: SharedFile, number: int | None) -> FileVersion:
+    query = select(FileVersion).where(FileVersion.file_id == f.id)
+    if number is None:
+        query = query.where(FileVersion.id == f.current_version_id)
+    else:
+        query = query.where(FileVersion.number == number)
+    version = db.session.scalar(query)
+    if version is None:
+        abort(404)
+    return version
+
+
+def get_folder(group: Group, folder_id: int) -> Folder:
+    folder = db.session.get(Folder, folder_id)
+    if folder is None or folder.group_id != group.id:
+        abort(404)
+    return folder
+
+
+def folder_or_none(group: Group, folder_id: int | None) -> Folder | None:
+    """The folder chosen in a form (0 or None: the top level); a foreign id is a 404."""
+    return get_folder(group, folder_id) if folder_id else None
