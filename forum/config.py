@@ -43,6 +43,8 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = False
     LOGIN_LIMIT_PER_ACCOUNT = "10 per 15 minutes"
     LOGIN_LIMIT_PER_ADDRESS = "30 per 15 minutes"
+    # Forms that send mail (register, forgot password, resend verification, change e-mail).
+    ACCOUNT_MAIL_LIMIT = "10 per hour"
 
     # Mail: with MAIL_SERVER unset, mail is written to instance/outbox/ as .eml files.
     MAIL_SERVER: str | None = None

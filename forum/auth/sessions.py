@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from flask import request
 from sqlalchemy import select, update
@@ -71,3 +72,41 @@ def load_user(token: str) -> User | None:
     if user is not None:
         user.current_session_token = token
     return user
+
+
+def active_sessions(user_id: int) -> list[AuthSession]:
+    return list(db.session.scalars(
+        select(AuthSession)
+        .where(AuthSession.user_id == user_id, AuthSession.ended_at.is_(None))
+        .order_by(AuthSession.last_seen_at.desc(), AuthSession.id.desc())
+    ))
+
+
+def end_session_by_id(user_id: int, session_id: int) -> bool:
+    """End one of the user's own sessions; False if there is no such active session of theirs."""
+    return db.session.execute(
+        update(AuthSession)
+        .where(AuthSession.id == session_id, AuthSession.user_id == user_id,
+               AuthSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    ).rowcount == 1
+
+
+def touch_session(token: str | None) -> None:
+    """Record activity on a POST (never on a GET: reading a page writes nothing).
+
+    Runs in the request's own transaction, so it is saved when the view commits. At most once a
+    minute per session, so busy members do not write a row on every click.
+    """
+    if not token:
+        return
+    now = utcnow()
+    db.session.execute(
+        update(AuthSession)
+        .where(AuthSession.token_hash == _hash(token), AuthSession.ended_at.is_(None),
+               AuthSession.last_seen_at < now - TOUCH_INTERVAL)
+        .values(last_seen_at=now, ip_address=(request.remote_addr or "")[:64])
+    )
+
+
+TOUCH_INTERVAL = timedelta(minutes=1)

@@ -21,7 +21,8 @@ class User(UserMixin, TimestampMixin, Base):
     username_key: Mapped[str] = mapped_column(String(40), unique=True)
     display_name: Mapped[str] = mapped_column(String(100))
     affiliation: Mapped[str] = mapped_column(String(200), default="")
-    bio: Mapped[str] = mapped_column(Text, default="")
+    bio: Mapped[str] = mapped_column(Text, default="")  # Markdown as written
+    bio_html: Mapped[str] = mapped_column(Text, default="")  # rendered once, at write time
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     password_hash: Mapped[str] = mapped_column(String(255))
     verified_at: Mapped[datetime | None]

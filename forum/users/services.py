@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hmac
+from datetime import UTC, datetime
+from zoneinfo import available_timezones
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -10,10 +12,13 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from forum.db import utcnow
 from forum.extensions import db
+from forum.markup import render
 from forum.users.models import User
 from forum.users.names import NameError_, normalize_email, username_key
 
 PASSWORD_MIN = 10
+# "Suspended indefinitely" is a date far away, so every check stays one comparison.
+SUSPENDED_FOREVER = datetime(9999, 1, 1, tzinfo=UTC)
 # A real hash of a random password, checked when an account does not exist, so that an unknown
 # address and a wrong password take the same time (no account enumeration by timing).
 _DUMMY_HASH: dict[str, str] = {}
@@ -101,3 +106,73 @@ def create_user(*, email: str, username: str, display_name: str, password: str,
 
 def same_secret(a: str, b: str) -> bool:
     return hmac.compare_digest(a.encode(), b.encode())
+
+
+# --- profile ---------------------------------------------------------------------------------
+
+DISPLAY_NAME_MAX, AFFILIATION_MAX, BIO_MAX = 100, 200, 5000
+
+
+def valid_timezone(name: str) -> bool:
+    return name in timezones()
+
+
+def timezones() -> frozenset[str]:
+    global _TIMEZONES
+    if _TIMEZONES is None:
+        _TIMEZONES = frozenset(available_timezones())
+    return _TIMEZONES
+
+
+_TIMEZONES: frozenset[str] | None = None
+
+
+def update_profile(user: User, *, display_name: str, affiliation: str, bio: str,
+                   timezone: str) -> bool:
+    """Save the public profile; the bio is rendered here, once. Returns whether it changed."""
+    display_name, affiliation, bio = display_name.strip(), affiliation.strip(), bio.strip()
+    if not display_name:
+        raise AccountError("Enter the name others will see.", "display_name")
+    if len(display_name) > DISPLAY_NAME_MAX:
+        raise AccountError(f"Use {DISPLAY_NAME_MAX} characters at most.", "display_name")
+    if len(affiliation) > AFFILIATION_MAX:
+        raise AccountError(f"Use {AFFILIATION_MAX} characters at most.", "affiliation")
+    if len(bio) > BIO_MAX:
+        raise AccountError(f"Use {BIO_MAX:,} characters at most.", "bio")
+    if not valid_timezone(timezone):
+        raise AccountError("Choose a time zone from the list.", "timezone")
+    new = {"display_name": display_name, "affiliation": affiliation, "bio": bio,
+           "timezone": timezone}
+    if all(getattr(user, k) == v for k, v in new.items()):
+        return False
+    for key, value in new.items():
+        setattr(user, key, value)
+    user.bio_html = render(bio) if bio else ""
+    db.session.flush()
+    return True
+
+
+# --- suspension (the moderation feature builds its admin UI and audit on these) -------------
+
+def suspend_user(user: User, until: datetime | None, by: User | None = None) -> bool:
+    """Suspend ``user`` until ``until`` (None: indefinitely) and end every session they have.
+
+    ``by`` is accepted for the caller's audit trail; this service records no audit itself.
+    Returns whether anything changed (suspending again to the same date changes nothing).
+    """
+    from forum.auth.sessions import end_all_sessions
+
+    until = until or SUSPENDED_FOREVER
+    ended = end_all_sessions(user.id)
+    changed = user.suspended_until != until or ended > 0
+    user.suspended_until = until
+    db.session.flush()
+    return changed
+
+
+def unsuspend_user(user: User, by: User | None = None) -> bool:
+    if user.suspended_until is None:
+        return False
+    user.suspended_until = None
+    db.session.flush()
+    return True
