@@ -14,10 +14,11 @@ import smtplib
 import uuid
 from datetime import timedelta
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, make_msgid, parseaddr
 
 from flask import current_app, render_template
-from sqlalchemy import or_, select, update
+from jinja2 import TemplateNotFound
+from sqlalchemy import insert, or_, select, update
 
 from forum.db import utcnow, writing
 from forum.extensions import db
@@ -25,14 +26,23 @@ from forum.mailing.models import Delivery, DeliveryStatus
 
 log = logging.getLogger(__name__)
 CLAIM_TIMEOUT = timedelta(minutes=10)
+# Set by build_message itself: a stored header may not change them.
+_FIXED_HEADERS = frozenset({"to", "subject", "date", "message-id"})
+
+
+def sender_domain() -> str:
+    return parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1].rsplit("@", 1)[-1]
+
+
+def new_message_id() -> str:
+    return make_msgid(idstring=uuid.uuid4().hex[:12], domain=sender_domain())
 
 
 def queue_mail(to: str, subject: str, text: str, html: str | None = None,
-               headers: dict | None = None) -> Delivery:
+               headers: dict | None = None, message_id: str | None = None) -> Delivery:
     """Add a mail to the outbox in the current transaction (the caller commits)."""
-    domain = current_app.config["MAIL_DEFAULT_SENDER"].rsplit("@", 1)[-1].rstrip(">")
     delivery = Delivery(
-        message_id=make_msgid(idstring=uuid.uuid4().hex[:12], domain=domain),
+        message_id=message_id or new_message_id(),
         to_address=to, subject=subject[:255], body_text=text, body_html=html,
         headers=headers or {},
     )
@@ -40,26 +50,56 @@ def queue_mail(to: str, subject: str, text: str, html: str | None = None,
     return delivery
 
 
-def queue_template(to: str, subject: str, template: str, headers: dict | None = None,
-                   **context) -> Delivery:
-    """Queue a mail rendered from ``templates/email/<template>.txt`` (and ``.html`` if present)."""
+def render_mail(template: str, **context) -> tuple[str, str | None]:
+    """The text (and HTML, if the template has one) of ``templates/email/<template>``."""
     text = render_template(f"email/{template}.txt", **context)
     try:
         html = render_template(f"email/{template}.html", **context)
-    except Exception:  # noqa: BLE001 - the HTML part is optional
+    except TemplateNotFound:  # the HTML part is optional
         html = None
+    return text, html
+
+
+def queue_template(to: str, subject: str, template: str, headers: dict | None = None,
+                   **context) -> Delivery:
+    """Queue a mail rendered from ``templates/email/<template>.txt`` (and ``.html`` if present)."""
+    text, html = render_mail(template, **context)
     return queue_mail(to, subject, text, html, headers)
 
 
+def queue_bulk(mails: list[dict]) -> int:
+    """Queue many mails with one multi-row INSERT (same transaction as the caller).
+
+    Each dict has ``to_address``, ``subject``, ``body_text`` and optionally ``body_html``,
+    ``headers``, ``message_id``.
+    """
+    rows = []
+    now = utcnow()
+    for mail in mails:
+        rows.append({
+            "message_id": mail.get("message_id") or new_message_id(),
+            "to_address": mail["to_address"], "subject": mail["subject"][:255],
+            "body_text": mail["body_text"], "body_html": mail.get("body_html"),
+            "headers": mail.get("headers") or {}, "status": DeliveryStatus.PENDING,
+            "attempts": 0, "next_attempt_at": now, "last_error": "", "created_at": now,
+        })
+    if rows:
+        db.session.execute(insert(Delivery), rows)
+    return len(rows)
+
+
 def build_message(delivery: Delivery) -> EmailMessage:
+    """The message for a delivery; its stored headers may replace From (never To/Message-ID)."""
+    extra = dict(delivery.headers or {})
     msg = EmailMessage()
-    msg["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+    msg["From"] = extra.pop("From", None) or current_app.config["MAIL_DEFAULT_SENDER"]
     msg["To"] = delivery.to_address
     msg["Subject"] = delivery.subject
     msg["Date"] = formatdate(localtime=False)
     msg["Message-ID"] = delivery.message_id
-    for name, value in (delivery.headers or {}).items():
-        msg[name] = value
+    for name, value in extra.items():
+        if name.lower() not in _FIXED_HEADERS:
+            msg[name] = value
     msg.set_content(delivery.body_text)
     if delivery.body_html:
         msg.add_alternative(delivery.body_html, subtype="html")
@@ -67,7 +107,11 @@ def build_message(delivery: Delivery) -> EmailMessage:
 
 
 def deliver_pending(limit: int = 100) -> int:
-    """Send what is due; return how many were sent. Safe to run in several workers at once."""
+    """Send what is due; return how many were sent. Safe to run in several workers at once.
+
+    A worker entry point: it commits (whatever the session held first, then each result).
+    """
+    db.session.commit()
     sent = 0
     for delivery_id in _claim_due(limit):
         delivery = db.session.get(Delivery, delivery_id)
@@ -85,39 +129,43 @@ def deliver_pending(limit: int = 100) -> int:
 
 
 def _claim_due(limit: int) -> list[int]:
-    """Mark due rows as ours in one short transaction, so no other worker sends them too."""
+    """Mark due rows as ours in one short transaction, so no other worker sends them too.
+
+    PostgreSQL: the candidates are locked with FOR UPDATE SKIP LOCKED, so workers take
+    disjoint batches without waiting. SQLite: the transaction begins IMMEDIATE, so claims are
+    serialised. On both, the UPDATE repeats the "due" test and RETURNING reports only the rows
+    this worker actually changed: a row another worker claimed first is never ours too.
+    """
     now = utcnow()
+    due = or_(
+        (Delivery.status == DeliveryStatus.PENDING) & (Delivery.next_attempt_at <= now),
+        (Delivery.status == DeliveryStatus.SENDING)
+        & (Delivery.next_attempt_at <= now - CLAIM_TIMEOUT),
+    )
     with writing():
-        due = (
-            select(Delivery.id)
-            .where(
-                or_(
-                    (Delivery.status == DeliveryStatus.PENDING) & (Delivery.next_attempt_at <= now),
-                    (Delivery.status == DeliveryStatus.SENDING)
-                    & (Delivery.next_attempt_at <= now - CLAIM_TIMEOUT),
-                )
-            )
-            .order_by(Delivery.id)
-            .limit(limit)
-        )
+        candidates = select(Delivery.id).where(due).order_by(Delivery.id).limit(limit)
         if db.engine.dialect.name == "postgresql":
-            due = due.with_for_update(skip_locked=True)
-        ids = list(db.session.scalars(due))
+            candidates = candidates.with_for_update(skip_locked=True)
+        ids = list(db.session.scalars(candidates))
+        claimed: list[int] = []
         if ids:
-            db.session.execute(
+            claimed = list(db.session.scalars(
                 update(Delivery)
-                .where(Delivery.id.in_(ids))
+                .where(Delivery.id.in_(ids), due)
                 .values(status=DeliveryStatus.SENDING, next_attempt_at=now,
                         attempts=Delivery.attempts + 1)
-            )
+                .returning(Delivery.id),
+                execution_options={"synchronize_session": False},
+            ))
         db.session.commit()
-    return ids
+    return sorted(claimed)
 
 
 def _record_failure(delivery: Delivery, exc: Exception) -> None:
     log.warning("mail %s to %s failed: %s", delivery.id, delivery.to_address, exc)
     delivery.last_error = str(exc)[:2000]
-    if delivery.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
+    permanent = isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code >= 500
+    if permanent or delivery.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
         delivery.status = DeliveryStatus.FAILED
     else:
         delivery.status = DeliveryStatus.PENDING

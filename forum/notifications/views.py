@@ -1,5 +1,192 @@
-"""Views of notifications."""
+"""Views of notifications: the list, settings, watch buttons, and unsubscribe links."""
 
 from __future__ import annotations
 
-from forum.notifications import bp  # noqa: F401
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
+
+from forum.discussions.models import Thread
+from forum.extensions import csrf, db
+from forum.forms import ActionForm
+from forum.groups.models import Group
+from forum.notifications import bp, inbox, subscriptions
+from forum.notifications.emails import post_path, read_unsubscribe_token
+from forum.notifications.forms import settings_form
+from forum.notifications.models import MailMode
+from forum.notifications.services import auto_watch_enabled
+from forum.security import is_safe_next
+from forum.users.models import User
+
+
+@bp.app_context_processor
+def _bell():
+    def notification_bell() -> int | None:
+        perms = g.get("perms")
+        if perms is None or not perms.is_authenticated:
+            return None
+        return inbox.unread_count(perms.user_id)
+
+    def watching(group=None, thread=None) -> bool:
+        perms = g.get("perms")
+        return subscriptions.watch_state(
+            perms.user_id if perms else None, group_id=group.id if group else None,
+            thread_id=thread.id if thread else None)
+
+    return {"notification_bell": notification_bell, "bell_cap": inbox.BELL_CAP,
+            "watching": watching, "post_path": post_path}
+
+
+def _signed_in() -> int:
+    g.perms.ensure(g.perms.is_authenticated)
+    return g.perms.user_id
+
+
+def _checked_action() -> None:
+    if not ActionForm().validate_on_submit():
+        abort(400, description="The form had expired. Please go back and try again.")
+
+
+def _back(default: str):
+    target = request.form.get("next")
+    return redirect(target if is_safe_next(target) else default)
+
+
+# --- the list ---------------------------------------------------------------------------------
+
+@bp.get("/")
+def index():
+    user_id = _signed_in()
+    page = inbox.page_of(user_id, max(request.args.get("page", 1, type=int), 1))
+    return render_template("notifications/index.html", page=page, form=ActionForm())
+
+
+@bp.post("/<int:notification_id>/read")
+def read_one(notification_id: int):
+    user_id = _signed_in()
+    notification = inbox.find(user_id, notification_id)
+    if notification is None:
+        abort(404)
+    _checked_action()
+    if inbox.mark_read(notification):
+        db.session.commit()
+    return _back(url_for("notifications.index"))
+
+
+@bp.post("/read-all")
+def read_all():
+    user_id = _signed_in()
+    _checked_action()
+    count = inbox.mark_all_read(user_id)
+    db.session.commit()
+    flash(f"Marked {count} notification{'s' if count != 1 else ''} as read." if count
+          else "Nothing was unread.", "success")
+    return redirect(url_for("notifications.index"))
+
+
+# --- settings ---------------------------------------------------------------------------------
+
+@bp.route("/settings", methods=["GET", "POST"])
+def settings():
+    user_id = _signed_in()
+    rows = subscriptions.group_settings(user_id)
+    groups = [group for group, _mode, _watching in rows]
+    if request.method == "POST":
+        form = settings_form(groups, request.form)
+        if form.validate():
+            changed = sum(subscriptions.set_mode(user_id, group.id,
+                                                 MailMode(form[f"mode_{group.id}"].data))
+                          for group in groups)
+            changed += subscriptions.set_auto_watch(user_id, form.auto_watch.data)
+            db.session.commit()
+            flash("Your notification settings are saved." if changed
+                  else "Nothing changed.", "success")
+            return redirect(url_for("notifications.settings"))
+        status = 400
+    else:
+        data = MultiDict({f"mode_{group.id}": mode.value for group, mode, _w in rows})
+        if auto_watch_enabled(user_id):
+            data["auto_watch"] = "y"
+        form = settings_form(groups, data)
+        status = 200
+    threads = subscriptions.watched_threads(user_id)
+    return render_template("notifications/settings.html", form=form, rows=rows,
+                           threads=threads, action=ActionForm()), status
+
+
+# --- watching ---------------------------------------------------------------------------------
+
+def _watchable_group(group_id: int) -> Group:
+    group = db.session.get(Group, group_id)
+    g.perms.ensure(group is not None and g.perms.can_view(group), hide=True)
+    g.perms.ensure(g.perms.is_member and g.perms.can_read(group))
+    return group
+
+
+def _watchable_thread(thread_id: int) -> Thread:
+    thread = db.session.get(Thread, thread_id)
+    group = db.session.get(Group, thread.group_id) if thread else None
+    g.perms.ensure(group is not None and g.perms.can_view(group), hide=True)
+    g.perms.ensure(not thread.hidden or g.perms.can_moderate(group), hide=True)
+    g.perms.ensure(g.perms.is_member and g.perms.can_read(group))
+    return thread
+
+
+def _group_page(group: Group) -> str:
+    if "groups.show" in current_app.view_functions:
+        return url_for("groups.show", slug=group.slug)
+    return url_for("notifications.settings")
+
+
+def _thread_page(thread: Thread) -> str:
+    if "discussions.thread" in current_app.view_functions:
+        return url_for("discussions.thread", slug=thread.group.slug, thread_id=thread.id)
+    return url_for("notifications.settings")
+
+
+@bp.post("/groups/<int:group_id>/watch", defaults={"watching": True},
+         endpoint="watch_group")
+@bp.post("/groups/<int:group_id>/unwatch", defaults={"watching": False},
+         endpoint="unwatch_group")
+def watch_group(group_id: int, watching: bool):
+    group = _watchable_group(group_id)
+    _checked_action()
+    changed = subscriptions.set_watching(g.perms.user_id, group_id=group.id, watching=watching)
+    db.session.commit()
+    verb = "now watching" if watching else "no longer watching"
+    flash(f"You are {verb} {group.name}." if changed else "Nothing changed.", "success")
+    return _back(_group_page(group))
+
+
+@bp.post("/threads/<int:thread_id>/watch", defaults={"watching": True},
+         endpoint="watch_thread")
+@bp.post("/threads/<int:thread_id>/unwatch", defaults={"watching": False},
+         endpoint="unwatch_thread")
+def watch_thread(thread_id: int, watching: bool):
+    thread = _watchable_thread(thread_id)
+    _checked_action()
+    changed = subscriptions.set_watching(g.perms.user_id, thread_id=thread.id,
+                                         watching=watching)
+    db.session.commit()
+    verb = "now watching" if watching else "no longer watching"
+    flash(f"You are {verb} “{thread.title}”." if changed else "Nothing changed.", "success")
+    return _back(_thread_page(thread))
+
+
+# --- unsubscribe (no sign-in: the signed token is the authority) ------------------------------
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt  # RFC 8058: mail providers POST "List-Unsubscribe=One-Click" with no form token
+def unsubscribe(token: str):
+    data = read_unsubscribe_token(token)
+    user = db.session.get(User, data["u"]) if data else None
+    group = db.session.get(Group, data["g"]) if data and "g" in data else None
+    if user is None or (data.get("g") is not None and group is None):
+        abort(404)
+    period = data.get("p")
+    done = False
+    if request.method == "POST":
+        subscriptions.unsubscribe(user.id, group_id=group.id if group else None, period=period)
+        db.session.commit()
+        done = True
+    return render_template("notifications/unsubscribe.html", group=group, period=period,
+                           done=done, token=token)

@@ -1,0 +1,150 @@
+"""The e-mail side of notifications: per-post mails, their list headers and unsubscribe tokens.
+
+Headers are designed so that replying by e-mail can come later without changing old mail:
+
+- ``Message-ID`` of a post's mail to a member is ``<p{post}.u{user}.{sig}@domain>``: unique per
+  recipient (the outbox requires it), deterministic (so replies thread), and signed (``sig`` is an
+  HMAC of post and user), so a future mail-in handler can trust ``In-Reply-To`` to name the post
+  answered and the member it was sent to.
+- ``In-Reply-To`` names the parent post's mail to the same member and ``References`` starts at
+  the thread's opening post (the first segment of ``Post.path``): clients thread by thread.
+- ``From`` is the site's own address with the author's name as display name
+  ("Lena Ortiz via Forum"): never the author's address (DMARC), and no ``Reply-To``, so a
+  reply-by-mail address can later go into ``List-Post`` / ``Reply-To`` without surprises.
+- ``List-Id`` per group, ``List-Unsubscribe`` with a signed URL and ``List-Unsubscribe-Post``
+  (RFC 8058 one-click), ``Precedence: list`` and ``Auto-Submitted`` (no auto-replies).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from email.utils import formataddr, parseaddr
+
+from flask import current_app, has_request_context, url_for
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from forum.discussions.models import PATH_SEGMENT
+from forum.mail import render_mail, sender_domain
+
+UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+
+
+# --- unsubscribe tokens ------------------------------------------------------------------------
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_token(user_id: int, *, group_id: int | None = None,
+                      period: str | None = None) -> str:
+    """A token that turns off one group's mail (or one digest period) for one member.
+
+    It does not expire: an unsubscribe link in an old mail must still work (RFC 8058).
+    """
+    payload = {"u": user_id}
+    if group_id is not None:
+        payload["g"] = group_id
+    if period is not None:
+        payload["p"] = period
+    return _serializer().dumps(payload)
+
+
+def read_unsubscribe_token(token: str) -> dict | None:
+    try:
+        data = _serializer().loads(token)
+    except BadSignature:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int):
+        return None
+    if not isinstance(data.get("g"), int) and data.get("p") not in ("daily", "weekly"):
+        return None
+    return data
+
+
+def path_for(endpoint: str, **values) -> str:
+    """``url_for``'s path, also outside a request (the digest command, workers, tests)."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    return current_app.url_map.bind("localhost").build(endpoint, values)
+
+
+def absolute(endpoint: str, **values) -> str:
+    return current_app.config["SITE_URL"].rstrip("/") + path_for(endpoint, **values)
+
+
+def post_path(post_id: int) -> str:
+    """``/p/<id>``, the permalink (built by discussions; the URL is fixed by the brief)."""
+    if "discussions.permalink" in current_app.view_functions:
+        return path_for("discussions.permalink", post_id=post_id)
+    return f"/p/{post_id}"
+
+
+def post_url(post_id: int) -> str:
+    return current_app.config["SITE_URL"].rstrip("/") + post_path(post_id)
+
+
+# --- message ids ------------------------------------------------------------------------------
+
+def _sig(text: str) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, text.encode(), hashlib.sha256).hexdigest()[:12]
+
+
+def post_message_id(post_id: int, user_id: int, domain: str | None = None) -> str:
+    ident = f"p{post_id}.u{user_id}"
+    return f"<{ident}.{_sig(ident)}@{domain or sender_domain()}>"
+
+
+def root_post_id(post) -> int:
+    return int(post.path[:PATH_SEGMENT]) if post.path else post.id
+
+
+# --- per-post mail ----------------------------------------------------------------------------
+
+def list_headers(group, unsubscribe_url: str) -> dict:
+    domain = sender_domain()
+    return {
+        "List-Id": f"{group.name} <{group.slug}.{domain}>",
+        "List-Unsubscribe": f"<{unsubscribe_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "List-Archive": f"<{absolute('groups.show', slug=group.slug)}>"
+        if "groups.show" in current_app.view_functions else None,
+        "Precedence": "list",
+        "Auto-Submitted": "auto-generated",
+    }
+
+
+def from_header(author_name: str | None) -> str:
+    site = current_app.config["SITE_NAME"]
+    name, address = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])
+    display = f"{author_name} via {site}" if author_name else (name or site)
+    return formataddr((display[:120], address))
+
+
+def post_mail(post, thread, group, author, recipient) -> dict:
+    """One outbox row (a dict for ``forum.mail.queue_bulk``) telling ``recipient`` of ``post``."""
+    domain = sender_domain()
+    unsubscribe_url = absolute("notifications.unsubscribe",
+                               token=unsubscribe_token(recipient.id, group_id=group.id))
+    headers = {k: v for k, v in list_headers(group, unsubscribe_url).items() if v}
+    headers["From"] = from_header(author.display_name if author else None)
+    root = root_post_id(post)
+    answered = post.reply_to_id or post.parent_id
+    if root != post.id:
+        refs = [post_message_id(root, recipient.id, domain)]
+        if answered and answered != root:
+            refs.append(post_message_id(answered, recipient.id, domain))
+        headers["In-Reply-To"] = post_message_id(answered or root, recipient.id, domain)
+        headers["References"] = " ".join(refs)
+    text, html = render_mail(
+        "notify_post", post=post, thread=thread, group=group, author=author,
+        recipient=recipient, post_url=post_url(post.id),
+        unsubscribe_url=unsubscribe_url, settings_url=absolute("notifications.settings"),
+    )
+    prefix = "" if root == post.id else "Re: "
+    return {
+        "to_address": recipient.email, "subject": f"{prefix}[{group.name}] {thread.title}",
+        "body_text": text, "body_html": html, "headers": headers,
+        "message_id": post_message_id(post.id, recipient.id, domain),
+    }

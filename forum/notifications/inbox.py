@@ -1,0 +1,58 @@
+"""A member's in-app notifications: the bell's count, the list, marking read."""
+
+from __future__ import annotations
+
+from flask import g
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload
+
+from forum.db import utcnow
+from forum.extensions import db
+from forum.notifications.models import Notification
+
+BELL_CAP = 99  # the bell shows "99+" beyond this; counting stops there, so it stays cheap
+PER_PAGE = 25
+
+
+def unread_count(user_id: int) -> int:
+    """Unread notifications, up to BELL_CAP + 1: one indexed query, cached for the request."""
+    cache = g.setdefault("_unread_notifications", {})
+    if user_id not in cache:
+        capped = (select(Notification.id)
+                  .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+                  .limit(BELL_CAP + 1).subquery())
+        cache[user_id] = db.session.scalar(select(func.count()).select_from(capped)) or 0
+    return cache[user_id]
+
+
+def page_of(user_id: int, page: int):
+    """One page of the member's notifications, newest first, with what each one shows."""
+    query = (select(Notification)
+             .where(Notification.user_id == user_id)
+             .options(joinedload(Notification.post), joinedload(Notification.thread),
+                      joinedload(Notification.group), joinedload(Notification.actor))
+             .order_by(Notification.id.desc()))
+    return db.paginate(query, page=page, per_page=PER_PAGE, error_out=False)
+
+
+def find(user_id: int, notification_id: int) -> Notification | None:
+    """The member's own notification, or None (someone else's is as good as missing)."""
+    return db.session.scalar(select(Notification).where(
+        Notification.id == notification_id, Notification.user_id == user_id))
+
+
+def mark_read(notification: Notification) -> bool:
+    if notification.read_at is not None:
+        return False
+    notification.read_at = utcnow()
+    db.session.flush()
+    return True
+
+
+def mark_all_read(user_id: int) -> int:
+    result = db.session.execute(
+        update(Notification)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+    return result.rowcount or 0
