@@ -10,6 +10,7 @@ all sanitizing stays in this module so it can be swapped for nh3 without touchin
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 import bleach
 from markdown_it import MarkdownIt
@@ -42,9 +43,42 @@ except ImportError:  # pragma: no cover - depends on an optional extra
     ALLOWED_ATTRIBUTES = {k: [a for a in v if a != "style"] for k, v in ALLOWED_ATTRIBUTES.items()}
 
 
+# @mentions: "@" at the start or after a non-word character, then a username (letters, digits,
+# marks, and . _ - inside). Trailing dots/hyphens end a sentence, not a name.
+MENTION = re.compile(r"(?<![\w@/])@([^\W_](?:[\w.\-]{0,38}[^\W_])?)")
+MENTION_URL = "/members/{}"
+
+
+def mention_candidates(source: str) -> set[str]:
+    """Usernames that look mentioned in Markdown source (callers check which exist)."""
+    return {m.group(1) for m in MENTION.finditer(source)}
+
+
+def _mention_rule(state, silent: bool) -> bool:
+    """Inline rule: ``@name`` becomes a profile link when ``env["mentions"]`` knows the name.
+
+    Running as an inline rule keeps mentions out of code spans, code blocks and link text."""
+    known = state.env.get("mentions") if isinstance(state.env, dict) else None
+    if not known or state.src[state.pos] != "@" or state.linkLevel > 0:
+        return False
+    if state.pos > 0 and (state.src[state.pos - 1].isalnum() or state.src[state.pos - 1] in "_@/"):
+        return False
+    match = MENTION.match(state.src, state.pos)
+    if not match or match.group(1).casefold() not in known:
+        return False
+    if not silent:
+        token = state.push("link_open", "a", 1)
+        token.attrs = {"href": MENTION_URL.format(quote(match.group(1))), "class": "mention"}
+        state.push("text", "", 0).content = match.group(0)
+        state.push("link_close", "a", -1)
+    state.pos = match.end()
+    return True
+
+
 def _new_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
+    md.inline.ruler.before("emphasis", "mention", _mention_rule)
 
     def link_open(renderer, tokens, idx, options, env):
         tokens[idx].attrSet("rel", LINK_REL)
@@ -65,9 +99,12 @@ _cleaner = bleach.Cleaner(
 )
 
 
-def render(source: str) -> str:
-    """Render Markdown to HTML that is safe to show as it is."""
-    return sanitize(_parser.render(source))
+def render(source: str, mentions: set[str] | None = None) -> str:
+    """Render Markdown to HTML that is safe to show as it is.
+
+    ``mentions``: case-folded usernames that exist; ``@name`` for those becomes a profile link."""
+    env = {"mentions": {m.casefold() for m in mentions}} if mentions else {}
+    return sanitize(_parser.render(source, env))
 
 
 def sanitize(html: str) -> str:

@@ -80,6 +80,8 @@ class Post(Base):
     __table_args__ = (
         UniqueConstraint("thread_id", "path"),  # also the index every thread page walks
         Index("ix_posts_author_id_created_at", "author_id", "created_at"),
+        Index("ix_posts_thread_id_id", "thread_id", "id"),  # flat view, unread, permalinks
+        Index("ix_posts_thread_id_depth_path", "thread_id", "depth", "path"),  # page boundaries
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,0 +1,37 @@
+"""An Atom feed of a public group's latest posts (404 for any other group).
+
+Built from a Jinja template whose name ends in .xml, so autoescaping escapes every value."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, make_response, render_template
+from sqlalchemy import select
+from sqlalchemy.orm import contains_eager, joinedload
+
+from forum.discussions import bp
+from forum.discussions.models import Post, PostStatus, Thread
+from forum.extensions import db
+from forum.groups.models import Group, Visibility
+from forum.markup import plain_text
+
+FEED_ENTRIES = 30
+
+
+@bp.get("/g/<slug>/feed.atom")
+def group_feed(slug: str):
+    group = db.session.scalar(select(Group).where(Group.slug == slug))
+    if group is None or group.visibility != Visibility.PUBLIC:
+        abort(404)
+    posts = db.session.scalars(
+        select(Post).join(Post.thread).options(contains_eager(Post.thread),
+                                               joinedload(Post.author))
+        .where(Thread.group_id == group.id, Thread.hidden.is_(False),
+               Post.status == PostStatus.PUBLISHED)
+        .order_by(Post.id.desc()).limit(FEED_ENTRIES)).all()
+    updated = posts[0].created_at if posts else group.created_at
+    xml = render_template("discussions/feed.atom.xml", group=group, posts=posts,
+                          updated=updated, site_url=current_app.config["SITE_URL"],
+                          summary=lambda p: plain_text(p.html, 400))
+    response = make_response(xml)
+    response.mimetype = "application/atom+xml"
+    return response

@@ -1,0 +1,17 @@
+"""The section home page's "latest interest-group discussions" block."""
+
+from __future__ import annotations
+
+from forum.discussions.listing import latest_threads
+
+
+def home_blocks(perms) -> list[dict]:
+    threads = latest_threads(perms)
+    return [{
+        "key": "discussions",
+        "title": "Latest interest group discussions",
+        "template": "discussions/_home_block.html",
+        "items": threads,
+        # Visitors see that members-only discussions exist, with a prompt to sign in.
+        "login_prompt": not perms.is_member,
+    }]

@@ -1,0 +1,56 @@
+"""Load-or-404, then authorise: one small helper per object type (flaskr's ``get_post``)."""
+
+from __future__ import annotations
+
+from flask import abort, g
+from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
+
+from forum.discussions.models import Post, PostStatus, Thread
+from forum.extensions import db
+from forum.groups.models import Group
+
+
+def load_group(slug: str, *, read: bool = False) -> Group:
+    group = db.session.scalar(select(Group).where(Group.slug == slug))
+    if group is None:
+        abort(404)
+    g.perms.ensure(g.perms.can_view(group), hide=True)
+    if read:
+        g.perms.ensure(g.perms.can_read(group))
+    return group
+
+
+def load_thread(slug: str, thread_id: int) -> Thread:
+    """The thread and its group in one query; 404 where its existence must not leak."""
+    thread = db.session.scalar(
+        select(Thread).join(Thread.group).options(contains_eager(Thread.group))
+        .where(Thread.id == thread_id, Group.slug == slug))
+    if thread is None:
+        abort(404)
+    g.perms.ensure(g.perms.can_read_thread(thread), hide=g.perms.hides_thread(thread))
+    return thread
+
+
+def load_post(post_id: int) -> Post:
+    """A post with its thread and group; others' held posts do not exist for the reader."""
+    post = db.session.scalar(
+        select(Post).join(Post.thread).join(Thread.group)
+        .options(contains_eager(Post.thread).contains_eager(Thread.group))
+        .where(Post.id == post_id))
+    if post is None:
+        abort(404)
+    thread = post.thread
+    g.perms.ensure(g.perms.can_read_thread(thread), hide=g.perms.hides_thread(thread))
+    if post.status == PostStatus.PENDING and not g.perms.can_see_post_body(post):
+        abort(404)
+    return post
+
+
+def ensure_can_reply(thread: Thread) -> None:
+    """A locked thread says so (403 with a message) instead of a bare refusal."""
+    perms = g.perms
+    if thread.locked and perms.can_read_thread(thread) and not perms.can_moderate(thread.group):
+        if perms.is_authenticated:
+            abort(403, description="This discussion is locked: no new replies can be posted.")
+    perms.ensure(perms.can_reply(thread))

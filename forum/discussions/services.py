@@ -1,0 +1,257 @@
+"""Use cases of discussions: they change data and flush; the view commits.
+
+Counters (``Thread.post_count``, last-post pointers, ``Group.last_activity_at``,
+``Post.recommend_count``) are updated in SQL, never read-modify-written in Python. A post that
+becomes visible is announced to notifications in the same transaction (``post_published``).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import case, delete, func, insert, literal, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from forum import markup
+from forum.db import utcnow
+from forum.discussions.models import (
+    Post,
+    PostRevision,
+    PostStatus,
+    Recommendation,
+    Thread,
+    ThreadRead,
+)
+from forum.discussions.tree import Placement, child_path, placement, root_placement
+from forum.extensions import db
+from forum.groups.models import Group
+
+BODY_MAX = 50_000
+TITLE_MAX = 200
+
+
+class DiscussionError(ValueError):
+    """A refusal with a message for the form."""
+
+
+# --- rendering ------------------------------------------------------------------------------
+
+def render_body(source: str) -> str:
+    """Markdown → sanitized HTML, once at write time; @name links only for existing members."""
+    from forum.users.models import User
+
+    candidates = markup.mention_candidates(source)
+    known: set[str] = set()
+    if candidates:
+        keys = {c.casefold() for c in candidates}
+        rows = db.session.scalars(select(User.username_key).where(User.username_key.in_(keys)))
+        known = set(rows)
+    return markup.render(source, known)
+
+
+def clean_body(source: str | None) -> str:
+    body = (source or "").replace("\r\n", "\n").strip()
+    if not body:
+        raise DiscussionError("Write something before posting.")
+    if len(body) > BODY_MAX:
+        raise DiscussionError(f"Posts are limited to {BODY_MAX:,} characters "
+                              f"(this one has {len(body):,}).")
+    return body
+
+
+# --- writing posts --------------------------------------------------------------------------
+
+def _insert_post(thread: Thread, where: Placement, author, source: str,
+                 status: PostStatus) -> Post:
+    # The path needs the new id: insert with a unique temporary path, then set the real one.
+    post = Post(thread_id=thread.id, parent_id=where.parent_id, reply_to_id=where.reply_to_id,
+                depth=where.depth, path=f"tmp-{uuid.uuid4().hex}", author_id=author.id,
+                source=source, html=render_body(source), status=status, created_at=utcnow())
+    post.thread = thread
+    db.session.add(post)
+    db.session.flush()
+    post.path = child_path(where.base_path, post.id)
+    db.session.flush()
+    return post
+
+
+def start_thread(group: Group, author, title: str, source: str,
+                 status: PostStatus = PostStatus.PUBLISHED) -> Thread:
+    title = " ".join((title or "").split())
+    if not title:
+        raise DiscussionError("Give the discussion a title.")
+    if len(title) > TITLE_MAX:
+        raise DiscussionError(f"Titles are limited to {TITLE_MAX} characters.")
+    source = clean_body(source)
+    thread = Thread(group_id=group.id, title=title, author_id=author.id, post_count=0,
+                    last_post_at=utcnow(), last_poster_id=author.id)
+    thread.group = group
+    db.session.add(thread)
+    db.session.flush()
+    post = _insert_post(thread, root_placement(), author, source, status)
+    if status == PostStatus.PUBLISHED:
+        _announce(post)
+    return thread
+
+
+def reply(thread: Thread, parent: Post, author, source: str,
+          status: PostStatus = PostStatus.PUBLISHED) -> Post:
+    if parent.thread_id != thread.id:
+        raise DiscussionError("That post is not in this discussion.")
+    if parent.status in (PostStatus.DELETED, PostStatus.HIDDEN):
+        raise DiscussionError("That post was removed, so it cannot be answered.")
+    source = clean_body(source)
+    grandparent = parent.parent_id
+    where = placement(parent.id, parent.path, parent.depth, grandparent)
+    post = _insert_post(thread, where, author, source, status)
+    if status == PostStatus.PUBLISHED:
+        _announce(post)
+    mark_read(author, thread, post.id)
+    return post
+
+
+def publish_post(post: Post) -> bool:
+    """Make a held (pending) post visible: moderation calls this on approval.
+
+    Bumps the counters and notifies, in the caller's transaction. Idempotent: a post that is
+    already published changes nothing and returns False."""
+    if post.status == PostStatus.PUBLISHED:
+        return False
+    was_pending = post.status == PostStatus.PENDING
+    post.status = PostStatus.PUBLISHED
+    db.session.flush()
+    if was_pending:
+        _announce(post)
+    else:  # a hidden post shown again: counted again, not announced twice
+        _count_published(post)
+    return True
+
+
+def unpublish_post(post: Post, status: PostStatus) -> bool:
+    """Hide or remove a post (placeholder stays in the tree); counters follow in SQL."""
+    if post.status == status:
+        return False
+    was_published = post.status == PostStatus.PUBLISHED
+    post.status = status
+    db.session.flush()
+    if was_published:
+        db.session.execute(update(Thread)
+                           .where(Thread.id == post.thread_id, Thread.post_count > 0)
+                           .values(post_count=Thread.post_count - 1)
+                           .execution_options(synchronize_session=False))
+        db.session.expire(post.thread, ["post_count"])
+    return True
+
+
+def _announce(post: Post) -> None:
+    from forum.notifications.services import post_published
+
+    _count_published(post)
+    post_published(post)
+
+
+def _count_published(post: Post) -> None:
+    newer = or_(Thread.last_post_id.is_(None), Thread.last_post_id < post.id)
+    db.session.execute(
+        update(Thread).where(Thread.id == post.thread_id).values(
+            post_count=Thread.post_count + 1,
+            last_post_id=case((newer, post.id), else_=Thread.last_post_id),
+            last_post_at=case((newer, post.created_at), else_=Thread.last_post_at),
+            last_poster_id=case((newer, post.author_id), else_=Thread.last_poster_id),
+        ).execution_options(synchronize_session=False))
+    db.session.execute(update(Group).where(Group.id == post.thread.group_id)
+                       .values(last_activity_at=utcnow())
+                       .execution_options(synchronize_session=False))
+    db.session.expire(post.thread)
+
+
+# --- editing and deleting -------------------------------------------------------------------
+
+def edit_post(post: Post, editor, source: str) -> bool:
+    """Keep the previous text as a revision; False (nothing written) when nothing changed."""
+    source = clean_body(source)
+    if source == post.source:
+        return False
+    db.session.add(PostRevision(post_id=post.id, source=post.source, html=post.html,
+                                edited_by_id=editor.id, created_at=utcnow()))
+    post.source, post.html = source, render_body(source)
+    post.edited_at, post.edited_by_id = utcnow(), editor.id
+    db.session.flush()
+    return True
+
+
+def delete_post(post: Post, actor) -> bool:
+    """The author removes their post: a placeholder keeps the tree intact, replies stay.
+
+    The text is kept as a last revision (moderators and the author can still see the history)."""
+    if post.status == PostStatus.DELETED:
+        return False
+    db.session.add(PostRevision(post_id=post.id, source=post.source, html=post.html,
+                                edited_by_id=actor.id, created_at=utcnow()))
+    post.source, post.html = "", ""
+    post.edited_at, post.edited_by_id = utcnow(), actor.id
+    return unpublish_post(post, PostStatus.DELETED)
+
+
+# --- recommending ---------------------------------------------------------------------------
+
+def toggle_recommendation(post: Post, user) -> bool:
+    """One recommendation per member; a second press takes it back. Returns the new state."""
+    gone = db.session.execute(delete(Recommendation).where(
+        Recommendation.post_id == post.id, Recommendation.user_id == user.id))
+    if gone.rowcount:
+        _bump_recommendations(post, -1)
+        return False
+    try:
+        with db.session.begin_nested():
+            db.session.add(Recommendation(post_id=post.id, user_id=user.id))
+    except IntegrityError:  # a concurrent press already recommended it
+        return True
+    _bump_recommendations(post, +1)
+    return True
+
+
+def _bump_recommendations(post: Post, step: int) -> None:
+    db.session.execute(update(Post).where(Post.id == post.id)
+                       .values(recommend_count=Post.recommend_count + step)
+                       .execution_options(synchronize_session=False))
+    db.session.expire(post, ["recommend_count"])
+
+
+# --- reading --------------------------------------------------------------------------------
+
+def mark_read(user, thread: Thread, up_to_post_id: int | None = None) -> None:
+    """Remember how far ``user`` has read (never backwards). Only ever called from a POST."""
+    last = up_to_post_id if up_to_post_id is not None else (thread.last_post_id or 0)
+    done = db.session.execute(
+        update(ThreadRead)
+        .where(ThreadRead.user_id == user.id, ThreadRead.thread_id == thread.id)
+        .values(last_read_post_id=case((ThreadRead.last_read_post_id < last, last),
+                                       else_=ThreadRead.last_read_post_id), read_at=utcnow())
+        .execution_options(synchronize_session=False))
+    if done.rowcount:
+        return
+    try:
+        with db.session.begin_nested():
+            db.session.add(ThreadRead(user_id=user.id, thread_id=thread.id,
+                                      last_read_post_id=last, read_at=utcnow()))
+    except IntegrityError:  # a concurrent request inserted it first: update instead
+        mark_read(user, thread, last)
+
+
+def mark_all_read(user, group: Group) -> None:
+    """Every thread of the group read up to its last post: two statements, however many."""
+    in_group = select(Thread.id).where(Thread.group_id == group.id)
+    last_of = (select(func.coalesce(Thread.last_post_id, 0))
+               .where(Thread.id == ThreadRead.thread_id).scalar_subquery())
+    db.session.execute(
+        update(ThreadRead)
+        .where(ThreadRead.user_id == user.id, ThreadRead.thread_id.in_(in_group))
+        .values(last_read_post_id=last_of, read_at=utcnow())
+        .execution_options(synchronize_session=False))
+    already = select(ThreadRead.thread_id).where(ThreadRead.user_id == user.id)
+    db.session.execute(insert(ThreadRead).from_select(
+        ["user_id", "thread_id", "last_read_post_id", "read_at"],
+        select(literal(user.id), Thread.id, func.coalesce(Thread.last_post_id, 0),
+               literal(utcnow(), type_=ThreadRead.__table__.c.read_at.type))
+        .where(Thread.group_id == group.id, Thread.id.not_in(already))))

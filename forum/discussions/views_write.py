@@ -1,0 +1,273 @@
+"""Writing discussions: new threads, replies, edits, removal, recommendations, read marks.
+
+Flow: view → form → permissions → posting policy → service → commit. An invalid form
+re-renders with its errors and status 400; a refusal by the posting policy is a form error too.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from forum.discussions import bp
+from forum.discussions.forms import EditPostForm, NewThreadForm, ReplyForm
+from forum.discussions.loading import ensure_can_reply, load_group, load_post, load_thread
+from forum.discussions.models import Post, PostRevision, PostStatus
+from forum.discussions.services import (
+    DiscussionError,
+    delete_post,
+    edit_post,
+    mark_all_read,
+    mark_read,
+    render_body,
+    reply,
+    start_thread,
+    toggle_recommendation,
+)
+from forum.extensions import db
+from forum.forms import ActionForm
+
+
+def _policy(group, source: str) -> tuple[str | None, int]:
+    """The moderation policy's refusal, and the status to answer it with."""
+    from forum.moderation.policy import posting_refusal
+
+    message = posting_refusal(current_user, group, source)
+    if not message:
+        return None, 200
+    too_often = any(w in message.lower() for w in ("wait", "too many posts", "per hour"))
+    return message, 429 if too_often else 400
+
+
+def _initial_status(group) -> PostStatus:
+    from forum.moderation.policy import initial_status
+
+    return initial_status(current_user, group)
+
+
+def _attach(post, form) -> str | None:
+    """Store the uploads; a refusal comes back as a message (the view rolls back)."""
+    try:
+        from forum.files import attachments as files_attachments
+        from forum.files import services as files_services
+    except ImportError:
+        return None
+    attach = getattr(files_attachments, "attach_uploads", None)
+    upload_error = getattr(files_services, "UploadError", None) or ()
+    uploads = [f for f in request.files.getlist("attachments") if f and f.filename]
+    if attach is None or not uploads:
+        return None
+    try:
+        attach(post, uploads, current_user)
+    except upload_error as exc:
+        return str(exc)
+    return None
+
+
+def _held_message(status: PostStatus) -> None:
+    if status == PostStatus.PENDING:
+        flash("Your post is waiting for a moderator's approval; only you and the moderators "
+              "can see it until then.", "info")
+
+
+@bp.route("/g/<slug>/t/new", methods=["GET", "POST"])
+def new_thread(slug: str):
+    group = load_group(slug, read=True)
+    g.perms.ensure(g.perms.can_start_thread(group))
+    form = NewThreadForm()
+    if not form.validate_on_submit() or form.wants_preview:
+        return _render_new(group, form)
+    refusal, status = _policy(group, form.body.data)
+    if refusal:
+        form.form_errors.append(refusal)
+        return _render_new(group, form, status)
+    try:
+        initial = _initial_status(group)
+        thread = start_thread(group, current_user, form.title.data, form.body.data, initial)
+    except DiscussionError as exc:
+        form.form_errors.append(str(exc))
+        return _render_new(group, form)
+    root = db.session.scalar(select(Post).where(Post.thread_id == thread.id, Post.depth == 0))
+    upload_refusal = _attach(root, form)
+    if upload_refusal:
+        db.session.rollback()
+        form.attachments.errors = [upload_refusal]
+        return _render_new(group, form)
+    db.session.commit()
+    _held_message(initial)
+    return redirect(url_for("discussions.thread", slug=group.slug, thread_id=thread.id))
+
+
+def _render_new(group, form, status: int | None = None):
+    preview = None
+    if form.is_submitted() and form.wants_preview and not form.body.errors:
+        preview = render_body(form.body.data)
+    if status is None:
+        status = 400 if form.is_submitted() and not form.wants_preview else 200
+        if form.wants_preview and form.errors:
+            status = 400
+    return render_template("discussions/new_thread.html", group=group, form=form,
+                           preview=preview), status
+
+
+@bp.route("/g/<slug>/t/<int:thread_id>/reply", methods=["GET", "POST"], endpoint="reply")
+def reply_view(slug: str, thread_id: int):
+    thread = load_thread(slug, thread_id)
+    ensure_can_reply(thread)
+    form = ReplyForm()
+    if request.method == "GET":
+        form.parent_id.data = request.args.get("parent_id", "")
+    parent = _parent_for(thread, form)
+    if request.method == "GET" or not form.validate_on_submit() or form.wants_preview:
+        return _render_reply(thread, parent, form)
+    refusal, status = _policy(thread.group, form.body.data)
+    if refusal:
+        form.form_errors.append(refusal)
+        return _render_reply(thread, parent, form, status)
+    try:
+        initial = _initial_status(thread.group)
+        post = reply(thread, parent, current_user, form.body.data, initial)
+    except DiscussionError as exc:
+        form.form_errors.append(str(exc))
+        return _render_reply(thread, parent, form)
+    upload_refusal = _attach(post, form)
+    if upload_refusal:
+        db.session.rollback()
+        form.attachments.errors = [upload_refusal]
+        return _render_reply(thread, parent, form)
+    db.session.commit()
+    _held_message(initial)
+    return redirect(url_for("discussions.permalink", post_id=post.id))
+
+
+def _parent_for(thread, form) -> Post:
+    """What the reply answers: the opening post by default; another thread's post is a 404."""
+    parent_id = form.parent_post_id()
+    if form.parent_id.data and parent_id is None:
+        abort(400, description="The reply did not say which post it answers.")
+    if parent_id is None:
+        parent = db.session.scalar(
+            select(Post).where(Post.thread_id == thread.id, Post.depth == 0))
+    else:
+        parent = db.session.get(Post, parent_id)
+    if parent is None or parent.thread_id != thread.id:
+        abort(404)
+    if parent.status == PostStatus.PENDING and not g.perms.can_see_post_body(parent):
+        abort(404)
+    if parent.status in (PostStatus.DELETED, PostStatus.HIDDEN):
+        abort(400, description="That post was removed, so it cannot be answered.")
+    form.parent_id.data = str(parent.id)
+    return parent
+
+
+def _render_reply(thread, parent, form, status: int | None = None):
+    preview = None
+    if form.is_submitted() and form.wants_preview and not form.body.errors:
+        preview = render_body(form.body.data)
+    if status is None:
+        status = 200 if not form.is_submitted() or (form.wants_preview and not form.errors) \
+            else 400
+    return render_template("discussions/reply.html", thread=thread, group=thread.group,
+                           parent=parent, form=form, preview=preview), status
+
+
+@bp.route("/p/<int:post_id>/edit", methods=["GET", "POST"])
+def edit(post_id: int):
+    post = load_post(post_id)
+    g.perms.ensure(g.perms.can_edit_post(post))
+    form = EditPostForm(data={"body": post.source} if request.method == "GET" else None)
+    if not form.validate_on_submit() or form.wants_preview:
+        preview = render_body(form.body.data) if form.wants_preview and not form.errors else None
+        status = 200 if request.method == "GET" or (form.wants_preview and not form.errors) \
+            else 400
+        return render_template("discussions/edit.html", post=post, thread=post.thread,
+                               group=post.thread.group, form=form, preview=preview), status
+    try:
+        changed = edit_post(post, current_user, form.body.data)
+    except DiscussionError as exc:
+        form.form_errors.append(str(exc))
+        return render_template("discussions/edit.html", post=post, thread=post.thread,
+                               group=post.thread.group, form=form, preview=None), 400
+    db.session.commit()
+    flash("Your post was updated." if changed else "Nothing changed.", "info")
+    return redirect(url_for("discussions.permalink", post_id=post.id))
+
+
+@bp.post("/p/<int:post_id>/delete")
+def delete(post_id: int):
+    post = load_post(post_id)
+    g.perms.ensure(g.perms.can_delete_post(post))
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    changed = delete_post(post, current_user)
+    db.session.commit()
+    flash("The post was removed; replies to it stay." if changed else
+          "That post was already removed.", "info")
+    return redirect(url_for("discussions.permalink", post_id=post.id))
+
+
+@bp.get("/p/<int:post_id>/history")
+def history(post_id: int):
+    post = load_post(post_id)
+    g.perms.ensure(g.perms.can_see_history(post), hide=g.perms.hides_thread(post.thread) or
+                   post.thread.group.visibility == "private")
+    revisions = db.session.scalars(select(PostRevision).where(PostRevision.post_id == post.id)
+                                   .order_by(PostRevision.id.desc())).all()
+    return render_template("discussions/history.html", post=post, thread=post.thread,
+                           group=post.thread.group, revisions=revisions)
+
+
+@bp.post("/p/<int:post_id>/recommend")
+def recommend(post_id: int):
+    post = load_post(post_id)
+    g.perms.ensure(g.perms.can_recommend(post))
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    now = toggle_recommendation(post, current_user)
+    db.session.commit()
+    if _wants_json():
+        return jsonify(recommended=now, count=post.recommend_count)
+    flash("You recommended this post." if now else "You took back your recommendation.", "info")
+    return redirect(url_for("discussions.permalink", post_id=post.id))
+
+
+@bp.post("/g/<slug>/t/<int:thread_id>/read")
+def mark_thread_read(slug: str, thread_id: int):
+    """Mark read up to ``up_to`` (the last post the reader saw) or the whole thread."""
+    thread = load_thread(slug, thread_id)
+    g.perms.ensure(g.perms.can_mark_read(thread))
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    up_to = request.form.get("up_to", type=int)
+    last = thread.last_post_id or 0
+    mark_read(current_user, thread, min(up_to, last) if up_to is not None else last)
+    db.session.commit()
+    if _wants_json():
+        return jsonify(ok=True)
+    flash("Marked as read.", "info")
+    return redirect(url_for("discussions.thread", slug=slug, thread_id=thread.id))
+
+
+@bp.post("/g/<slug>/read-all")
+def mark_group_read(slug: str):
+    group = load_group(slug, read=True)
+    g.perms.ensure(g.perms.is_member)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    mark_all_read(current_user, group)
+    db.session.commit()
+    flash("Every discussion in this group is marked as read.", "info")
+    target = "groups.show" if "groups.show" in _rules() else "discussions.group_threads"
+    return redirect(url_for(target, slug=group.slug))
+
+
+def _rules():
+    from flask import current_app
+
+    return current_app.view_functions
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
