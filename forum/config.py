@@ -67,6 +67,16 @@ class Config:
     # The association's year starts on this day (month, day): the default term of an appointment.
     ASSOCIATION_YEAR_START = "07-01"
 
+    # Moderation (see docs/moderation.md): accounts younger than NEW_ACCOUNT_DAYS get the
+    # tighter posting limits; enough flags from distinct members hide a post until reviewed.
+    MODERATION_NEW_ACCOUNT_DAYS = 7
+    MODERATION_POSTS_PER_HOUR = 30
+    MODERATION_NEW_ACCOUNT_POSTS_PER_HOUR = 5
+    MODERATION_NEW_ACCOUNT_MAX_LINKS = 2
+    MODERATION_MAX_LINKS = 20
+    MODERATION_FLAGS_PER_HOUR = 10
+    MODERATION_AUTO_HIDE_FLAGS = 3
+
     # Count SQL statements per request and expose them in the X-Query-Count header (bench mode).
     QUERY_COUNT_HEADER = False
 

@@ -1,0 +1,68 @@
+"""Load-or-404 then authorise, one helper per object type; and where to go back to."""
+
+from __future__ import annotations
+
+from flask import abort, flash, g, redirect, request
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from forum.discussions.models import Post, Thread
+from forum.extensions import db
+from forum.groups.models import Group
+from forum.security import is_safe_next
+from forum.users.models import User
+
+
+def _visible(group) -> None:
+    # Content of a group one may not read does not exist for them (404), unless they run it.
+    g.perms.ensure(g.perms.can_read(group) or g.perms.can_moderate(group), hide=True)
+
+
+def get_group(slug: str) -> Group:
+    group = db.session.scalar(select(Group).where(Group.slug == slug))
+    if group is None:
+        abort(404)
+    g.perms.ensure(g.perms.can_view(group) or g.perms.can_moderate(group), hide=True)
+    return group
+
+
+def get_post(post_id: int) -> Post:
+    post = db.session.scalar(select(Post).options(
+        joinedload(Post.thread).joinedload(Thread.group), joinedload(Post.author))
+        .where(Post.id == post_id))
+    if post is None:
+        abort(404)
+    _visible(post.thread.group)
+    return post
+
+
+def get_thread(thread_id: int) -> Thread:
+    thread = db.session.scalar(select(Thread).options(joinedload(Thread.group))
+                               .where(Thread.id == thread_id))
+    if thread is None:
+        abort(404)
+    _visible(thread.group)
+    return thread
+
+
+def get_user(username: str) -> User:
+    from forum.users.services import find_by_username
+
+    user = find_by_username(username)
+    if user is None:
+        abort(404)
+    return user
+
+
+def thread_path(thread) -> str:
+    return f"/g/{thread.group.slug}/t/{thread.id}"
+
+
+def back_to(default: str):
+    """Redirect to the form's ``next`` when it is one of our own paths, else ``default``."""
+    target = request.form.get("next") or request.args.get("next")
+    return redirect(target if is_safe_next(target) else default)
+
+
+def say(outcome) -> None:
+    flash(outcome.message, "success" if outcome.changed else "info")
