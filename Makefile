@@ -43,7 +43,13 @@ lint: install
 test: install browser lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
+## make bench: seed a large site (BENCH_SCALE=10k|100k|1m; PostgreSQL with BENCH_DATABASE_URL),
+## serve it with gunicorn and load every page with wrk (Debian's package; installed when root).
 bench: install
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else echo "wrk is missing: install Debian's 'wrk' package (sudo apt-get install wrk)"; exit 1; fi; }
 	$(PY) -m bench $(BENCH_ARGS)
 
 clean:

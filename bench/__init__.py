@@ -1,0 +1,17 @@
+"""`make bench`: seed a large forum, serve it with gunicorn as in production, load it with wrk.
+
+Modules: ``seed`` (bulk seeder and its scales), ``seed_posts`` (threads and nested posts),
+``seed_files`` (file-library metadata), ``content`` (names and pre-rendered bodies),
+``database`` (bench databases and their cache), ``server`` (gunicorn and worker memory),
+``ceiling_apps`` (the hello and Jinja ceilings), ``runner`` (wrk runs per page), ``report``
+(table and JSON). See docs/performance.md.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+ROOT_DIR = BENCH_DIR.parent
+CACHE_DIR = BENCH_DIR / ".cache"  # seeded databases, keyed by scale + schema hash (git-ignored)
+RESULTS_DIR = BENCH_DIR / "results"

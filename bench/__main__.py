@@ -1,0 +1,102 @@
+"""``python -m bench`` (``make bench``): seed, serve, load, report. See docs/performance.md."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime
+
+import click
+
+from bench import report
+from bench.client import Session, redirect_target
+from bench.database import prepare
+from bench.runner import Settings, forum_pages, measure
+from bench.seed import SCALES
+from bench.server import Server, forum_env
+
+CEILINGS = (("hello", "Flask hello world", "bench.ceiling_apps:hello_app()"),
+            ("jinja", "Flask + Jinja, 20 items", "bench.ceiling_apps:jinja_app()"))
+
+
+@click.command()
+@click.option("--scale", envvar="BENCH_SCALE", default="100k", show_default=True,
+              type=click.Choice(["10k", "100k", "1m"]), help="Posts to seed (BENCH_SCALE).")
+@click.option("--database-url", envvar="BENCH_DATABASE_URL", default="",
+              help="PostgreSQL URL of the bench database (BENCH_DATABASE_URL); SQLite if empty.")
+@click.option("--duration", envvar="BENCH_DURATION", default=10, show_default=True,
+              help="Seconds of wrk load per page.")
+@click.option("--connections", default=8, show_default=True)
+@click.option("--threads", default=2, show_default=True)
+@click.option("--compare-scale", envvar="BENCH_COMPARE_SCALE", default="10k",
+              show_default=True, help="Also count SQL per page at this scale ('none': skip).")
+@click.option("--only", default="", help="Comma-separated page keys to run (default: all).")
+@click.option("--seed-only", is_flag=True, help="Seed (or find cached) and stop.")
+def main(scale: str, database_url: str, duration: int, connections: int, threads: int,
+         compare_scale: str, only: str, seed_only: bool) -> None:
+    """Seed a large forum, serve it with gunicorn, load every page with wrk, report."""
+    if not seed_only and shutil.which("wrk") is None:
+        raise click.ClickException("wrk is missing: install Debian's 'wrk' package "
+                                   "(sudo apt-get install wrk), or run `make bench` as root.")
+    url, info = prepare(SCALES[scale], database_url or None)
+    if seed_only:
+        click.echo(f"Seeded database ready: {url}")
+        return
+    settings = Settings(duration=duration, connections=connections, threads=threads)
+    keys = {k.strip() for k in only.split(",") if k.strip()}
+    run = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "scale": scale,
+           "database": url.split(":", 1)[0].split("+", 1)[0], "machine": report.machine(),
+           "settings": settings.__dict__, "seed": info, "ceilings": {}, "pages": []}
+    for key, label, spec in CEILINGS:
+        run["ceilings"][key] = _ceiling(key, label, spec, settings)
+    with Server("forum", "forum:create_app()", forum_env(url)) as server:
+        session = Session(server.base)
+        session.login(info["bench_email"], info["password"])
+        for page in forum_pages(info):
+            if keys and page["key"] not in keys:
+                continue
+            click.echo(f"… {page['label']}", err=True)
+            run["pages"].append({**measure(server, page, settings, session), "kind": "page",
+                                 "method": page.get("method", "GET")})
+    run["ceilings"]["hello_end"] = _ceiling("hello_end", "Flask hello world, again at the end",
+                                            CEILINGS[0][2], settings)
+    if compare_scale not in ("none", "", scale):
+        run["query_counts_by_scale"] = {scale: {p["key"]: p.get("queries")
+                                                for p in run["pages"]}}
+        run["query_counts_by_scale"][compare_scale] = _query_counts(compare_scale, database_url)
+    run["machine"]["load_average_end"] = report.machine()["load_average"]
+    path = report.write_json(run)
+    click.echo(f"\n## forum at {scale} posts on {run['database']} — {run['date']}\n")
+    click.echo(report.table(run))
+    if run.get("query_counts_by_scale"):
+        click.echo("\n" + report.query_count_table(run))
+    click.echo(f"\nResults: {path}")
+
+
+def _ceiling(key: str, label: str, spec: str, settings: Settings) -> dict:
+    click.echo(f"… ceiling: {label}", err=True)
+    with Server(key, spec) as server:
+        result = measure(server, {"key": key, "label": label, "path": "/"}, settings)
+    return {**result, "kind": "ceiling"}
+
+
+def _query_counts(scale: str, database_url: str) -> dict:
+    """SQL per request for every GET page at another scale: one request each, no load."""
+    url, info = prepare(SCALES[scale], database_url or None)
+    counts = {}
+    with Server(f"forum-{scale}", "forum:create_app()", forum_env(url)) as server:
+        session = Session(server.base)
+        session.login(info["bench_email"], info["password"])
+        for page in forum_pages(info):
+            path = page.get("path")
+            if "permalink" in page:
+                path = redirect_target(server.base + page["permalink"])[1]
+            if page.get("method") == "POST" or path is None:
+                continue
+            client = session if page.get("signed_in") else Session(server.base)
+            response = client.request(path)
+            counts[page["key"]] = response.query_count if response.status < 400 else None
+    return counts
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,94 @@
+"""The bench's results: a markdown table on stdout and JSON under bench/results/."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench import RESULTS_DIR
+
+TARGET_RATIO, FLOOR_RATIO, QUERY_BUDGET = 0.10, 0.05, 10
+
+
+def machine() -> dict:
+    meminfo = Path("/proc/meminfo").read_text().splitlines()
+    total_kb = next((int(line.split()[1]) for line in meminfo if line.startswith("MemTotal")), 0)
+    cpu = next((line.split(":", 1)[1].strip()
+                for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    return {"cores": os.cpu_count(), "memory_mb": total_kb // 1024, "cpu": cpu,
+            "python": platform.python_version(), "platform": platform.platform(),
+            "load_average": Path("/proc/loadavg").read_text().split()[:3]}
+
+
+def _ms(value) -> str:
+    return f"{value:.1f}" if isinstance(value, int | float) else "–"
+
+
+def _mb(kb) -> str:
+    return f"{kb / 1024:.1f}" if isinstance(kb, int | float) else "–"
+
+
+def table(run: dict) -> str:
+    hello = run["ceilings"].get("hello", {}).get("rps")
+    lines = [
+        "| Page | req/s | p50 ms | p99 ms | % of hello | SQL/req | worker peak MB | "
+        "RSS growth MB | notes |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    rows = [{**r, "label": f"*ceiling: {r['label']}*"} for r in run["ceilings"].values()]
+    for row in rows + run["pages"]:
+        if row.get("status") != "ok":
+            lines.append(f"| {row['label']} | {row.get('status', '?')} | | | | | | | "
+                         f"`{row.get('path', '')}` |")
+            continue
+        ratio = f"{100 * row['rps'] / hello:.1f}%" if hello else "–"
+        mem = row.get("memory", {})
+        notes = [f"`{row['path']}`"]
+        if row.get("errors"):
+            notes.append(f"{row['errors']} errors")
+        notes.extend(_verdicts(row, hello))
+        lines.append(
+            f"| {row['label']} | {row['rps']:.0f} | {_ms(row['p50_ms'])} | {_ms(row['p99_ms'])} "
+            f"| {ratio} | {row.get('queries') if row.get('queries') is not None else '–'} "
+            f"| {_mb(mem.get('peak_kb'))} | {_mb(mem.get('growth_kb'))} | {'; '.join(notes)} |")
+    return "\n".join(lines)
+
+
+def _verdicts(row: dict, hello: float | None) -> list[str]:
+    """Targets from the issue that this row misses (reads only; the POST has no ratio target)."""
+    misses = []
+    if row.get("kind") == "page" and row.get("method", "GET") == "GET" and hello:
+        ratio = row["rps"] / hello
+        if ratio < FLOOR_RATIO:
+            misses.append("**below the 5% floor**")
+        elif ratio < TARGET_RATIO:
+            misses.append("**below the 10% target**")
+    if (row.get("queries") or 0) > QUERY_BUDGET:
+        misses.append(f"**over {QUERY_BUDGET} queries**")
+    return misses
+
+
+def query_count_table(run: dict) -> str:
+    compare = run.get("query_counts_by_scale")
+    if not compare:
+        return ""
+    scales = list(compare)
+    lines = ["| Page | " + " | ".join(f"SQL/req at {s}" for s in scales) + " |",
+             "|---|" + "---:|" * len(scales)]
+    for key, label in ((p["key"], p["label"]) for p in run["pages"]):
+        counts = [compare[s].get(key) for s in scales]
+        lines.append(f"| {label} | " + " | ".join(
+            "–" if c is None else str(c) for c in counts) + " |")
+    return "\n".join(lines)
+
+
+def write_json(run: dict) -> Path:
+    RESULTS_DIR.mkdir(exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d")
+    path = RESULTS_DIR / f"{stamp}-{run['scale']}-{run['database']}.json"
+    path.write_text(json.dumps(run, indent=2, default=str) + "\n")
+    return path

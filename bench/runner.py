@@ -1,0 +1,121 @@
+"""Loading pages with wrk, one page at a time, with SQL counts and worker memory around it."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import urllib.parse
+from dataclasses import dataclass
+
+from bench import BENCH_DIR
+from bench.client import Session, fetch, redirect_target
+from bench.server import Server
+
+WRK_SCRIPT = BENCH_DIR / "wrk.lua"
+
+
+@dataclass(frozen=True)
+class Settings:
+    duration: int = 10  # seconds per page
+    connections: int = 8
+    threads: int = 2
+    warmup: int = 2  # seconds of load before memory is read and the measured run starts
+
+
+def forum_pages(info: dict) -> list[dict]:
+    """The pages the issue names, for the seeded site described by ``info``."""
+    slug, big = info["group_slug"], info["big_thread_id"]
+    return [
+        {"key": "home", "label": "Section home", "path": "/"},
+        {"key": "directory", "label": "Group directory", "path": "/groups"},
+        {"key": "group", "label": "Group page", "path": f"/g/{slug}"},
+        {"key": "thread_big", "label": "Thread of 2,000 replies, page 1",
+         "path": f"/g/{slug}/t/{big}"},
+        {"key": "thread_deep", "label": "Thread of 2,000 replies, deep permalink page",
+         "permalink": f"/p/{info['deep_post_id']}"},
+        {"key": "thread_small", "label": "Thread of 20 replies",
+         "path": f"/g/{slug}/t/{info['small_thread_id']}"},
+        {"key": "profile", "label": "Member profile",
+         "path": f"/members/{info['profile_username']}"},
+        {"key": "files", "label": "File library", "path": f"/g/{slug}/files"},
+        {"key": "thread_big_member", "label": "Thread of 2,000 replies, signed in",
+         "path": f"/g/{slug}/t/{big}", "signed_in": True},
+        {"key": "reply", "label": "Post a reply (POST, signed in)", "method": "POST",
+         "path": f"/g/{slug}/t/{info['write_thread_id']}/reply", "signed_in": True,
+         "parent_id": info["write_parent_id"]},
+    ]
+
+
+def run_wrk(url: str, seconds: int, settings: Settings, env: dict[str, str]) -> dict:
+    if not url.startswith("http://127.0.0.1:"):
+        raise ValueError("the bench only loads 127.0.0.1")
+    cmd = [shutil.which("wrk") or "wrk", "-t", str(settings.threads),
+           "-c", str(settings.connections), "-d", f"{seconds}s", "--timeout", "10s",
+           "-s", str(WRK_SCRIPT), url]
+    done = subprocess.run(cmd, env={**os.environ, **env}, capture_output=True, text=True,
+                          timeout=seconds + 60, check=False)
+    for line in done.stdout.splitlines():
+        if line.startswith("BENCH_JSON "):
+            raw = json.loads(line.removeprefix("BENCH_JSON "))
+            seconds_run = raw["duration_us"] / 1e6
+            errors = sum(raw[k] for k in ("connect_errors", "read_errors", "write_errors",
+                                          "status_errors", "timeouts"))
+            return {"requests": raw["requests"], "rps": round(raw["requests"] / seconds_run, 1),
+                    "p50_ms": raw["p50_us"] / 1000, "p90_ms": raw["p90_us"] / 1000,
+                    "p99_ms": raw["p99_us"] / 1000, "max_ms": raw["max_us"] / 1000,
+                    "errors": errors, "status_errors": raw["status_errors"]}
+    raise RuntimeError(f"wrk printed no result: {done.stdout[-500:]} {done.stderr[-500:]}")
+
+
+def _load_average() -> float:
+    with open("/proc/loadavg") as f:
+        return float(f.read().split()[0])
+
+
+def _memory_summary(before: dict, after: dict) -> dict:
+    rss_before = sum(m["rss_kb"] for m in before.values())
+    rss_after = sum(m["rss_kb"] for m in after.values())
+    return {"peak_kb": max((m["hwm_kb"] for m in after.values()), default=0),
+            "rss_before_kb": rss_before, "rss_after_kb": rss_after,
+            "growth_kb": rss_after - rss_before}
+
+
+def measure(server: Server, page: dict, settings: Settings, session: Session | None = None
+            ) -> dict:
+    """Probe the page once (status, X-Query-Count), then warm up and load it with wrk."""
+    result = {"key": page["key"], "label": page["label"]}
+    path = page.get("path")
+    if "permalink" in page:
+        status, path = redirect_target(server.base + page["permalink"])
+        result["redirected_from"] = page["permalink"]
+        if path is None:
+            return {**result, "path": page["permalink"], "status": _status_name(status)}
+    result["path"] = path
+    env = {"BENCH_COOKIE": session.cookie if session and page.get("signed_in") else ""}
+    if page.get("method") == "POST":
+        if session is None:
+            return {**result, "status": "skipped (no session)"}
+        token = session.csrf_token(path.rsplit("/reply", 1)[0])
+        fields = {"csrf_token": token, "parent_id": str(page.get("parent_id", "")),
+                  "body": "Benchmark reply from wrk"}
+        probe = session.request(path, fields)
+        env["BENCH_COOKIE"] = session.cookie
+        # The body field comes last: wrk.lua appends a running number to it.
+        env["BENCH_BODY"] = urllib.parse.urlencode(fields)
+    else:
+        probe = fetch(server.base + path, cookie=env["BENCH_COOKIE"])
+    result.update(http_status=probe.status, queries=probe.query_count)
+    if probe.status >= 400:
+        return {**result, "status": _status_name(probe.status)}
+    run_wrk(server.base + path, settings.warmup, settings, env)
+    before, load_before = server.memory(), _load_average()
+    result.update(run_wrk(server.base + path, settings.duration, settings, env))
+    result["memory"] = _memory_summary(before, server.memory())
+    result.update(status="ok", load_before=load_before, load_after=_load_average())
+    return result
+
+
+def _status_name(status: int) -> str:
+    return "missing" if status == 404 else f"error {status}"
