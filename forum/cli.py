@@ -24,6 +24,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(deliver)
     app.cli.add_command(importlib.import_module("forum.files.cli").files_cli)
+    app.cli.add_command(importlib.import_module("forum.notifications.digests").digests_command)
 
 
 @click.command("seed-demo")

@@ -110,20 +110,25 @@ def deliver_pending(limit: int = 100) -> int:
     """Send what is due; return how many were sent. Safe to run in several workers at once.
 
     A worker entry point: it commits (whatever the session held first, then each result).
+    No transaction stays open while SMTP talks: a row is read, the read ends, the mail is
+    sent, and the outcome is written in its own short writing transaction.
     """
     db.session.commit()
     sent = 0
     for delivery_id in _claim_due(limit):
         delivery = db.session.get(Delivery, delivery_id)
+        msg, attempts, to = build_message(delivery), delivery.attempts, delivery.to_address
+        db.session.commit()
         try:
-            _send(build_message(delivery))
+            _send(msg)
         except (OSError, smtplib.SMTPException) as exc:
-            _record_failure(delivery, exc)
+            outcome = _failure(delivery_id, to, attempts, exc)
         else:
-            delivery.status = DeliveryStatus.SENT
-            delivery.sent_at = utcnow()
+            outcome = {"status": DeliveryStatus.SENT, "sent_at": utcnow(), "last_error": ""}
             sent += 1
         with writing():
+            db.session.execute(update(Delivery).where(Delivery.id == delivery_id)
+                               .values(**outcome))
             db.session.commit()
     return sent
 
@@ -161,15 +166,14 @@ def _claim_due(limit: int) -> list[int]:
     return sorted(claimed)
 
 
-def _record_failure(delivery: Delivery, exc: Exception) -> None:
-    log.warning("mail %s to %s failed: %s", delivery.id, delivery.to_address, exc)
-    delivery.last_error = str(exc)[:2000]
+def _failure(delivery_id: int, to: str, attempts: int, exc: Exception) -> dict:
+    """What a failed attempt leaves: retried later with back-off, or given up on."""
+    log.warning("mail %s to %s failed (attempt %s): %s", delivery_id, to, attempts, exc)
     permanent = isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code >= 500
-    if permanent or delivery.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
-        delivery.status = DeliveryStatus.FAILED
-    else:
-        delivery.status = DeliveryStatus.PENDING
-        delivery.next_attempt_at = utcnow() + timedelta(minutes=2 ** delivery.attempts)
+    if permanent or attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
+        return {"status": DeliveryStatus.FAILED, "last_error": str(exc)[:2000]}
+    return {"status": DeliveryStatus.PENDING, "last_error": str(exc)[:2000],
+            "next_attempt_at": utcnow() + timedelta(minutes=2 ** attempts)}
 
 
 def _send(msg: EmailMessage) -> None:

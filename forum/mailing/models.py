@@ -6,10 +6,19 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import JSON, Index, String, Text
+from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import Mapped, mapped_column
 
 from forum.db import Base, utcnow
-from forum.groups.models import _enum
+
+
+def _enum(cls: type[enum.Enum], name: str) -> SAEnum:
+    # The same portable string enum as forum.groups.models._enum, repeated here because
+    # forum.mail (imported by the groups package) must not import the groups package back.
+    return SAEnum(
+        cls, name=name, native_enum=False, create_constraint=True, length=20,
+        values_callable=lambda e: [m.value for m in e],
+    )
 
 
 class DeliveryStatus(enum.StrEnum):

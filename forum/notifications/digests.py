@@ -1,0 +1,166 @@
+"""Daily and weekly digests: ``flask digests --period daily|weekly``.
+
+Per member, the new posts since their last digest in the groups they set to that period (a
+group they belong to and never configured counts as ``DEFAULT_MODE``, a daily digest), with
+recommendation counts, in one mail. Each member is one short transaction: the mail is queued
+and their cursor moved together, so a crash loses nothing and sends nothing twice, and running
+the command again straight away finds nothing new. Two runs at once cannot both send: the
+cursor moves only from the value this run read (or is inserted once, under a unique key).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+import click
+from flask import current_app
+from sqlalchemy import exists, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from forum.db import utcnow, writing
+from forum.discussions.models import Post, PostStatus, Thread
+from forum.extensions import db
+from forum.groups.models import Group, Membership, MembershipStatus
+from forum.mail import queue_template
+from forum.markup import plain_text
+from forum.notifications.emails import absolute, post_url, unsubscribe_token
+from forum.notifications.models import DEFAULT_MODE, DigestCursor, MailMode, Subscription
+from forum.permissions import Permissions
+from forum.users.models import User
+
+log = logging.getLogger(__name__)
+PERIODS = {"daily": timedelta(days=1), "weekly": timedelta(days=7)}
+MAX_POSTS = 100  # per digest; the rest are on the site ("and more")
+
+
+@click.command("digests")
+@click.option("--period", type=click.Choice(list(PERIODS)), required=True,
+              help="Which digest to send: run daily at a quiet hour, and weekly once a week.")
+def digests_command(period: str) -> None:
+    """Queue the daily or weekly digest mails (the outbox worker sends them)."""
+    count = send_digests(period)
+    click.echo(f"Queued {count} {period} digest(s).")
+
+
+def subscribers(period: str) -> dict[int, set[int]]:
+    """Group ids per member whose e-mail mode for them is ``period``."""
+    mode = MailMode(period)
+    result: dict[int, set[int]] = defaultdict(set)
+    rows = db.session.execute(select(Subscription.user_id, Subscription.group_id).where(
+        Subscription.group_id.is_not(None), Subscription.mode == mode))
+    for user_id, group_id in rows:
+        result[user_id].add(group_id)
+    if mode == DEFAULT_MODE:
+        configured = exists().where(Subscription.user_id == Membership.user_id,
+                                    Subscription.group_id == Membership.group_id)
+        rows = db.session.execute(select(Membership.user_id, Membership.group_id).where(
+            Membership.status == MembershipStatus.ACTIVE, ~configured))
+        for user_id, group_id in rows:
+            result[user_id].add(group_id)
+    return dict(result)
+
+
+def send_digests(period: str, now: datetime | None = None) -> int:
+    """Queue one digest per member who has something new; return how many were queued."""
+    if period not in PERIODS:
+        raise ValueError(f"unknown digest period {period!r}")
+    now = now or utcnow()
+    with writing():
+        db.session.commit()  # a clean start: every member below is one transaction
+        high = db.session.scalar(select(func.max(Post.id))) or 0
+        plan = subscribers(period)
+        db.session.commit()
+        queued = 0
+        for user_id in sorted(plan):
+            try:
+                queued += _digest_for(user_id, plan[user_id], period, high, now)
+                db.session.commit()
+            except IntegrityError:  # another run made this member's cursor first
+                db.session.rollback()
+    return queued
+
+
+def _digest_for(user_id: int, group_ids: set[int], period: str, high: int,
+                now: datetime) -> int:
+    user = db.session.get(User, user_id)
+    perms = Permissions(user)
+    if user is None or not perms.is_member:
+        return 0
+    groups = [g for g in db.session.scalars(select(Group).where(Group.id.in_(group_ids)))
+              if perms.can_read(g)]
+    cursor = db.session.scalar(select(DigestCursor).where(
+        DigestCursor.user_id == user_id, DigestCursor.period == period))
+    since_id = cursor.last_post_id if cursor else None
+    if not _move_cursor(cursor, user_id, period, high, now):
+        return 0
+    posts = _new_posts(user_id, [g.id for g in groups], since_id, high, now - PERIODS[period])
+    if not posts:
+        return 0
+    _queue(user, period, groups, posts)
+    return 1
+
+
+def _move_cursor(cursor, user_id: int, period: str, high: int, now: datetime) -> bool:
+    """Advance (or create) the cursor; False if another run moved it first."""
+    if cursor is None:
+        db.session.add(DigestCursor(user_id=user_id, period=period, last_post_id=high,
+                                    sent_at=now))
+        db.session.flush()  # a concurrent run's row makes this raise IntegrityError
+        return True
+    if cursor.last_post_id >= high:
+        return False
+    moved = db.session.execute(
+        update(DigestCursor)
+        .where(DigestCursor.id == cursor.id, DigestCursor.last_post_id == cursor.last_post_id)
+        .values(last_post_id=high, sent_at=now)
+    ).rowcount
+    return moved == 1
+
+
+def _new_posts(user_id: int, group_ids: list[int], since_id: int | None, high: int,
+               since_time: datetime) -> list[Post]:
+    if not group_ids:
+        return []
+    query = (
+        select(Post).join(Thread, Thread.id == Post.thread_id)
+        .where(Thread.group_id.in_(group_ids), Thread.hidden.is_(False),
+               Post.status == PostStatus.PUBLISHED, Post.id <= high,
+               (Post.author_id != user_id) | Post.author_id.is_(None))
+        .options(joinedload(Post.author), joinedload(Post.thread))
+        .order_by(Thread.group_id, Post.thread_id, Post.id)
+        .limit(MAX_POSTS)
+    )
+    # A first digest covers one period back, not the whole history.
+    query = query.where(Post.id > since_id) if since_id is not None \
+        else query.where(Post.created_at >= since_time)
+    return list(db.session.scalars(query).unique())
+
+
+def _queue(user: User, period: str, groups: list[Group], posts: list[Post]) -> None:
+    by_group = {g.id: {"name": g.name, "threads": {}} for g in groups}
+    for post in posts:
+        threads = by_group[post.thread.group_id]["threads"]
+        entry = threads.setdefault(post.thread_id, {"title": post.thread.title, "posts": []})
+        entry["posts"].append({
+            "author": post.author.display_name if post.author else "A former member",
+            "created_at": post.created_at, "recommend_count": post.recommend_count,
+            "excerpt": plain_text(post.html, 200), "url": post_url(post.id),
+        })
+    sections = [{"name": g["name"], "threads": list(g["threads"].values())}
+                for g in by_group.values() if g["threads"]]
+    unsubscribe_url = absolute("notifications.unsubscribe",
+                               token=unsubscribe_token(user.id, period=period))
+    queue_template(
+        user.email, f"Your {period} digest: {len(posts)} new post{'s' if len(posts) != 1 else ''}",
+        "digest", headers={
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Precedence": "list", "Auto-Submitted": "auto-generated",
+        },
+        user=user, period=period, groups=sections, total=len(posts),
+        site_name=current_app.config["SITE_NAME"], unsubscribe_url=unsubscribe_url,
+        settings_url=absolute("notifications.settings"),
+    )
