@@ -8,8 +8,18 @@ from sqlalchemy import select
 
 from forum.extensions import db
 from forum.files.models import FileVersion, SharedFile
-from tests.factories_files import CSV, make_file, make_folder, make_pdf, make_png
-from tests.files_helpers import counts, stored, token, upload, upload_version
+from tests.factories_files import (
+    CSV,
+    counts,
+    make_file,
+    make_folder,
+    make_pdf,
+    make_png,
+    stored,
+    token,
+    upload,
+    upload_version,
+)
 from tests.helpers import login
 
 SLUG = "project-management"
