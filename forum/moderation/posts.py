@@ -58,7 +58,7 @@ def edit_post(post, *, by, source: str, reason: str = "") -> Outcome:
     db.session.add(PostRevision(post_id=post.id, source=post.source, html=post.html,
                                 edited_by_id=by.id))
     post.source = source
-    post.html = render(source)
+    post.html = _render(source)
     post.edited_at = utcnow()
     post.edited_by_id = by.id
     db.session.flush()
@@ -66,6 +66,15 @@ def edit_post(post, *, by, source: str, reason: str = "") -> Outcome:
                  target_id=post.id, target_label=audit.post_label(post), reason=reason)
     tell_author(post, "edited", reason, by=by)
     return Outcome(True, "The post is edited; its earlier text is kept in its history.")
+
+
+def _render(source: str) -> str:
+    """Discussions' renderer when it exists (it links @mentions), else plain Markdown."""
+    try:
+        from forum.discussions.services import render_body
+    except ImportError:
+        return render(source)
+    return render_body(source)
 
 
 def approve_post(post, *, by) -> Outcome:
