@@ -1,0 +1,44 @@
+"""Throttling with Redis as the shared store (as in production, where workers share counts)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+import redis
+
+from forum.extensions import limiter
+from tests.factories import make_user
+from tests.helpers import DEFAULT_PASSWORD, csrf_token
+
+REDIS_URL = os.environ.get("FORUM_TEST_REDIS_URL") or "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture
+def app_overrides():
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except (redis.RedisError, OSError) as exc:
+        pytest.skip(f"Redis is not reachable at {REDIS_URL}: {exc}")
+    return {"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": REDIS_URL,
+            "LOGIN_LIMIT_PER_ACCOUNT": "2 per 15 minutes",
+            "LOGIN_LIMIT_PER_ADDRESS": "1000 per 15 minutes"}
+
+
+def test_account_throttle_is_kept_in_redis(app, client):
+    user = make_user(username="redisuser", email=f"r-{uuid.uuid4().hex[:10]}@example.org")
+    try:
+        for _ in range(2):
+            response = client.post("/auth/login", data={
+                "email": user.email, "password": "wrong password!!",
+                "csrf_token": csrf_token(client, "/auth/login")})
+            assert response.status_code == 400
+        keys = redis.Redis.from_url(REDIS_URL).keys("*login-account*")
+        assert keys, "the count should live in Redis"
+        response = client.post("/auth/login", data={
+            "email": user.email, "password": DEFAULT_PASSWORD,
+            "csrf_token": csrf_token(client, "/auth/login")})
+        assert response.status_code == 429
+    finally:
+        limiter.reset()
