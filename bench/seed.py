@@ -86,7 +86,7 @@ def seed(conn: Connection, scale: Scale, progress: Progress | None = None,
     members = _seed_memberships(conn, groups, users, rng, now)
     _seed_appointments(conn, groups, members, now)
     info = seed_posts.seed_threads(conn, scale, groups, members, rng, now, progress)
-    info["files"] = seed_files.seed_files(conn, scale, groups, members, rng, now)
+    info["files"] = seed_files.seed_files(conn, scale, groups, members, rng, now, info)
     seed_posts.refresh_group_counters(conn)
     _move_sequences(conn)
     info.update(bench_email=users["bench_email"], password=BENCH_PASSWORD,

@@ -120,7 +120,8 @@ def _special_info(conn: Connection, special: dict) -> dict:
         select(users.c.username).join(posts, posts.c.author_id == users.c.id)
         .group_by(users.c.id, users.c.username).order_by(func.count().desc()).limit(1)
     ).scalar_one()
-    return {"big_thread_id": big_id, "small_thread_id": special["small"][0],
+    return {"big_thread_id": big_id, "big_root_post_id": big_tree[0][0],
+            "small_thread_id": special["small"][0],
             "write_thread_id": special["write"][0],
             "write_parent_id": special["write"][1][0][0],
             "deep_post_id": by_path[int(len(by_path) * 0.75)][0],

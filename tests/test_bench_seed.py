@@ -90,3 +90,19 @@ def test_bench_accounts_share_one_hash_of_the_bench_password_and_ids_continue_af
         Membership.user_id == bench_user.id, Membership.group_id == group.id)) == "active"
     newcomer = make_user(username="after-the-bench")  # sequences moved past seeded ids
     assert newcomer.id == TINY.members + 1
+
+
+def test_bulk_seed_file_rows_point_at_their_latest_version(app):
+    info = _seed_tiny(app)
+    from forum.files.models import Attachment, FileVersion, SharedFile
+
+    files = db.session.scalars(sa.select(SharedFile)).all()
+    assert len(files) == info["files"] == TINY.files
+    for f in files:
+        numbers = db.session.scalars(sa.select(FileVersion.number).where(
+            FileVersion.file_id == f.id).order_by(FileVersion.number)).all()
+        assert numbers == list(range(1, f.version_count + 1))
+        current = db.session.get(FileVersion, f.current_version_id)
+        assert (current.file_id, current.number, current.size) == (f.id, numbers[-1], f.size)
+    attached = db.session.scalars(sa.select(Attachment)).all()
+    assert attached and all(a.file.attached for a in attached)
