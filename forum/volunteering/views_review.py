@@ -7,7 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from forum.extensions import db
-from forum.volunteering import bp, export, queries
+from forum.forms import ActionForm
+from forum.volunteering import bp, export, queries, services
 from forum.volunteering.decisions import Decision, decide
 from forum.volunteering.forms import DecisionForm
 from forum.volunteering.models import Application, ApplicationStatus, Opportunity
@@ -49,15 +50,28 @@ def review():
 def decide_one(application_id: int):
     application = get_application(application_id)
     g.perms.ensure(g.perms.can_review(application.opportunity), hide=True)
-    return _decide([application], back=url_for("volunteering.application",
-                                                application_id=application_id))
+    form = _decision_form()
+    error = _decide([application], form)
+    if error is None:
+        return redirect(url_for("volunteering.application", application_id=application_id))
+    # Re-render the application with the reason beside the decision form; nothing changed.
+    field = getattr(form, error[1] or "", None)
+    if field is not None:
+        field.errors = [error[0]]
+    else:
+        form.form_errors.append(error[0])
+    return render_template(
+        "volunteering/application.html", application=application,
+        opportunity=application.opportunity, reviewing=True,
+        profile=services.profile_of(application.user_id), decision_form=form,
+        action_form=ActionForm()), 400
 
 
 @bp.route("/review/decide", methods=["POST"])
 def decide_many():
     g.perms.ensure(g.perms.can_manage_volunteering())
     raw = request.form.getlist("application_id")
-    if not raw or len(raw) > PER_PAGE or not all(v.isdigit() for v in raw):
+    if not raw or len(raw) > PER_PAGE or not all(v.isdigit() and len(v) < 12 for v in raw):
         flash("Tick at least one application.", "error")
         return redirect(url_for("volunteering.review")), 303
     ids = {int(v) for v in raw}
@@ -68,14 +82,24 @@ def decide_many():
         abort(404)
     for application in applications:
         g.perms.ensure(g.perms.can_review(application.opportunity), hide=True)
-    return _decide(applications, back=url_for("volunteering.review"))
+    error = _decide(applications, _decision_form())
+    if error is not None:
+        flash(error[0], "error")
+        return redirect(url_for("volunteering.review")), 303
+    return redirect(url_for("volunteering.review"))
 
 
-def _decide(applications: list[Application], back: str):
-    """All or nothing: one refusal leaves every application as it was."""
+def _decision_form() -> DecisionForm:
     form = DecisionForm()
     if not form.validate_on_submit():
         abort(400)  # a tampered decision or a missing CSRF token: nothing changed
+    return form
+
+
+def _decide(applications: list[Application], form: DecisionForm):
+    """All or nothing: one refusal leaves every application as it was.
+
+    Returns None on success, else (message, field name or None)."""
     decision = Decision(form.action.data)
     changed = 0
     try:
@@ -83,15 +107,15 @@ def _decide(applications: list[Application], back: str):
             changed += decide(application, decision, g.perms.user, message=form.message.data,
                               beyond_openings=form.beyond_openings.data)
     except VolunteeringError as exc:
-        db.session.rollback()
         name = application.user.display_name
-        flash(f"Nothing was changed. {name}: {exc}", "error")
-        return redirect(back), 303
+        db.session.rollback()
+        prefix = f"Nothing was changed. {name}: " if len(applications) > 1 else ""
+        return prefix + str(exc), exc.field
     db.session.commit()
     verb = {"accept": "accepted", "decline": "declined", "waitlist": "waitlisted"}[decision]
     flash(f"{changed} application{'s' if changed != 1 else ''} {verb}; the volunteers are "
           "told by e-mail." if changed else f"Already {verb}; nothing changed.", "success")
-    return redirect(back)
+    return None
 
 
 @bp.route("/review/applications.csv")
