@@ -8,6 +8,7 @@ becomes visible is announced to notifications in the same transaction (``post_pu
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from sqlalchemy import case, delete, func, insert, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -62,11 +63,12 @@ def clean_body(source: str | None) -> str:
 # --- writing posts --------------------------------------------------------------------------
 
 def _insert_post(thread: Thread, where: Placement, author, source: str,
-                 status: PostStatus) -> Post:
+                 status: PostStatus, at: datetime | None) -> Post:
     # The path needs the new id: insert with a unique temporary path, then set the real one.
     post = Post(thread_id=thread.id, parent_id=where.parent_id, reply_to_id=where.reply_to_id,
                 depth=where.depth, path=f"tmp-{uuid.uuid4().hex}", author_id=author.id,
-                source=source, html=render_body(source), status=status, created_at=utcnow())
+                source=source, html=render_body(source), status=status,
+                created_at=at or utcnow())
     post.thread = thread
     db.session.add(post)
     db.session.flush()
@@ -76,7 +78,9 @@ def _insert_post(thread: Thread, where: Placement, author, source: str,
 
 
 def start_thread(group: Group, author, title: str, source: str,
-                 status: PostStatus = PostStatus.PUBLISHED) -> Thread:
+                 status: PostStatus = PostStatus.PUBLISHED, *, at: datetime | None = None,
+                 notify: bool = True) -> Thread:
+    """A new thread and its opening post (``at``/``notify`` are for seeding history)."""
     title = " ".join((title or "").split())
     if not title:
         raise DiscussionError("Give the discussion a title.")
@@ -84,18 +88,20 @@ def start_thread(group: Group, author, title: str, source: str,
         raise DiscussionError(f"Titles are limited to {TITLE_MAX} characters.")
     source = clean_body(source)
     thread = Thread(group_id=group.id, title=title, author_id=author.id, post_count=0,
-                    last_post_at=utcnow(), last_poster_id=author.id)
+                    last_post_at=at or utcnow(), last_poster_id=author.id)
     thread.group = group
     db.session.add(thread)
     db.session.flush()
-    post = _insert_post(thread, root_placement(), author, source, status)
+    post = _insert_post(thread, root_placement(), author, source, status, at)
     if status == PostStatus.PUBLISHED:
-        _announce(post)
+        _announce(post, notify)
     return thread
 
 
 def reply(thread: Thread, parent: Post, author, source: str,
-          status: PostStatus = PostStatus.PUBLISHED) -> Post:
+          status: PostStatus = PostStatus.PUBLISHED, *, at: datetime | None = None,
+          notify: bool = True) -> Post:
+    """A reply nested under ``parent`` (as a sibling at the depth cap); the author has read it."""
     if parent.thread_id != thread.id:
         raise DiscussionError("That post is not in this discussion.")
     if parent.status in (PostStatus.DELETED, PostStatus.HIDDEN):
@@ -103,9 +109,9 @@ def reply(thread: Thread, parent: Post, author, source: str,
     source = clean_body(source)
     grandparent = parent.parent_id
     where = placement(parent.id, parent.path, parent.depth, grandparent)
-    post = _insert_post(thread, where, author, source, status)
+    post = _insert_post(thread, where, author, source, status, at)
     if status == PostStatus.PUBLISHED:
-        _announce(post)
+        _announce(post, notify)
     mark_read(author, thread, post.id)
     return post
 
@@ -143,11 +149,12 @@ def unpublish_post(post: Post, status: PostStatus) -> bool:
     return True
 
 
-def _announce(post: Post) -> None:
+def _announce(post: Post, notify: bool = True) -> None:
     from forum.notifications.services import post_published
 
     _count_published(post)
-    post_published(post)
+    if notify:
+        post_published(post)
 
 
 def _count_published(post: Post) -> None:
@@ -159,9 +166,10 @@ def _count_published(post: Post) -> None:
             last_post_at=case((newer, post.created_at), else_=Thread.last_post_at),
             last_poster_id=case((newer, post.author_id), else_=Thread.last_poster_id),
         ).execution_options(synchronize_session=False))
-    db.session.execute(update(Group).where(Group.id == post.thread.group_id)
-                       .values(last_activity_at=utcnow())
-                       .execution_options(synchronize_session=False))
+    db.session.execute(update(Group).where(
+        Group.id == post.thread.group_id,
+        or_(Group.last_activity_at.is_(None), Group.last_activity_at < post.created_at),
+    ).values(last_activity_at=post.created_at).execution_options(synchronize_session=False))
     db.session.expire(post.thread)
 
 

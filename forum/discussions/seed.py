@@ -1,0 +1,102 @@
+"""Demo discussions: realistic threads with nested replies in the demo groups.
+
+Runs after users and groups (``ctx["users"][handle]``, ``ctx["groups"][slug]``) and sets
+``ctx["threads"]``. Posts go through the same services as the app (paths, depth, counters), with
+back-dated timestamps and without notifications. A bulk seeder (bench/) can build the same tree
+itself with ``forum.discussions.tree.placement`` and ``child_path``.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from forum.db import utcnow
+from forum.discussions import services
+
+# (group slugs to try, title, author, body, replies); a reply is (author, body, [replies]).
+THREADS = [
+    (("project-management", "project-management-ig"),
+     "Project management tools for small library teams",
+     "priya",
+     "We're a team of four running a digitisation project with no PM software budget. "
+     "What are people using to track tasks and deadlines?\n\n"
+     "- Shared spreadsheets?\n- Trello or a kanban board?\n- Something else?",
+     [("marcus", "We moved from a spreadsheet to a **kanban board** last year. The big win was "
+                 "seeing what's blocked at a glance.",
+       [("lena", "Did your staff take to it? Ours found the spreadsheet less intimidating.",
+         [("marcus", "It took about a month. A 15-minute weekly stand-up in front of the board "
+                     "did more than any training.", [])]),
+        ("priya", "@marcus could you share your column names? We keep arguing about ours.", [])]),
+      ("lena", "A plain spreadsheet with one tab per phase works fine for us. The tool matters "
+               "less than agreeing who updates it.", []),
+      ("tom", "New to the section — this thread is gold. Is there a template anyone could "
+              "share in the group library?", [])]),
+    (("project-management", "project-management-ig"),
+     "Interest Group Week planning: call for session ideas",
+     "marcus",
+     "**2022 Interest Group Week — save the date, March 7–11.**\n\n"
+     "We have one slot for a 45-minute session. Reply with ideas; we'll pick by the end of "
+     "the month.",
+     [("priya", "How about a panel on *scoping projects you can actually finish*?",
+       [("sarah", "Love it. I can help find a third panellist from a public library.", []),
+        ("lena", "+1, and leave 15 minutes for questions — those always run over.", [])]),
+      ("lena", "A hands-on session: bring a stalled project, leave with a one-page plan.", [])]),
+    (("leadership", "new-leaders", "management"),
+     "Save the date: new leaders orientation",
+     "sarah",
+     "New chairs and co-chairs: orientation is on the first Tuesday of next month, online. "
+     "We'll cover running meetings, moderating discussions and the appointment process.",
+     [("priya", "Will the recording be shared for those in other time zones?",
+       [("sarah", "Yes — it will be in the section library within a week.", [])])]),
+    (None,
+     "Introduce yourself",
+     "lena",
+     "Say hello: where you work, what you're working on, and what you hope to get from the "
+     "group.",
+     [("tom", "Hi all, I'm Tom, a systems librarian just starting to lead projects.", []),
+      ("marcus", "Welcome Tom! Marcus here, co-chair of Project Management.", [])]),
+]
+
+
+def seed(ctx: dict) -> None:
+    users, groups = ctx.get("users") or {}, ctx.get("groups") or {}
+    ctx.setdefault("threads", [])
+    if not users or not groups:
+        return
+    start = utcnow() - timedelta(days=20)
+    for n, (slugs, title, author, body, replies) in enumerate(THREADS):
+        group = _pick_group(groups, slugs)
+        at = start + timedelta(days=4 * n)
+        thread = services.start_thread(group, _user(users, author), title, body,
+                                       at=at, notify=False)
+        root = thread_root(thread)
+        _add_replies(thread, root, replies, users, [at])
+        ctx["threads"].append(thread)
+
+
+def thread_root(thread):
+    from sqlalchemy import select
+
+    from forum.discussions.models import Post
+    from forum.extensions import db
+
+    return db.session.scalar(select(Post).where(Post.thread_id == thread.id, Post.depth == 0))
+
+
+def _add_replies(thread, parent, replies, users, clock: list) -> None:
+    for author, body, children in replies:
+        clock[0] += timedelta(hours=5)
+        post = services.reply(thread, parent, _user(users, author), body,
+                              at=clock[0], notify=False)
+        _add_replies(thread, post, children, users, clock)
+
+
+def _pick_group(groups: dict, slugs):
+    for slug in slugs or ():
+        if slug in groups:
+            return groups[slug]
+    return next(iter(groups.values()))
+
+
+def _user(users: dict, handle: str):
+    return users.get(handle) or next(iter(users.values()))
