@@ -1,0 +1,60 @@
+"""The section's home page: the spotlight rotates by day, features fill their own blocks."""
+
+from __future__ import annotations
+
+import sys
+import types
+from datetime import date
+
+from sqlalchemy import func, select
+
+from forum.extensions import db
+from forum.groups.models import Group, GroupKind, Visibility
+from forum.home.blocks import spotlight
+from forum.permissions import Permissions
+from forum.querycount import count_queries
+from tests.factories import make_group, make_section
+
+
+def test_home_page_shows_the_section_heading_and_quiet_empty_blocks(client):
+    html = client.get("/").get_data(as_text=True)
+    assert "What's happening at the section level" in html
+    assert "Upcoming events" in html and "New recordings" in html and "Latest articles" in html
+    assert "Nothing here yet." in html
+
+
+def test_spotlight_rotates_by_day_without_writing(client):
+    section = make_section()
+    groups = [make_group(section=section, name=f"Spot {n}", visibility=Visibility.PUBLIC)
+              for n in range(3)]
+    make_group(section=section, name="A Committee", kind=GroupKind.COMMITTEE,
+               visibility=Visibility.PUBLIC)
+    perms = Permissions(None)
+    picks = {spotlight(perms, date(2026, 1, d)).id for d in range(1, 4)}
+    assert picks == {g.id for g in groups}
+    assert spotlight(perms, date(2026, 1, 1)).id == spotlight(perms, date(2026, 1, 1)).id
+    with count_queries() as q:
+        client.get("/")
+    assert not any(s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")) for s in q)
+
+
+def test_spotlight_never_shows_a_private_group_to_a_visitor(client):
+    section = make_section()
+    make_group(section=section, name="Secret Interest Group", visibility=Visibility.PRIVATE)
+    assert "Secret Interest Group" not in client.get("/").get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Group.id))) == 1
+
+
+def test_a_feature_home_module_fills_its_blocks_and_can_ask_visitors_to_log_in(client,
+                                                                              monkeypatch):
+    module = types.ModuleType("forum.volunteering.home")
+
+    def home_blocks(perms):
+        return [{"key": "roles", "title": "Open volunteer roles", "template": "_missing.html",
+                 "items": [], "login_prompt": not perms.is_member}]
+
+    module.home_blocks = home_blocks
+    monkeypatch.setitem(sys.modules, "forum.volunteering.home", module)
+    html = client.get("/").get_data(as_text=True)
+    assert "Open volunteer roles" in html
+    assert "Members — log in to view this content" in html
