@@ -71,6 +71,8 @@ def _log_page(group):
     page = db.paginate(stmt.options(joinedload(ModerationLogEntry.group)),
                        per_page=LOG_PAGE_SIZE, error_out=False, count=True)
     args = {k: v for k, v in request.args.items() if k in ("action", "actor", "since", "until")}
+    if group is not None:
+        args["slug"] = group.slug
     return render_template("moderation/log.html", group=group, page=page, filters=filters,
                            args=args, actions=audit.ACTIONS)
 
