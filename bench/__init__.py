@@ -9,9 +9,11 @@ Modules: ``seed`` (bulk seeder and its scales), ``seed_posts`` (threads and nest
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT_DIR = BENCH_DIR.parent
-CACHE_DIR = BENCH_DIR / ".cache"  # seeded databases, keyed by scale + schema hash (git-ignored)
+# Seeded databases, keyed by scale + schema hash (git-ignored); BENCH_CACHE_DIR moves them.
+CACHE_DIR = Path(os.environ.get("BENCH_CACHE_DIR") or BENCH_DIR / ".cache")
 RESULTS_DIR = BENCH_DIR / "results"
