@@ -71,7 +71,8 @@ def _question_field(q):
 
 class QuestionForm(Form):
     prompt = StringField("Question", filters=_strip, validators=[Length(max=300)])
-    kind = SelectField("Answer type", choices=[(k.value, k.label) for k in QuestionKind])
+    kind = SelectField("Answer type", default=QuestionKind.SHORT_TEXT.value,
+                       choices=[(k.value, k.label) for k in QuestionKind])
     choices = TextAreaField("Choices (single choice only; one per line)", filters=_strip,
                             validators=[Length(max=2000)])
     required = BooleanField("An answer is required")
