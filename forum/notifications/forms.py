@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField
+from wtforms.fields.choices import SelectChoice
 
 from forum.notifications.models import MailMode
 
-MODE_CHOICES = [(m.value, m.label) for m in MailMode]
+MODE_CHOICES = [SelectChoice(m.value, m.label) for m in MailMode]
 
 
 class SettingsForm(FlaskForm):
