@@ -30,10 +30,12 @@ def make_reply(*, thread: Thread, author, parent: Post | None = None, body: str 
     return services.reply(thread, parent, author, body or f"Reply {next(_seq)}.", status)
 
 
-def bulk_replies(*, thread: Thread, author, count: int, top_level_every: int = 3) -> list[Post]:
+def bulk_replies(*, thread: Thread, author, count: int, top_level_every: int = 3,
+                 under: Post | None = None) -> list[Post]:
     """Many published replies at once, the way a bulk seeder would: rows first, then paths from
     ``tree.placement``/``child_path``, then the counters in one UPDATE. Every
-    ``top_level_every``-th reply answers the opening post; the rest answer the previous reply."""
+    ``top_level_every``-th reply answers the opening post and the rest answer the previous
+    reply; with ``under``, every reply answers that post instead."""
     from sqlalchemy import update
 
     from forum.db import utcnow
@@ -47,7 +49,9 @@ def bulk_replies(*, thread: Thread, author, count: int, top_level_every: int = 3
     db.session.flush()
     parent = root
     for i, post in enumerate(posts):
-        if i % top_level_every == 0:
+        if under is not None:
+            parent = under
+        elif i % top_level_every == 0:
             parent = root
         where = placement(parent.id, parent.path, parent.depth, parent.parent_id)
         post.parent_id, post.depth, post.reply_to_id = (where.parent_id, where.depth,

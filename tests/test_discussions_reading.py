@@ -1,0 +1,175 @@
+"""Reading a thread: tree and flat views, the sticky choice, permalinks, pages, query budget."""
+
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+
+import pytest
+
+from forum.discussions.models import DISPLAY_DEPTH
+from forum.discussions.pages import PAGE_CAP, TOP_PER_PAGE
+from forum.extensions import db
+from forum.groups.models import Visibility
+from forum.querycount import count_queries
+from tests.factories import make_group, make_membership, make_user
+from tests.factories_discussions import bulk_replies, make_reply, make_thread, root_post
+from tests.helpers import login
+
+
+@pytest.fixture
+def pm(app):
+    group = make_group(slug="pm", name="Project Management Interest Group",
+                       visibility=Visibility.PUBLIC)
+    priya = make_user(username="priya", display_name="Priya Raman")
+    marcus = make_user(username="marcus", display_name="Marcus Webb")
+    for u in (priya, marcus):
+        make_membership(group=group, user=u)
+    thread = make_thread(group=group, author=priya, title="Tools for small teams")
+    return SimpleNamespace(group=group, priya=priya, marcus=marcus, thread=thread)
+
+
+def _ids_in_order(html: str) -> list[int]:
+    return [int(x) for x in re.findall(r'<article class="post[^"]*" id="post-(\d+)"', html)]
+
+
+def test_tree_view_nests_replies_and_names_who_answered_whom(client, pm):
+    a = make_reply(thread=pm.thread, author=pm.priya, body="First")
+    b = make_reply(thread=pm.thread, author=pm.marcus, parent=a, body="Answer to first")
+    c = make_reply(thread=pm.thread, author=pm.marcus, body="Second top-level")
+    login(client, pm.priya)
+    html = client.get(f"/g/pm/t/{pm.thread.id}").get_data(as_text=True)
+    assert _ids_in_order(html) == [root_post(pm.thread).id, a.id, b.id, c.id]
+    assert re.search(r"Marcus Webb</span>\s*replied to Priya Raman", html)
+    assert 'aria-level="4"' in html and "level 3" in html
+    assert "<details class=\"branch\" open>" in html and "<summary>Replies to" in html
+    assert html.count("<ol") == html.count("</ol>")
+
+
+def test_flat_views_order_by_time_and_the_choice_sticks(client, pm):
+    a = make_reply(thread=pm.thread, author=pm.priya)
+    b = make_reply(thread=pm.thread, author=pm.marcus, parent=a)
+    c = make_reply(thread=pm.thread, author=pm.marcus)
+    root = root_post(pm.thread).id
+    # (a public group: a visitor's choice is kept in a cookie)
+    url = f"/g/pm/t/{pm.thread.id}"
+    r = client.get(url + "?view=newest")
+    assert _ids_in_order(r.get_data(as_text=True)) == [c.id, b.id, a.id, root]
+    assert "thread_view=newest" in r.headers["Set-Cookie"]
+    assert _ids_in_order(client.get(url).get_data(as_text=True)) == [c.id, b.id, a.id, root]
+    client.get(url + "?view=oldest")
+    assert _ids_in_order(client.get(url).get_data(as_text=True)) == [root, a.id, b.id, c.id]
+
+
+def test_reading_never_writes(client, pm):
+    reply = make_reply(thread=pm.thread, author=pm.priya)
+    login(client, pm.marcus)
+    urls = [f"/g/pm/t/{pm.thread.id}", f"/g/pm/t/{pm.thread.id}?view=newest",
+            f"/g/pm/t/{pm.thread.id}/unread", f"/p/{reply.id}", "/g/pm/discussions",
+            f"/g/pm/t/{pm.thread.id}/branch/{reply.id}"]
+    for url in urls:
+        with count_queries() as q:
+            assert client.get(url).status_code in (200, 302)
+        writes = [s for s in q if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+        assert not writes, (url, writes)
+
+
+def test_permalink_opens_the_later_page_that_holds_the_post(client, pm):
+    posts = bulk_replies(thread=pm.thread, author=pm.marcus, count=TOP_PER_PAGE * 2 + 5,
+                         top_level_every=1)
+    db.session.commit()
+    target = posts[-1]
+    r = client.get(f"/p/{target.id}")
+    assert r.status_code == 302 and "page=3" in r.headers["Location"]
+    assert r.headers["Location"].endswith(f"#post-{target.id}")
+    html = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert f'id="post-{target.id}"' in html
+    page1 = client.get(f"/g/pm/t/{pm.thread.id}?page=1").get_data(as_text=True)
+    assert f'id="post-{target.id}"' not in page1 and 'rel="next"' in page1
+
+
+def test_pages_keep_whole_branches_together(client, pm):
+    posts = bulk_replies(thread=pm.thread, author=pm.marcus, count=90, top_level_every=3)
+    db.session.commit()
+    page1 = _ids_in_order(client.get(f"/g/pm/t/{pm.thread.id}?page=1").get_data(as_text=True))
+    page2 = _ids_in_order(client.get(f"/g/pm/t/{pm.thread.id}?page=2").get_data(as_text=True))
+    assert len(page1) == 1 + 3 * TOP_PER_PAGE  # the opening post, then 20 branches of three
+    assert page2[0] == posts[3 * TOP_PER_PAGE].id  # page 2 starts at a top-level reply
+
+
+def test_a_huge_branch_continues_with_context(client, pm):
+    top = make_reply(thread=pm.thread, author=pm.priya, body="Big question")
+    bulk_replies(thread=pm.thread, author=pm.marcus, count=PAGE_CAP + 20, under=top)
+    db.session.commit()
+    html = client.get(f"/g/pm/t/{pm.thread.id}").get_data(as_text=True)
+    assert len(_ids_in_order(html)) == PAGE_CAP
+    more = re.search(r'href="([^"]+after=\d+[^"]*)">More of this branch', html).group(1)
+    html2 = client.get(more.replace("&amp;", "&")).get_data(as_text=True)
+    assert "Continued from the previous page: in reply to Priya Raman" in html2
+    assert len(_ids_in_order(html2)) == 2 + PAGE_CAP + 20 - PAGE_CAP  # root + top + replies
+
+
+def test_deep_branches_continue_on_a_branch_page(client, pm):
+    posts = bulk_replies(thread=pm.thread, author=pm.marcus, count=30, top_level_every=1000)
+    db.session.commit()
+    html = client.get(f"/g/pm/t/{pm.thread.id}").get_data(as_text=True)
+    shown = _ids_in_order(html)
+    assert len(shown) == DISPLAY_DEPTH + 1 and "Continue this branch" in html
+    deepest = posts[-1]
+    r = client.get(f"/p/{deepest.id}")
+    assert "/branch/" in r.headers["Location"]
+    seen = set()
+    url = r.headers["Location"]
+    for _ in range(10):  # follow "continue this branch" links down to the deepest post
+        html = client.get(url).get_data(as_text=True)
+        seen.update(_ids_in_order(html))
+        if deepest.id in seen:
+            break
+        url = re.findall(r'href="([^"]+/branch/\d+)">Continue this branch', html)[-1]
+    assert deepest.id in seen
+
+
+def _thread_page_queries(client, thread, view="tree") -> int:
+    url = f"/g/pm/t/{thread.id}?view={view}"
+    with count_queries() as q:
+        assert client.get(url).status_code == 200
+    return len(q)
+
+
+@pytest.mark.parametrize("view", ["tree", "newest"])
+def test_thread_page_runs_the_same_few_queries_for_5_or_500_posts(client, pm, view):
+    bulk_replies(thread=pm.thread, author=pm.marcus, count=4)
+    big = make_thread(group=pm.group, author=pm.priya, title="Big")
+    bulk_replies(thread=big, author=pm.marcus, count=499)
+    db.session.commit()
+    login(client, pm.priya)
+    small_count = _thread_page_queries(client, pm.thread, view)
+    big_count = _thread_page_queries(client, big, view)
+    # Ours: thread+group, page bounds (or count), posts+people, deep branches, opening post,
+    # read mark, recommendations, attachments; plus sign-in, permissions (2), the bell.
+    assert small_count == big_count <= 13
+
+
+def test_group_list_runs_the_same_queries_for_few_or_many_threads(client, pm):
+    login(client, pm.priya)
+    with count_queries() as q1:
+        client.get("/g/pm/discussions")
+    for i in range(40):
+        make_thread(group=pm.group, author=pm.marcus, title=f"Thread {i}")
+    db.session.commit()
+    with count_queries() as q2:
+        html = client.get("/g/pm/discussions").get_data(as_text=True)
+    assert len(q1) == len(q2) <= 12
+    assert 'rel="next"' in html
+
+
+def test_group_list_puts_pinned_first_then_last_activity(client, pm):
+    old = make_thread(group=pm.group, author=pm.marcus, title="Old but pinned")
+    old.pinned = True
+    make_thread(group=pm.group, author=pm.marcus, title="Fresh")
+    make_reply(thread=pm.thread, author=pm.marcus, body="bump")
+    login(client, pm.priya)
+    html = client.get("/g/pm/discussions").get_data(as_text=True)
+    titles = re.findall(r'<h3 class="thread-title"><a [^>]+>([^<]+)</a>', html)
+    assert titles == ["Old but pinned", "Tools for small teams", "Fresh"]
+    assert "1 reply" in html and "by Marcus Webb" in html
