@@ -44,3 +44,12 @@ def submit(client, url: str, data: dict, *, token_from: str | None = None):
 def active_sessions_of(user) -> list[AuthSession]:
     return list(db.session.scalars(select(AuthSession).where(
         AuthSession.user_id == user.id, AuthSession.ended_at.is_(None))))
+
+
+def perms_for(user):
+    """``Permissions(user)``, imported late: importing forum.permissions before the app's
+    blueprints exist runs into the groups package's import cycle."""
+    from forum import create_app  # noqa: F401 - loads the packages in the app's order
+    from forum.permissions import Permissions
+
+    return Permissions(user)

@@ -7,11 +7,10 @@ from sqlalchemy import func, select
 
 from forum.extensions import db
 from forum.mailing.models import Delivery
-from forum.permissions import Permissions
 from forum.users.models import User
 from forum.users.services import find_by_email
 from tests.factories import make_user
-from tests.factories_accounts import last_link_to, registration, submit
+from tests.factories_accounts import last_link_to, perms_for, registration, submit
 from tests.helpers import login, post
 
 
@@ -40,7 +39,7 @@ def test_newcomer_registers_verifies_and_can_take_part(client, mail):
     assert submit(client, path, {}, token_from=path).status_code == 302
     db.session.refresh(user)
     assert user.is_verified
-    assert Permissions(user).is_member
+    assert perms_for(user).is_member
 
 
 def test_unverified_account_signs_in_sees_banner_and_is_not_a_member(client, mail):
@@ -48,7 +47,7 @@ def test_unverified_account_signs_in_sees_banner_and_is_not_a_member(client, mai
     login(client, user)
     page = client.get("/").get_data(as_text=True)
     assert "Confirm your e-mail address" in page and "Resend verification" in page
-    assert not Permissions(user).is_member
+    assert not perms_for(user).is_member
     response = post(client, "/auth/verify/resend", {"next": "/"})
     assert response.status_code == 302
     path = last_link_to(mail, user.email)
