@@ -66,10 +66,6 @@ class GroupRules:
         m = self.membership(group)
         return self.is_member and m is not None and m.status == MembershipStatus.INVITED
 
-    def can_see_roster(self, group: Group) -> bool:
-        """May see who the members are (the page shows only the count otherwise)."""
-        return self.can_read(group) and self.rank_in(group) >= Rank.GROUP_MEMBER
-
     # --- joining -------------------------------------------------------------------------------
     def can_join(self, group: Group) -> bool:
         """Join at once (open), ask to join (approval), or accept an invitation (invite)."""
