@@ -1,0 +1,25 @@
+"""The batched readers query agrees with Permissions.can_read, role by role."""
+
+from __future__ import annotations
+
+import pytest
+
+from forum.notifications.audience import mentioned_keys, readers
+from forum.permissions import Permissions
+from tests.world import ROLES
+
+
+@pytest.mark.parametrize("where", ["group", "private", "other"])
+def test_readers_query_matches_can_read_for_every_role(world, where):
+    group = getattr(world, where)
+    users = {role: getattr(world, role) for role in ROLES if role != "anonymous"}
+    allowed = readers(group, [u.id for u in users.values()])
+    for role, user in users.items():
+        perms = Permissions(user)
+        expected = perms.is_member and perms.can_read(group)
+        assert (user.id in allowed) == expected, role
+
+
+def test_mentions_are_read_from_source_outside_code():
+    source = "Thanks @Lena and @priya.\n\n```\n@tom\n```\nmail me: x@lena.org `@marcus`"
+    assert mentioned_keys(source) == {"lena", "priya"}
