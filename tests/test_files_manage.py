@@ -258,3 +258,27 @@ def test_library_lists_type_size_uploader_versions_and_downloads(client, world):
     assert 'aria-sort="ascending"' in html
     assert client.get(f"/g/{SLUG}/files?sort=evil&dir=sideways&page=-3").status_code == 200
     assert client.get(f"/g/{SLUG}/files?folder=99999").status_code == 404
+
+
+# --- demo content ----------------------------------------------------------------------------
+
+def test_seed_adds_folders_and_files_with_two_versions(world, app):
+    import zlib
+
+    from forum.files import seed
+    from forum.files.demo_content import make_png as png
+    from forum.groups.models import Group
+
+    assert png(4, 2)[:8] == b"\x89PNG\r\n\x1a\n" and zlib.decompress(
+        png(4, 2)[41:-12])  # the IDAT chunk is a valid zlib stream
+    pm = Group(section_id=world.section.id, slug="pm-demo", name="PM", kind="interest_group")
+    db.session.add(pm)
+    db.session.flush()
+    with writing():
+        seed.seed({"groups": {"project-management": pm},
+                   "users": {"priya": world.leader, "marcus": world.group_member}})
+    names = {f.name for f in db.session.scalars(select(Folder).where(Folder.group_id == pm.id))}
+    assert names == {"Agendas", "Minutes", "Slides"}
+    files = {f.title: f for f in db.session.scalars(select(SharedFile))}
+    assert files["March meeting minutes"].version_count == 2
+    assert {f.kind for f in files.values()} == {"pdf", "png", "csv", "md"}

@@ -134,7 +134,7 @@ def test_one_bad_file_refuses_the_whole_upload(client, world, app):
 
 @pytest.fixture
 def app_overrides():
-    return {"FILE_MAX_SIZE": 4096, "GROUP_QUOTA_BYTES": 10_000}
+    return {"FILE_MAX_SIZE": 4096, "GROUP_QUOTA_BYTES": 10_000, "MAX_CONTENT_LENGTH": 64_000}
 
 
 def test_oversized_file_gets_a_clear_413_page(client, world, app):
@@ -142,6 +142,14 @@ def test_oversized_file_gets_a_clear_413_page(client, world, app):
     r = upload(client, SLUG, (b"x," * 3000, "big.csv"))
     assert r.status_code == 413
     assert "larger than the limit" in r.get_data(as_text=True)
+    assert counts() == (0, 0) and stored(app) == []
+
+
+def test_a_body_past_max_content_length_gets_the_413_page(client, world, app):
+    login(client, world.group_member)
+    r = upload(client, SLUG, (b"x," * 40_000, "huge.csv"))
+    assert r.status_code == 413
+    assert "That upload is too large" in r.get_data(as_text=True)
     assert counts() == (0, 0) and stored(app) == []
 
 
