@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from forum.extensions import db
 from forum.files import bp, services
 from forum.files.folders import folders_of
 from forum.files.forms import EditFileForm, UploadForm, VersionForm
 from forum.files.loading import folder_or_none, get_file, get_group
+from forum.files.models import FileVersion
 from forum.files.queries import DEFAULT_DIRECTION, SORTS, attached_post_ids, library_page
 from forum.forms import ActionForm
 
@@ -73,9 +76,15 @@ def upload(slug):
     return render_template("files/upload.html", group=group, form=form), status
 
 
+def _versions(f):
+    return db.session.scalars(
+        select(FileVersion).options(joinedload(FileVersion.uploader))
+        .where(FileVersion.file_id == f.id).order_by(FileVersion.number.desc())).all()
+
+
 def _detail(group, f, version_form=None, status=200):
     return render_template(
-        "files/detail.html", group=group, file=f, versions=f.versions,
+        "files/detail.html", group=group, file=f, versions=_versions(f),
         version_form=version_form or VersionForm(), action_form=ActionForm(),
         attached=attached_post_ids([f.id]),
     ), status
