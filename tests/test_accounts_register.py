@@ -48,7 +48,7 @@ def test_unverified_account_signs_in_sees_banner_and_is_not_a_member(client, mai
     page = client.get("/").get_data(as_text=True)
     assert "Confirm your e-mail address" in page and "Resend verification" in page
     assert not perms_for(user).is_member
-    response = post(client, "/auth/verify/resend", {"next": "/"})
+    response = post(client, "/auth/resend-verification", {"next": "/"})
     assert response.status_code == 302
     path = last_link_to(mail, user.email)
     submit(client, path, {}, token_from=path)

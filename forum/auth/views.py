@@ -123,7 +123,7 @@ def _bad_link(exc: TokenError):
     return render_template("auth/bad_link.html", message=str(exc)), 400
 
 
-@bp.post("/verify/resend")
+@bp.post("/resend-verification")
 @login_required
 @mail_per_address
 def resend_verification():
