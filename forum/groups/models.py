@@ -8,7 +8,7 @@ readable ("Chairs of this group since 2019").
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy import Enum as SAEnum
@@ -150,6 +150,11 @@ class Appointment(Base):
     group = relationship("Group")
     section = relationship("Section")
     appointed_by = relationship("User", foreign_keys=[appointed_by_id])
+
+    @property
+    def last_day(self) -> date | None:
+        """The last day the term grants rights (ends_on is exclusive), for display."""
+        return self.ends_on - timedelta(days=1) if self.ends_on is not None else None
 
     def in_force_on(self, day: date) -> bool:
         return self.starts_on <= day and (self.ends_on is None or day < self.ends_on)
