@@ -1,12 +1,14 @@
 """``python -m bench.sql PATH [--signed-in]``: the SQL statements one page runs, in process, on
 the seeded SQLite bench database (run ``python -m bench --seed-only`` first), each with its
-``EXPLAIN QUERY PLAN`` — for finding N+1 queries and missing indexes.
+``EXPLAIN QUERY PLAN`` — for finding N+1 queries and missing indexes. ``--data name=value``
+POSTs instead (on a copy: it writes to the run database, which the next bench run replaces).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import time
 
 import click
 from sqlalchemy import event
@@ -18,7 +20,8 @@ from bench import CACHE_DIR
 @click.argument("path")
 @click.option("--scale", envvar="BENCH_SCALE", default="100k", show_default=True)
 @click.option("--signed-in", is_flag=True, help="As the bench user (a member of the group).")
-def main(path: str, scale: str, signed_in: bool) -> None:
+@click.option("--data", multiple=True, help="POST this field (name=value; CSRF is off here).")
+def main(path: str, scale: str, signed_in: bool, data: tuple[str, ...]) -> None:
     run = CACHE_DIR / f"run-{scale}.db"
     if not run.exists():
         raise click.ClickException(f"{run} is missing: run `python -m bench --seed-only` first.")
@@ -44,7 +47,10 @@ def main(path: str, scale: str, signed_in: bool) -> None:
         seen.append((statement, parameters))
 
     event.listen(engine, "before_cursor_execute", capture)
-    response = client.get(path)
+    if data:
+        response = client.post(path, data=dict(item.split("=", 1) for item in data))
+    else:
+        response = client.get(path)
     event.remove(engine, "before_cursor_execute", capture)
     click.echo(f"{path} → {response.status_code}, {len(seen)} statements\n")
     raw = engine.raw_connection()
@@ -57,6 +63,33 @@ def main(path: str, scale: str, signed_in: bool) -> None:
             click.echo()
     finally:
         raw.close()
+    if not data:
+        _timing(client, path, engine)
+
+
+def _timing(client, path: str, engine, repeat: int = 20) -> None:
+    """Where a request's time goes, in process: SQL (cursor execute) versus everything else."""
+    sql_seconds = [0.0]
+    started: list[float] = []
+
+    def before(*args):
+        started.append(time.perf_counter())
+
+    def after(*args):
+        sql_seconds[0] += time.perf_counter() - started.pop()
+
+    client.get(path)
+    event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "after_cursor_execute", after)
+    begin = time.perf_counter()
+    for _ in range(repeat):
+        client.get(path)
+    total = (time.perf_counter() - begin) / repeat * 1000
+    event.remove(engine, "before_cursor_execute", before)
+    event.remove(engine, "after_cursor_execute", after)
+    sql = sql_seconds[0] / repeat * 1000
+    click.echo(f"{repeat} requests in process: {total:.1f} ms each, of which SQL {sql:.1f} ms "
+               f"and Python (view, ORM, templates) {total - sql:.1f} ms")
 
 
 if __name__ == "__main__":
