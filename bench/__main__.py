@@ -64,9 +64,12 @@ def main(scale: str, database_url: str, duration: int, connections: int, threads
                                                 for p in run["pages"]}}
         run["query_counts_by_scale"][compare_scale] = _query_counts(compare_scale, database_url)
     run["machine"]["load_average_end"] = report.machine()["load_average"]
+    run["memory_over_run"] = report.memory_line(run)
+    run["hello_reference_rps"] = report.hello_reference(run)
     path = report.write_json(run)
     click.echo(f"\n## forum at {scale} posts on {run['database']} — {run['date']}\n")
     click.echo(report.table(run))
+    click.echo("\n" + report.memory_line(run))
     if run.get("query_counts_by_scale"):
         click.echo("\n" + report.query_count_table(run))
     click.echo(f"\nResults: {path}")

@@ -65,7 +65,8 @@ def run_wrk(url: str, seconds: int, settings: Settings, env: dict[str, str]) -> 
             return {"requests": raw["requests"], "rps": round(raw["requests"] / seconds_run, 1),
                     "p50_ms": raw["p50_us"] / 1000, "p90_ms": raw["p90_us"] / 1000,
                     "p99_ms": raw["p99_us"] / 1000, "max_ms": raw["max_us"] / 1000,
-                    "errors": errors, "status_errors": raw["status_errors"]}
+                    "errors": errors, "status_errors": raw["status_errors"],
+                    "kb_per_response": round(raw["bytes"] / max(raw["requests"], 1) / 1024, 1)}
     raise RuntimeError(f"wrk printed no result: {done.stdout[-500:]} {done.stderr[-500:]}")
 
 
