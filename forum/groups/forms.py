@@ -6,6 +6,7 @@ import re
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from forum.groups.models import GroupKind, JoinPolicy, Role, Visibility
@@ -21,16 +22,19 @@ def _strip(value):
 STRIP = [_strip]
 
 VISIBILITY_CHOICES = [
-    (Visibility.PUBLIC.value, "Public — anyone can read the discussions and files"),
-    (Visibility.MEMBERS.value, "Members — signed-in members can read; visitors see that it exists"),
-    (Visibility.PRIVATE.value, "Private — only the group's members know it exists"),
+    SelectChoice(Visibility.PUBLIC.value, "Public — anyone can read the discussions and files"),
+    SelectChoice(Visibility.MEMBERS.value,
+                 "Members — signed-in members can read; visitors see that it exists"),
+    SelectChoice(Visibility.PRIVATE.value, "Private — only the group's members know it exists"),
 ]
 JOIN_CHOICES = [
-    (JoinPolicy.OPEN.value, "Open — members join at once"),
-    (JoinPolicy.APPROVAL.value, "Approval — members ask, leaders approve"),
-    (JoinPolicy.INVITE.value, "Invitation only"),
+    SelectChoice(JoinPolicy.OPEN.value, "Open — members join at once"),
+    SelectChoice(JoinPolicy.APPROVAL.value, "Approval — members ask, leaders approve"),
+    SelectChoice(JoinPolicy.INVITE.value, "Invitation only"),
 ]
-KIND_CHOICES = [(k.value, k.label) for k in GroupKind]
+KIND_CHOICES = [SelectChoice(k.value, k.label) for k in GroupKind]
+ROLE_CHOICES = [SelectChoice(Role.LEADER.value, "Leader"),
+                SelectChoice(Role.MODERATOR.value, "Moderator")]
 
 
 class GroupSettingsForm(FlaskForm):
@@ -70,8 +74,7 @@ class PersonForm(FlaskForm):
 
 
 class AppointmentForm(PersonForm):
-    role = SelectField("Role", choices=[(Role.LEADER.value, "Leader"),
-                                        (Role.MODERATOR.value, "Moderator")])
+    role = SelectField("Role", choices=ROLE_CHOICES)
     title = StringField("Title", filters=STRIP, render_kw={"list": "title-suggestions"},
                         validators=[DataRequired("Enter a title such as Chair."),
                                     Length(max=80)])
