@@ -78,8 +78,8 @@ class Storage:
     def exists(self, sha256: str) -> bool:  # pragma: no cover
         raise NotImplementedError
 
-    def delete(self, sha256: str) -> bool:  # pragma: no cover
-        raise NotImplementedError
+    def delete(self, sha256: str, *, unless_newer_than: float | None = None) -> bool:
+        raise NotImplementedError  # pragma: no cover
 
     def iter_blobs(self) -> Iterator[tuple[str, float]]:  # pragma: no cover
         """Every stored digest with its modification time (for purging unreferenced blobs)."""
@@ -125,6 +125,9 @@ class LocalStorage(Storage):
         os.makedirs(directory, exist_ok=True)
         if os.path.exists(final):
             os.unlink(pending.temp_path)  # same content already stored: deduplicated
+            # Fresh again: purge spares recently touched blobs, so it never removes one
+            # that a version row is about to reference.
+            os.utime(final)
             return
         os.replace(pending.temp_path, final)
         _fsync_dir(directory)
@@ -136,9 +139,12 @@ class LocalStorage(Storage):
     def exists(self, sha256: str) -> bool:
         return os.path.exists(self.path_for(sha256))
 
-    def delete(self, sha256: str) -> bool:
+    def delete(self, sha256: str, *, unless_newer_than: float | None = None) -> bool:
+        path = self.path_for(sha256)
         try:
-            os.unlink(self.path_for(sha256))
+            if unless_newer_than is not None and os.path.getmtime(path) > unless_newer_than:
+                return False
+            os.unlink(path)
         except FileNotFoundError:
             return False
         return True

@@ -77,3 +77,15 @@ def test_old_temporary_files_are_swept(tmp_path):
     (tmp_path / ".tmp-in-flight").write_bytes(b"uploading")
     assert storage.sweep_temporary(older_than=60) == 1
     assert _files(tmp_path) == [".tmp-in-flight"]
+
+
+def test_reusing_a_blob_refreshes_it_so_purge_spares_it(tmp_path):
+    storage = LocalStorage(str(tmp_path))
+    with storage.receive(io.BytesIO(b"agenda")) as pending:
+        pending.commit()
+    path = storage.path_for(pending.sha256)
+    os.utime(path, (1, 1))  # an old, unreferenced blob …
+    with storage.receive(io.BytesIO(b"agenda")) as again:
+        again.commit()  # … that a new upload reuses just before purge deletes it
+    assert storage.delete(pending.sha256, unless_newer_than=1000) is False
+    assert storage.exists(pending.sha256)

@@ -26,7 +26,7 @@ class PurgeReport:
     temporary: int = 0
 
 
-def purge(*, now=None, grace_seconds: int = GRACE_SECONDS) -> PurgeReport:
+def purge(*, now=None) -> PurgeReport:
     """Delete expired files' rows (versions and attachments cascade), flush, then the blobs.
 
     The caller commits between the two steps: rows go first, so a blob is only ever removed
@@ -46,10 +46,13 @@ def purge(*, now=None, grace_seconds: int = GRACE_SECONDS) -> PurgeReport:
 def purge_unreferenced_blobs(report: PurgeReport, *,
                              grace_seconds: int = GRACE_SECONDS) -> PurgeReport:
     storage = get_storage()
-    referenced = set(db.session.scalars(select(FileVersion.blob_sha256).distinct()))
     newest_allowed = time.time() - grace_seconds
-    for sha256, mtime in list(storage.iter_blobs()):
-        if sha256 not in referenced and mtime <= newest_allowed:
-            report.blobs += int(storage.delete(sha256))
+    # Blobs first, references second, and the age checked again at deletion: an upload that
+    # reuses a blob meanwhile refreshes its time (LocalStorage._commit), so it is spared.
+    candidates = [sha for sha, mtime in storage.iter_blobs() if mtime <= newest_allowed]
+    referenced = set(db.session.scalars(select(FileVersion.blob_sha256).distinct()))
+    for sha256 in candidates:
+        if sha256 not in referenced:
+            report.blobs += int(storage.delete(sha256, unless_newer_than=newest_allowed))
     report.temporary = storage.sweep_temporary(older_than=grace_seconds)
     return report

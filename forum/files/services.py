@@ -19,6 +19,7 @@ from forum.db import utcnow
 from forum.extensions import db
 from forum.files.models import FileVersion, Folder, SharedFile
 from forum.files.sniff import Refused, Sniffed, display_name, sniff
+from forum.groups.models import Group
 from forum.storage import BlobTooLarge, PendingBlob, get_storage
 
 
@@ -86,6 +87,8 @@ def group_usage(group_id: int) -> int:
 
 def check_quota(group, files: list[Received]) -> None:
     quota = current_app.config["GROUP_QUOTA_BYTES"]
+    # Uploads to one group queue here (row lock on PostgreSQL) so two cannot both pass the check.
+    db.session.execute(select(Group.id).where(Group.id == group.id).with_for_update())
     adding = sum(r.size for r in files)
     used = group_usage(group.id)
     if used + adding > quota:
@@ -120,6 +123,9 @@ def store_new_files(group, files: list[Received], user, *, title: str = "",
 def add_version(f: SharedFile, r: Received, user) -> FileVersion:
     """A new current version; the old ones stay downloadable."""
     check_quota(f.group, [r])
+    # Lock the file's row (PostgreSQL; SQLite writers are already serialised) so two versions
+    # uploaded at once get distinct numbers.
+    db.session.execute(select(SharedFile.id).where(SharedFile.id == f.id).with_for_update())
     number = (db.session.scalar(
         select(func.max(FileVersion.number)).where(FileVersion.file_id == f.id)) or 0) + 1
     version = _add_version_row(f, r, user, number=number)
