@@ -29,12 +29,15 @@ run: seed
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-## Browser tests drive Debian's Chromium; install it when it is missing and we may.
+## Browser tests drive Debian's Chromium; install it when it is missing and we may. axe-core
+## (accessibility checks) comes from npm into .cache/npm, once; tests never fetch anything.
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Chromium is missing: install Debian's 'chromium' package (sudo apt-get install chromium)"; exit 1; fi; }
+	@test -f .cache/npm/node_modules/axe-core/axe.min.js || \
+	  npm install --no-save --silent --prefix .cache/npm axe-core@4
 
 lint: install
 	$(VENV)/bin/ruff check forum tests bench

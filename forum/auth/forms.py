@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from forum.users.names import USERNAME_MAX
 
@@ -21,7 +21,8 @@ def strip(value):
 
 def _email(label: str = "E-mail address") -> EmailField:
     return EmailField(label, filters=[strip], validators=[
-        DataRequired("Enter your e-mail address."), Length(max=254)])
+        DataRequired("Enter your e-mail address."), Length(max=254),
+        Email("Enter an e-mail address like name@example.org.", check_deliverability=False)])
 
 
 def _new_password(label: str = "Password") -> PasswordField:
