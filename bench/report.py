@@ -43,14 +43,14 @@ def hello_reference(run: dict) -> float | None:
 def table(run: dict) -> str:
     hello = hello_reference(run)
     lines = [
-        "| Page | req/s | p50 ms | p99 ms | % of hello | SQL/req | KB/resp | worker peak MB | "
-        "RSS growth MB | notes |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| Page | req/s | p50 ms | p99 ms | % of hello | CPU ms/req | SQL/req | KB/resp | "
+        "worker peak MB | RSS growth MB | notes |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     rows = [{**r, "label": f"*ceiling: {r['label']}*"} for r in run["ceilings"].values()]
     for row in rows + run["pages"]:
         if row.get("status") != "ok":
-            lines.append(f"| {row['label']} | {row.get('status', '?')} | | | | | | | | "
+            lines.append(f"| {row['label']} | {row.get('status', '?')} | | | | | | | | | "
                          f"`{row.get('path', '')}` |")
             continue
         ratio = f"{100 * row['rps'] / hello:.1f}%" if hello else "–"
@@ -61,7 +61,8 @@ def table(run: dict) -> str:
         notes.extend(_verdicts(row, hello))
         lines.append(
             f"| {row['label']} | {row['rps']:.0f} | {_ms(row['p50_ms'])} | {_ms(row['p99_ms'])} "
-            f"| {ratio} | {row.get('queries') if row.get('queries') is not None else '–'} "
+            f"| {ratio} | {_ms(row.get('cpu_ms_per_request'))} "
+            f"| {row.get('queries') if row.get('queries') is not None else '–'} "
             f"| {row.get('kb_per_response', '–')} | {_mb(mem.get('peak_kb'))} "
             f"| {_mb(mem.get('growth_kb'))} | {'; '.join(notes)} |")
     return "\n".join(lines)
@@ -111,3 +112,34 @@ def write_json(run: dict) -> Path:
     path = RESULTS_DIR / f"{stamp}-{run['scale']}-{run['database']}.json"
     path.write_text(json.dumps(run, indent=2, default=str) + "\n")
     return path
+
+
+def markdown_section(run: dict) -> str:
+    """One run as docs/performance.md shows it: what, when, where, then the tables."""
+    m = run["machine"]
+    loads = [p.get("load_before") for p in run["pages"] if p.get("load_before") is not None]
+    parts = [
+        f"### {run['scale']} posts on {run['database']} — {run['date']}",
+        "",
+        f"Machine: {m['cores']} cores ({m['cpu']}), {m['memory_mb'] // 1024} GB, Python "
+        f"{m['python']}. Load average (1 min) at the start {m['load_average'][0]}, at the end "
+        f"{m.get('load_average_end', ['?'])[0]}"
+        + (f", {min(loads):.1f}–{max(loads):.1f} before the pages' runs" if loads else "")
+        + f". Hello reference: {run.get('hello_reference_rps') or 0:.0f} req/s "
+        f"(mean of the first and last hello runs).",
+        "",
+        table(run),
+        "",
+        run.get("memory_over_run") or memory_line(run),
+    ]
+    counts = query_count_table(run)
+    if counts:
+        parts += ["", counts]
+    return "\n".join(parts)
+
+
+if __name__ == "__main__":
+    import sys
+
+    for name in sys.argv[1:]:
+        print(markdown_section(json.loads(Path(name).read_text())) + "\n")

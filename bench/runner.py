@@ -111,8 +111,11 @@ def measure(server: Server, page: dict, settings: Settings, session: Session | N
     if probe.status >= 400:
         return {**result, "status": _status_name(probe.status)}
     run_wrk(server.base + path, settings.warmup, settings, env)
-    before, load_before = server.memory(), _load_average()
+    before, load_before, cpu_before = server.memory(), _load_average(), server.cpu_seconds()
     result.update(run_wrk(server.base + path, settings.duration, settings, env))
+    cpu = server.cpu_seconds() - cpu_before
+    # CPU per request hardly depends on what else the machine runs, unlike req/s.
+    result["cpu_ms_per_request"] = round(1000 * cpu / max(result["requests"], 1), 2)
     result["memory"] = _memory_summary(before, server.memory())
     result.update(status="ok", load_before=load_before, load_after=_load_average())
     return result

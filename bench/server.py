@@ -104,6 +104,17 @@ class Server:
             return [int(p.name) for p in Path("/proc").iterdir()
                     if p.name.isdigit() and _parent_of(p) == master]
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU time the workers have used so far (from /proc/<pid>/stat)."""
+        ticks = 0
+        for pid in self.worker_pids():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        return ticks / os.sysconf("SC_CLK_TCK")
+
     def memory(self) -> dict[int, dict[str, int]]:
         """{worker pid: {"rss_kb", "hwm_kb"}} from /proc/<pid>/status."""
         return {pid: mem for pid in self.worker_pids() if (mem := _status_memory(pid))}
