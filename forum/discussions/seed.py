@@ -15,7 +15,7 @@ from forum.discussions import services
 
 # (group slugs to try, title, author, body, replies); a reply is (author, body, [replies]).
 THREADS = [
-    (("project-management", "project-management-ig"),
+    (("project-management",),
      "Project management tools for small library teams",
      "priya",
      "We're a team of four running a digitisation project with no PM software budget. "
@@ -25,36 +25,55 @@ THREADS = [
                  "seeing what's blocked at a glance.",
        [("lena", "Did your staff take to it? Ours found the spreadsheet less intimidating.",
          [("marcus", "It took about a month. A 15-minute weekly stand-up in front of the board "
-                     "did more than any training.", [])]),
-        ("priya", "@marcus could you share your column names? We keep arguing about ours.", [])]),
+                     "did more than any training.",
+           [("diego", "Same here. We also added a *Waiting on vendor* column — it ended a lot "
+                      "of \"is this done yet?\" e-mails.", [])])]),
+        ("priya", "@marcus could you share your column names? We keep arguing about ours.",
+         [("marcus", "Sure:\n\n| Column | Means |\n|---|---|\n| Ideas | not committed |\n"
+                     "| Next | agreed, not started |\n| Doing | someone owns it |\n"
+                     "| Blocked | says by what |\n| Done | reviewed |", [])])]),
       ("lena", "A plain spreadsheet with one tab per phase works fine for us. The tool matters "
-               "less than agreeing who updates it.", []),
-      ("tom", "New to the section — this thread is gold. Is there a template anyone could "
-              "share in the group library?", [])]),
-    (("project-management", "project-management-ig"),
+               "less than agreeing who updates it.",
+       [("aisha", "> The tool matters less than agreeing who updates it.\n\nThis. We name an "
+                  "owner for the tracker in the project charter.", [])]),
+      ("mei", "New to leading projects — this thread is gold. Could someone share a template "
+              "in the group library?", [])]),
+    (("ig-week-team", "project-management"),
      "Interest Group Week planning: call for session ideas",
      "marcus",
      "**2022 Interest Group Week — save the date, March 7–11.**\n\n"
      "We have one slot for a 45-minute session. Reply with ideas; we'll pick by the end of "
      "the month.",
-     [("priya", "How about a panel on *scoping projects you can actually finish*?",
+     [("mei", "How about a panel on *scoping projects you can actually finish*?",
        [("sarah", "Love it. I can help find a third panellist from a public library.", []),
         ("lena", "+1, and leave 15 minutes for questions — those always run over.", [])]),
-      ("lena", "A hands-on session: bring a stalled project, leave with a one-page plan.", [])]),
-    (("leadership", "new-leaders", "management"),
+      ("diego", "A hands-on session: bring a stalled project, leave with a one-page plan.",
+       [("marcus", "Good one. We'd need breakout rooms; I'll check with the platform team.",
+         [])])]),
+    (("library-leadership",),
      "Save the date: new leaders orientation",
      "sarah",
      "New chairs and co-chairs: orientation is on the first Tuesday of next month, online. "
      "We'll cover running meetings, moderating discussions and the appointment process.",
-     [("priya", "Will the recording be shared for those in other time zones?",
-       [("sarah", "Yes — it will be in the section library within a week.", [])])]),
-    (None,
+     [("ruth", "Will the recording be shared for those in other time zones?",
+       [("sarah", "Yes — it will be in the section library within a week.", [])]),
+      ("james", "Past chairs are welcome to join and answer questions, I take it?", [])]),
+    (("change-management",),
+     "Leading staff through a library system migration",
+     "mei",
+     "We go live on a new library services platform in the spring. What helped your staff "
+     "most through the change?",
+     [("diego", "Early, honest timelines — including what we *didn't* know yet.", []),
+      ("sarah", "Champions in every department, and a shared FAQ that they kept up to date.",
+       [])]),
+    (("middle-managers",),
      "Introduce yourself",
      "lena",
      "Say hello: where you work, what you're working on, and what you hope to get from the "
      "group.",
-     [("tom", "Hi all, I'm Tom, a systems librarian just starting to lead projects.", []),
-      ("marcus", "Welcome Tom! Marcus here, co-chair of Project Management.", [])]),
+     [("hannah", "Hi all, I'm Hannah — I manage access services at a university library.", []),
+      ("oliver", "Oliver here, head of branch services. Looking for peers to swap rota "
+                 "horror stories with.", [])]),
 ]
 
 
