@@ -21,6 +21,7 @@ from forum.users.models import User
 from forum.users.names import NameError_, username_key
 
 MAX_MENTIONS = 50
+IN_LIMIT = 900
 _CODE = re.compile(r"```.*?```|~~~.*?~~~|`[^`\n]*`|^(?: {4}|\t)[^\n]*$", re.S | re.M)
 
 
@@ -72,13 +73,20 @@ def can_read_clause(group: Group):
                 or_(User.is_site_admin, section_admin, and_(~banned, belongs)))
 
 
+def chunks(items: Iterable, size: int = IN_LIMIT) -> list[list]:
+    """Split a long IN list: SQLite caps bound parameters (32766, or 999 when built old)."""
+    items = sorted(items)
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
 def readers(group: Group, user_ids: Iterable[int]) -> dict[int, User]:
-    """Of ``user_ids``, those who may read ``group``, by id (one query)."""
-    ids = set(user_ids)
-    if not ids:
-        return {}
-    rows = db.session.scalars(select(User).where(User.id.in_(ids), can_read_clause(group)))
-    return {u.id: u for u in rows}
+    """Of ``user_ids``, those who may read ``group``, by id (one query per 900 people)."""
+    clause = can_read_clause(group)
+    found: dict[int, User] = {}
+    for part in chunks(set(user_ids)):
+        found.update((u.id, u) for u in db.session.scalars(
+            select(User).where(User.id.in_(part), clause)))
+    return found
 
 
 def user_ids_for_keys(keys: set[str]) -> dict[str, int]:

@@ -17,7 +17,7 @@ from forum.extensions import db
 from forum.groups.models import Group
 from forum.mail import queue_bulk
 from forum.mailing.models import Delivery
-from forum.notifications.audience import mentioned_keys, readers, user_ids_for_keys
+from forum.notifications.audience import chunks, mentioned_keys, readers, user_ids_for_keys
 from forum.notifications.emails import post_mail
 from forum.notifications.models import (
     KIND_STRENGTH,
@@ -105,10 +105,10 @@ def _mail(recipients: list[User], post: Post, thread: Thread, group: Group) -> N
         return
     author = db.session.get(User, post.author_id) if post.author_id else None
     mails = [post_mail(post, thread, group, author, user) for user in recipients]
-    queued = set(db.session.scalars(
-        select(Delivery.message_id).where(Delivery.message_id.in_([m["message_id"]
-                                                                   for m in mails]))
-    ))
+    queued: set[str] = set()
+    for part in chunks(m["message_id"] for m in mails):
+        queued.update(db.session.scalars(
+            select(Delivery.message_id).where(Delivery.message_id.in_(part))))
     queue_bulk([m for m in mails if m["message_id"] not in queued])
 
 
