@@ -55,8 +55,12 @@ def main(scale: str, database_url: str, duration: int, connections: int, threads
             if keys and page["key"] not in keys:
                 continue
             click.echo(f"… {page['label']}", err=True)
-            run["pages"].append({**measure(server, page, settings, session), "kind": "page",
-                                 "method": page.get("method", "GET")})
+            try:
+                result = measure(server, page, settings, session)
+            except (OSError, RuntimeError, ValueError) as exc:  # one page must not sink the run
+                result = {"key": page["key"], "label": page["label"],
+                          "path": page.get("path", ""), "status": f"failed: {exc}"[:200]}
+            run["pages"].append({**result, "kind": "page", "method": page.get("method", "GET")})
     run["ceilings"]["hello_end"] = _ceiling("hello_end", "Flask hello world, again at the end",
                                             CEILINGS[0][2], settings)
     if compare_scale not in ("none", "", scale):
