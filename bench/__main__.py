@@ -49,8 +49,12 @@ def main(scale: str, database_url: str, duration: int, connections: int, threads
     for key, label, spec in CEILINGS:
         run["ceilings"][key] = _ceiling(key, label, spec, settings)
     with Server("forum", "forum:create_app()", forum_env(url)) as server:
-        session = Session(server.base)
-        session.login(info["bench_email"], info["password"])
+        session: Session | None = Session(server.base)
+        try:
+            session.login(info["bench_email"], info["password"])
+        except (OSError, RuntimeError) as exc:
+            click.echo(f"Signing in failed ({exc}): signed-in pages are skipped.", err=True)
+            session = None
         for page in forum_pages(info):
             if keys and page["key"] not in keys:
                 continue

@@ -94,10 +94,10 @@ def measure(server: Server, page: dict, settings: Settings, session: Session | N
         if path is None:
             return {**result, "path": page["permalink"], "status": _status_name(status)}
     result["path"] = path
+    if page.get("signed_in") and session is None:
+        return {**result, "status": "skipped (not signed in)"}
     env = {"BENCH_COOKIE": session.cookie if session and page.get("signed_in") else ""}
     if page.get("method") == "POST":
-        if session is None:
-            return {**result, "status": "skipped (no session)"}
         token = session.csrf_token(path.rsplit("/reply", 1)[0])
         fields = {"csrf_token": token, "parent_id": str(page.get("parent_id", "")),
                   "body": "Benchmark reply from wrk"}
@@ -115,7 +115,8 @@ def measure(server: Server, page: dict, settings: Settings, session: Session | N
     result.update(run_wrk(server.base + path, settings.duration, settings, env))
     cpu = server.cpu_seconds() - cpu_before
     # CPU per request hardly depends on what else the machine runs, unlike req/s.
-    result["cpu_ms_per_request"] = round(1000 * cpu / max(result["requests"], 1), 2)
+    result["cpu_ms_per_request"] = (round(1000 * cpu / result["requests"], 2)
+                                    if result["requests"] else None)
     result["memory"] = _memory_summary(before, server.memory())
     result.update(status="ok", load_before=load_before, load_after=_load_average())
     return result
