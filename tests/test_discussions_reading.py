@@ -41,7 +41,7 @@ def test_tree_view_nests_replies_and_names_who_answered_whom(client, pm):
     html = client.get(f"/g/pm/t/{pm.thread.id}").get_data(as_text=True)
     assert _ids_in_order(html) == [root_post(pm.thread).id, a.id, b.id, c.id]
     assert re.search(r"Marcus Webb</span>\s*replied to Priya Raman", html)
-    assert 'aria-level="4"' in html and "level 3" in html
+    assert 'aria-level="5"' in html and "level 3" in html  # under the h1 and the h2 "Posts"
     assert "<details class=\"branch\" open>" in html and "<summary>Replies to" in html
     assert html.count("<ol") == html.count("</ol>")
 
@@ -173,3 +173,23 @@ def test_group_list_puts_pinned_first_then_last_activity(client, pm):
     titles = re.findall(r'<h3 class="thread-title"><a [^>]+>([^<]+)</a>', html)
     assert titles == ["Old but pinned", "Tools for small teams", "Fresh"]
     assert "1 reply" in html and "by Marcus Webb" in html
+
+
+def test_a_branch_of_another_threads_post_is_404(client, pm):
+    other = make_thread(group=pm.group, author=pm.priya)
+    reply = make_reply(thread=other, author=pm.marcus)
+    assert client.get(f"/g/pm/t/{pm.thread.id}/branch/{reply.id}").status_code == 404
+    assert client.get(f"/g/pm/t/{other.id}/branch/{reply.id}").status_code == 200
+    assert client.get(f"/g/other-slug/t/{other.id}").status_code == 404
+
+
+def test_a_reply_at_the_depth_cap_says_whom_it_answers(client, pm):
+    from forum.discussions.models import MAX_DEPTH
+
+    posts = bulk_replies(thread=pm.thread, author=pm.marcus, count=MAX_DEPTH + 1,
+                         top_level_every=1000)
+    capped = make_reply(thread=pm.thread, author=pm.priya, parent=posts[-1], body="At the cap")
+    assert capped.reply_to_id == posts[-1].id and capped.depth == MAX_DEPTH
+    r = client.get(f"/p/{capped.id}")
+    html = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert re.search(r"Priya Raman</span>\s*replied to Marcus Webb", html)
