@@ -282,3 +282,30 @@ def test_seed_adds_folders_and_files_with_two_versions(world, app):
     files = {f.title: f for f in db.session.scalars(select(SharedFile))}
     assert files["March meeting minutes"].version_count == 2
     assert {f.kind for f in files.values()} == {"pdf", "png", "csv", "md"}
+
+
+def test_a_thread_started_with_attachments_shows_them_and_they_join_the_library(client, world):
+    import io
+
+    login(client, world.group_member)
+    r = client.post(f"/g/{SLUG}/t/new", content_type="multipart/form-data", data={
+        "csrf_token": token(client), "title": "March agenda", "body": "Agenda attached.",
+        "attachments": [(io.BytesIO(make_pdf("Agenda", [])), "agenda.pdf")]})
+    assert r.status_code == 302, r.get_data(as_text=True)[:3000]
+    f = db.session.scalars(select(SharedFile)).one()
+    assert f.attached and f.group_id == world.group.id
+    thread_page = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "agenda.pdf" in thread_page and f"/g/{SLUG}/files/{f.id}/download" in thread_page
+    assert "attached to a post" in client.get(f"/g/{SLUG}/files").get_data(as_text=True)
+
+
+def test_a_refused_attachment_keeps_the_thread_from_being_posted(client, world, app):
+    import io
+
+    login(client, world.group_member)
+    r = client.post(f"/g/{SLUG}/t/new", content_type="multipart/form-data", data={
+        "csrf_token": token(client), "title": "Oops", "body": "See attached.",
+        "attachments": [(io.BytesIO(b"<svg onload=alert(1)>"), "chart.png")]})
+    assert r.status_code == 400 and "refused" in r.get_data(as_text=True)
+    assert counts() == (0, 0) and stored(app) == []
+    assert db.session.scalars(select(Thread)).all() == []
