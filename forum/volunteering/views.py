@@ -11,7 +11,7 @@ from forum.extensions import db
 from forum.forms import ActionForm
 from forum.volunteering import bp, queries, services
 from forum.volunteering.forms import ProfileForm, application_form_class
-from forum.volunteering.models import Application, Opportunity
+from forum.volunteering.models import Application, ApplicationAnswer, Opportunity
 from forum.volunteering.services import Submission, VolunteeringError
 
 _ANSWER_KEY = re.compile(r"^q_(\d{1,12})$")
@@ -30,7 +30,12 @@ def get_opportunity(opportunity_id: int) -> Opportunity:
 
 
 def get_application(application_id: int) -> Application:
-    application = db.session.get(Application, application_id)
+    application = db.session.get(Application, application_id, options=[
+        selectinload(Application.user),
+        selectinload(Application.answers).selectinload(ApplicationAnswer.question),
+        selectinload(Application.opportunity).selectinload(Opportunity.group),
+        selectinload(Application.opportunity).selectinload(Opportunity.questions),
+        selectinload(Application.opportunity).selectinload(Opportunity.cycle)])
     if application is None:
         abort(404)
     # Another member's application does not exist as far as anyone but its reviewers know.
