@@ -71,6 +71,9 @@ def test_member_applies_with_statement_and_answers(client, world):
     assert application.user_id == world.member.id
     assert application.status == ApplicationStatus.SUBMITTED
     assert {a.value for a in application.answers} == {"Workshops", "Lots", "Mornings", "yes"}
+    page = client.get(f"/get-involved/o/{opp.id}").get_data(as_text=True)
+    assert "You applied" in page and "submitted" in page
+    assert opp.title in client.get("/get-involved/mine").get_data(as_text=True)
 
 
 def test_applying_twice_is_refused_and_changes_nothing(client, world):

@@ -5,13 +5,19 @@ from __future__ import annotations
 import re
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from forum.extensions import db
 from forum.forms import ActionForm
 from forum.volunteering import bp, queries, services
 from forum.volunteering.forms import ProfileForm, application_form_class
-from forum.volunteering.models import Application, ApplicationAnswer, Opportunity
+from forum.volunteering.models import (
+    Application,
+    ApplicationAnswer,
+    ApplicationStatus,
+    Opportunity,
+)
 from forum.volunteering.services import Submission, VolunteeringError
 
 _ANSWER_KEY = re.compile(r"^q_(\d{1,12})$")
@@ -54,8 +60,13 @@ def index():
 @bp.route("/o/<int:opportunity_id>")
 def opportunity(opportunity_id: int):
     opp = get_opportunity(opportunity_id)
+    mine = None
+    if g.perms.is_authenticated:
+        mine = db.session.scalar(select(Application).where(
+            Application.opportunity_id == opp.id, Application.user_id == g.perms.user_id,
+            Application.status != ApplicationStatus.WITHDRAWN))
     return render_template("volunteering/opportunity.html", opportunity=opp,
-                           action_form=ActionForm())
+                           my_application=mine, action_form=ActionForm())
 
 
 # --- the volunteer profile ---------------------------------------------------------------------
