@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from forum.db import utcnow
 from forum.extensions import db
@@ -81,8 +82,13 @@ def apply(user, opportunity: Opportunity, submission: Submission,
     application.decision_message = ""
     application.decided_by_id = None
     application.decided_at = None
-    db.session.add(application)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # a double click racing itself meets the unique key
+            db.session.add(application)
+            db.session.flush()
+    except IntegrityError as exc:
+        raise VolunteeringError("You have already applied to this opportunity, or used "
+                                "this rank for another choice.") from exc
     _store_answers(application, answers)
     return application
 
