@@ -71,6 +71,18 @@ def test_edit_with_empty_body_is_a_form_error_and_changes_nothing(client, pm):
     assert reply.source == "Keep me"
 
 
+def test_nul_byte_in_an_edit_is_refused_and_changes_nothing(client, pm):
+    from tests.helpers import csrf_token
+
+    reply = make_reply(thread=pm.thread, author=pm.lena, body="Keep me")
+    login(client, pm.lena)
+    r = client.post(f"/p/{reply.id}/edit", data=b"body=a%00b&csrf_token=" +
+                    csrf_token(client).encode(), content_type="application/x-www-form-urlencoded")
+    assert r.status_code == 400
+    db.session.refresh(reply)
+    assert reply.source == "Keep me"
+
+
 def test_removing_a_post_leaves_a_placeholder_and_keeps_its_replies(client, pm):
     parent = make_reply(thread=pm.thread, author=pm.lena, body="I will vanish")
     child = make_reply(thread=pm.thread, author=pm.priya, parent=parent, body="I stay")
