@@ -15,7 +15,8 @@ _counter: contextvars.ContextVar[list | None] = contextvars.ContextVar("sql_coun
 @event.listens_for(Engine, "before_cursor_execute")
 def _count(conn, cursor, statement, parameters, context, executemany):
     bucket = _counter.get()
-    if bucket is not None:
+    # SQLite's BEGIN / BEGIN IMMEDIATE is emitted as a statement (forum.db); it is not a query.
+    if bucket is not None and not statement.startswith("BEGIN"):
         bucket.append(statement)
 
 
