@@ -230,3 +230,19 @@ def test_nul_byte_in_a_multipart_form_is_refused(client, pm):
         "csrf_token": csrf_token(client), "body": "nul\x00here"},
         content_type="multipart/form-data")
     assert r.status_code == 400 and _count(Post) == 1
+
+
+def test_a_thread_held_for_approval_exists_only_for_its_author_and_moderators(app, client, pm,
+                                                                             monkeypatch):
+    monkeypatch.setattr("forum.moderation.policy.initial_status",
+                        lambda user, group: PostStatus.PENDING)
+    login(client, pm.marcus)
+    assert post(client, "/g/pm/t/new", {"title": "Held thread", "body": "Wait"}).status_code == 302
+    held = db.session.scalar(select(Thread).where(Thread.title == "Held thread"))
+    assert held.post_count == 0
+    assert client.get(f"/g/pm/t/{held.id}").status_code == 200
+    assert "Held thread" in client.get("/g/pm/discussions").get_data(as_text=True)
+    other = app.test_client()
+    login(other, pm.priya)
+    assert other.get(f"/g/pm/t/{held.id}").status_code == 404
+    assert "Held thread" not in other.get("/g/pm/discussions").get_data(as_text=True)

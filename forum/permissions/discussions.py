@@ -15,13 +15,21 @@ class DiscussionRules:
     def can_read_thread(self, thread) -> bool:
         if not self.can_read(thread.group):
             return False
-        return not thread.hidden or self.can_moderate(thread.group)
+        return not self._unseen(thread)
+
+    def _unseen(self, thread) -> bool:
+        """Hidden threads, and threads whose opening post awaits approval (nothing published
+        yet), exist only for moderators — and the latter for their author."""
+        if self.can_moderate(thread.group):
+            return False
+        if thread.hidden:
+            return True
+        mine = self.user_id is not None and thread.author_id == self.user_id
+        return thread.post_count == 0 and not mine
 
     def hides_thread(self, thread) -> bool:
         """Whether a refusal on this thread must be a 404 (its existence must not leak)."""
-        if not self.can_view(thread.group):
-            return True
-        return thread.hidden and not self.can_moderate(thread.group)
+        return not self.can_view(thread.group) or self._unseen(thread)
 
     def can_see_post_body(self, post) -> bool:
         """Pending posts: their author and moderators; hidden posts: moderators only."""
