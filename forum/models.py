@@ -10,7 +10,13 @@ from forum.discussions.models import (  # noqa: F401
     Thread,
     ThreadRead,
 )
-from forum.files.models import Attachment, FileVersion, Folder, SharedFile  # noqa: F401
+from forum.files.models import (  # noqa: F401
+    Attachment,
+    FileVersion,
+    Folder,
+    LibrarySettings,
+    SharedFile,
+)
 from forum.groups.models import Appointment, Group, Membership, Section  # noqa: F401
 from forum.mailing.models import Delivery  # noqa: F401
 from forum.moderation.models import (  # noqa: F401

@@ -91,6 +91,22 @@ def test_leader_creates_renames_reorders_and_removes_folders(client, world):
     assert db.session.get(SharedFile, f.id).folder_id is None
 
 
+@pytest.mark.parametrize("policy,allowed", [
+    ("members", {"group_member", "moderator", "leader"}),
+    ("moderators", {"moderator", "leader"}),
+    ("leaders", {"leader"}),
+])
+def test_leaders_choose_who_may_upload(client, world, policy, allowed):
+    login(client, world.leader)
+    r = _post(client, f"/g/{SLUG}/files/settings", upload_policy=policy)
+    assert r.status_code == 302
+    for role in ("group_member", "moderator", "leader"):
+        perms = Permissions(getattr(world, role))
+        assert perms.can_upload(world.group) == (role in allowed), role
+    assert _post(client, f"/g/{SLUG}/files/settings", upload_policy="everyone").status_code \
+        == 400
+
+
 def test_folders_of_another_group_cannot_be_touched(client, world):
     foreign = make_folder(group=world.other, name="Theirs")
     login(client, world.leader)

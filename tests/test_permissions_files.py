@@ -72,6 +72,7 @@ ROUTES = [
     ("rename folder", "POST", lambda w: f"{G}/folders/{_folder(w).id}/rename",
      expect(LEADERS, 302)),
     ("move folder", "POST", lambda w: f"{G}/folders/{_folder(w).id}/move", expect(LEADERS, 302)),
+    ("library settings", "POST", lambda w: f"{G}/settings", expect(LEADERS, 302)),
     ("remove folder", "POST", lambda w: f"{G}/folders/{_folder(w).id}/delete",
      expect(LEADERS, 302)),
 ]
@@ -94,7 +95,7 @@ def _folder(w):
 def _form(client, url: str) -> dict:
     n = next(_folders)
     data = {"csrf_token": token(client), "title": "New title", "description": "",
-            "folder": "0", "name": f"Made {n}", "direction": "up"}
+            "folder": "0", "name": f"Made {n}", "direction": "up", "upload_policy": "members"}
     if url.endswith("/rename"):
         data[f"f{url.split('/')[-2]}-name"] = f"Renamed {n}"
     if url.endswith("/upload"):

@@ -1,4 +1,4 @@
-"""Leaders organise the library: create, rename, reorder and remove folders."""
+"""Leaders organise the library: folders (create, rename, reorder, remove) and who uploads."""
 
 from __future__ import annotations
 
@@ -13,21 +13,26 @@ from forum.files.folders import (
     move_folder,
     remove_folder,
     rename_folder,
+    set_upload_policy,
 )
-from forum.files.forms import FolderForm, MoveFolderForm
+from forum.files.forms import FolderForm, LibrarySettingsForm, MoveFolderForm
 from forum.files.loading import get_folder, get_group
+from forum.files.models import UploadPolicy
 from forum.forms import ActionForm
 
 
-def _page(group, form=None, rename_forms=None, status=200):
+def _page(group, form=None, rename_forms=None, settings_form=None, status=200):
     folders = folders_of(group.id)
+    if settings_form is None:
+        settings_form = LibrarySettingsForm(formdata=None,
+                                            upload_policy=g.perms.upload_policy(group))
     renames = rename_forms or {}
     for folder in folders:
         renames.setdefault(folder.id, FolderForm(name=folder.name, formdata=None,
                                                    prefix=f"f{folder.id}"))
     return render_template("files/folders.html", group=group, folders=folders,
                            form=form or FolderForm(formdata=None), rename_forms=renames,
-                           action_form=ActionForm()), status
+                           settings_form=settings_form, action_form=ActionForm()), status
 
 
 @bp.route("/g/<slug>/files/folders", methods=["GET", "POST"])
@@ -89,4 +94,16 @@ def delete_folder(slug, folder_id):
     remove_folder(folder)
     db.session.commit()
     flash(f"Folder “{name}” removed; its files are now at the top level.", "success")
+    return redirect(url_for("files.folders", slug=slug))
+
+
+@bp.route("/g/<slug>/files/settings", methods=["POST"])
+def settings(slug):
+    group = get_group(slug, check=g.perms.can_configure_library)
+    form = LibrarySettingsForm()
+    if not form.validate_on_submit():
+        return _page(group, settings_form=form, status=400)
+    changed = set_upload_policy(group, UploadPolicy(form.upload_policy.data))
+    db.session.commit()
+    flash("Library settings saved." if changed else "Nothing changed.", "success")
     return redirect(url_for("files.folders", slug=slug))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select, update
 
 from forum.extensions import db
-from forum.files.models import Folder, SharedFile
+from forum.files.models import Folder, LibrarySettings, SharedFile, UploadPolicy
 
 
 class FolderError(Exception):
@@ -73,3 +73,18 @@ def remove_folder(folder: Folder) -> None:
                        .values(folder_id=None))
     db.session.delete(folder)
     db.session.flush()
+
+
+def set_upload_policy(group, policy: UploadPolicy) -> bool:
+    """Idempotent: choosing the policy in force changes nothing and says so."""
+    settings = db.session.get(LibrarySettings, group.id)
+    if settings is None:
+        if policy == UploadPolicy.MEMBERS:
+            return False
+        db.session.add(LibrarySettings(group_id=group.id, upload_policy=policy))
+    elif settings.upload_policy == policy:
+        return False
+    else:
+        settings.upload_policy = policy
+    db.session.flush()
+    return True

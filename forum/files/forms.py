@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from forum.files.models import DESCRIPTION_MAX, FOLDER_NAME_MAX, TITLE_MAX
+from forum.files.models import DESCRIPTION_MAX, FOLDER_NAME_MAX, TITLE_MAX, UploadPolicy
 
 
 def _strip(value):
@@ -20,7 +21,8 @@ class _DetailsMixin:
     folder = SelectField("Folder", coerce=int, default=0)
 
     def set_folders(self, folders) -> None:
-        self.folder.choices = [(0, "No folder (top level)")] + [(f.id, f.name) for f in folders]
+        self.folder.choices = [SelectChoice(0, "No folder (top level)")] + [
+            SelectChoice(f.id, f.name) for f in folders]
 
 
 class UploadForm(_DetailsMixin, FlaskForm):
@@ -47,3 +49,9 @@ class FolderForm(FlaskForm):
 
 class MoveFolderForm(FlaskForm):
     direction = HiddenField(validators=[DataRequired()])
+
+
+class LibrarySettingsForm(FlaskForm):
+    upload_policy = RadioField(
+        "Who may upload files", choices=[SelectChoice(p.value, p.label) for p in UploadPolicy],
+        validators=[DataRequired("Choose who may upload.")])

@@ -7,17 +7,44 @@ current version's name, size and type, so the library lists and sorts with no jo
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 
 from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.db import Base, TimestampMixin, utcnow
+from forum.groups.models import _enum
 
 NAME_MAX = 255
 TITLE_MAX = 200
 FOLDER_NAME_MAX = 100
 DESCRIPTION_MAX = 5000
+
+
+class UploadPolicy(enum.StrEnum):
+    """Who may upload to a group's library (a leader's choice, per group)."""
+
+    MEMBERS = "members"
+    MODERATORS = "moderators"
+    LEADERS = "leaders"
+
+    @property
+    def label(self) -> str:
+        return {"members": "Every member of the group", "moderators": "Moderators and leaders",
+                "leaders": "Leaders only"}[self.value]
+
+
+class LibrarySettings(Base):
+    """A group's library settings; a group without a row uses the defaults."""
+
+    __tablename__ = "library_settings"
+
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True)
+    upload_policy: Mapped[UploadPolicy] = mapped_column(
+        _enum(UploadPolicy, "library_upload_policy"), default=UploadPolicy.MEMBERS)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
 class Folder(Base):

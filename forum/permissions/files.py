@@ -12,7 +12,12 @@ from datetime import timedelta
 from flask import current_app
 
 from forum.db import utcnow
+from forum.extensions import db
 from forum.permissions.base import Rank
+
+# Upload policy (forum.files.models.UploadPolicy value) → the least rank that may upload.
+UPLOAD_RANK = {"members": Rank.GROUP_MEMBER, "moderators": Rank.MODERATOR,
+               "leaders": Rank.LEADER}
 
 
 class FileRules:
@@ -20,8 +25,23 @@ class FileRules:
         return not self.is_suspended and self.can_read(group)
 
     def can_upload(self, group) -> bool:
-        return (self.is_member and not group.is_archived
-                and self.rank_in(group) >= Rank.GROUP_MEMBER)
+        """Per the group's library settings: its members (default), moderators, or leaders."""
+        if not self.is_member or group.is_archived:
+            return False
+        return self.rank_in(group) >= UPLOAD_RANK[self.upload_policy(group)]
+
+    def upload_policy(self, group) -> str:
+        # Imported here: the files package imports the permissions package.
+        from forum.files.models import LibrarySettings
+
+        cache = self.__dict__.setdefault("_upload_policies", {})
+        if group.id not in cache:  # one query per group and request at most
+            settings = db.session.get(LibrarySettings, group.id)
+            cache[group.id] = settings.upload_policy.value if settings else "members"
+        return cache[group.id]
+
+    def can_configure_library(self, group) -> bool:
+        return self.can_lead(group)
 
     def can_manage_folders(self, group) -> bool:
         return self.can_lead(group)
