@@ -225,11 +225,15 @@ def test_suspended_and_unverified_members_cannot_apply(app, world):
 def test_volunteer_profile_is_kept_once(client, world):
     login(client, world.member)
     data = {"interests": "mentoring, change management", "skills": "facilitation",
-            "availability": "2 hours a month", "preferred_work": "short projects"}
+            "availability": "2 hours a month", "preferred_work": "short projects",
+            "findable": "y"}
     assert post(client, "/get-involved/profile", data).status_code == 302
+    assert db.session.scalar(select(VolunteerProfile.findable)) is True
+    del data["findable"]
     assert post(client, "/get-involved/profile", {**data, "skills": "writing"}).status_code == 302
     profiles = list(db.session.scalars(select(VolunteerProfile)))
     assert len(profiles) == 1 and profiles[0].skills == "writing"
+    assert profiles[0].findable is False
     too_long = post(client, "/get-involved/profile", {**data, "availability": "x" * 301})
     assert too_long.status_code == 400
 

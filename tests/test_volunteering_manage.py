@@ -98,6 +98,10 @@ def test_bad_opportunity_input_is_refused(client, world):
                      {"group_id": str(world.other.id)}, {"cycle_id": "999"}):
         response = post(client, "/get-involved/manage/new", _form(world.group, **override))
         assert response.status_code == 400, override
+        assert "{&#39;" not in response.get_data(as_text=True)  # sentences, not dicts
+    response = post(client, "/get-involved/manage/new",
+                    _form(world.group, **{"questions-0-kind": "essay"}))
+    assert "Question 1, Answer type: Not a valid choice" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Opportunity.id))) == 0
 
 
@@ -189,9 +193,12 @@ def test_terms_ending_in_the_next_60_days_are_listed_for_recruiting(client, worl
 def test_leaders_find_volunteers_by_interest(client, world):
     make_profile(user=world.member, interests="Change management, mentoring")
     make_profile(user=world.group_member, interests="cataloguing")
+    hidden = make_profile(user=world.other_member, interests="mentoring")
+    hidden.findable = False
     login(client, world.leader)
     html = client.get("/get-involved/manage/volunteers?interest=mentor").get_data(as_text=True)
     assert world.member.display_name in html
     assert world.group_member.display_name not in html
+    assert world.other_member.display_name not in html  # chose not to be found
     html = client.get("/get-involved/manage/volunteers?interest=%25").get_data(as_text=True)
     assert world.member.display_name not in html  # a % is literal, not a wildcard

@@ -111,3 +111,10 @@ def test_demo_seed_opens_opportunities_with_applications_in_each_status(app):
         Application.status == ApplicationStatus.ACCEPTED))
     assert accepted.opportunity.filled_count == 1
     assert db.session.get(Appointment, accepted.appointment_id).title == "Member"
+
+
+def test_section_home_page_shows_the_get_involved_block(client, world):
+    make_opportunity(group=world.group, title="Interest Group Week Project Team — coordinator")
+    html = client.get("/").get_data(as_text=True)
+    assert "Get involved" in html
+    assert "Interest Group Week Project Team — coordinator" in html

@@ -37,6 +37,8 @@ class ProfileForm(FlaskForm):
     availability = StringField("Availability", filters=_strip, validators=[Length(max=300)])
     preferred_work = StringField("Kinds of work you prefer", filters=_strip,
                                  validators=[Length(max=300)])
+    findable = BooleanField("Leaders may find me by my interests when looking for volunteers",
+                            default=True)
 
 
 def application_form_class(opportunity):

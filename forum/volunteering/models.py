@@ -142,6 +142,8 @@ class VolunteerProfile(TimestampMixin, Base):
     skills: Mapped[str] = mapped_column(String(1000), default="")
     availability: Mapped[str] = mapped_column(String(300), default="")
     preferred_work: Mapped[str] = mapped_column(String(300), default="")
+    # Leaders looking for volunteers find only members who said they may be found.
+    findable: Mapped[bool] = mapped_column(default=True)
 
     user = relationship("User")
 

@@ -118,7 +118,7 @@ def find_volunteers(term: str, limit: int = 100) -> list[VolunteerProfile]:
         .where(or_(func.lower(VolunteerProfile.interests).like(pattern, escape="\\"),
                    func.lower(VolunteerProfile.skills).like(pattern, escape="\\"),
                    func.lower(VolunteerProfile.preferred_work).like(pattern, escape="\\")),
-               User.verified_at.is_not(None))
+               VolunteerProfile.findable.is_(True), User.verified_at.is_not(None))
         .options(contains_eager(VolunteerProfile.user))
         .order_by(User.display_name, User.id).limit(limit)
     )

@@ -52,10 +52,11 @@ def profile_of(user_id: int) -> VolunteerProfile | None:
     return db.session.scalar(select(VolunteerProfile).where(VolunteerProfile.user_id == user_id))
 
 
-def save_profile(user, **values: str) -> VolunteerProfile:
+def save_profile(user, findable: bool = True, **values: str) -> VolunteerProfile:
     profile = profile_of(user.id) or VolunteerProfile(user_id=user.id)
     for name in ("interests", "skills", "availability", "preferred_work"):
         setattr(profile, name, (values.get(name) or "").strip())
+    profile.findable = bool(findable)
     db.session.add(profile)
     db.session.flush()
     return profile

@@ -77,7 +77,7 @@ def profile():
     current = services.profile_of(g.perms.user_id)
     form = ProfileForm(obj=current)
     if form.validate_on_submit():
-        services.save_profile(g.perms.user, **{
+        services.save_profile(g.perms.user, findable=form.findable.data, **{
             name: getattr(form, name).data for name in
             ("interests", "skills", "availability", "preferred_work")})
         db.session.commit()

@@ -52,6 +52,7 @@ def new_opportunity():
                       "success")
                 return redirect(url_for("volunteering.opportunity", opportunity_id=opp.id))
     status = 400 if form.is_submitted() else 200
+    _flatten_question_errors(form)
     return render_template("volunteering/opportunity_form.html", form=form,
                            opportunity=None, questions_locked=False), status
 
@@ -81,6 +82,7 @@ def edit_opportunity(opportunity_id: int):
                 flash("The opportunity is updated.", "success")
                 return redirect(url_for("volunteering.opportunity", opportunity_id=opp.id))
     status = 400 if form.is_submitted() else 200
+    _flatten_question_errors(form)
     return render_template("volunteering/opportunity_form.html", form=form, opportunity=opp,
                            questions_locked=locked), status
 
@@ -147,6 +149,15 @@ def _fill_choices(form: OpportunityForm, groups: list[Group]) -> None:
         RecruitingCycle.section_id.in_(section_ids)).order_by(RecruitingCycle.id.desc()))
     form.cycle_id.choices = [(0, "None: members apply without ranking")] + [
         (c.id, f"{c.name} (up to {c.max_choices} choices)") for c in cycles]
+
+
+def _flatten_question_errors(form: OpportunityForm) -> None:
+    """The error summary lists plain sentences: "Question 2, Answer type: Not a valid choice"."""
+    messages = []
+    for n, entry in enumerate(form.questions, start=1):
+        for sub in entry:
+            messages += [f"Question {n}, {sub.label.text}: {m}" for m in sub.errors]
+    form.questions.errors = messages
 
 
 def _spec(form: OpportunityForm) -> OpportunitySpec:
