@@ -1,16 +1,13 @@
-"""Forms of discussions: new thread, reply, edit, and the reader's view choice."""
+"""Forms of discussions: new thread, reply, edit (POST-only buttons use ActionForm)."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import HiddenField, IntegerField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms import HiddenField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from forum.discussions.services import BODY_MAX, TITLE_MAX
-
-BODY_HINT = ("Markdown: *emphasis*, **strong**, [links](https://example.org), lists, "
-             "> quotes, `code` and tables. @username mentions a member.")
 
 
 def _strip(value):
@@ -54,7 +51,3 @@ class ReplyForm(_BodyForm):
 
 class EditPostForm(_BodyForm):
     submit = SubmitField("Save changes")
-
-
-class MarkReadForm(FlaskForm):
-    up_to = IntegerField(validators=[Optional()])
