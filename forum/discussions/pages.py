@@ -140,6 +140,8 @@ def _fetch(conditions: list, page: Page) -> Page:
 
 def _note_deep_branches(page: Page, thread: Thread, limit_depth: int) -> None:
     at_limit = [p.id for p in page.posts if p.depth == limit_depth]
+    if not at_limit:  # nothing on the page reaches the display limit: no query needed
+        return
     page.deep_parent_ids = set(db.session.scalars(
         select(Post.parent_id).distinct()
         .where(Post.thread_id == thread.id, Post.depth == limit_depth + 1,

@@ -47,7 +47,7 @@ def thread(slug: str, thread_id: int):
         page = tree_page(thread, g.perms, number, _after_arg())
     else:
         page = flat_page(thread, g.perms, number, newest_first=view == "newest")
-    form = _reply_form(thread)
+    form = _reply_form(thread, page)
     html = render_template("discussions/thread.html", thread=thread, group=thread.group,
                            page=page, view=view, form=form, **reader_context(thread, page.posts))
     response = make_response(html)
@@ -94,7 +94,7 @@ def _attachments(ids: list[int]) -> dict:
     return finder(ids) if finder and ids else {}
 
 
-def _reply_form(thread) -> ReplyForm | None:
+def _reply_form(thread, page) -> ReplyForm | None:
     if not g.perms.can_reply(thread):
         return None
     form = ReplyForm(formdata=None)
@@ -107,9 +107,16 @@ def _reply_form(thread) -> ReplyForm | None:
             form.body.data = quote_source(target)
         form.replying_to = target
     else:
-        form.parent_id.data = str(root_post_id(thread))
+        form.parent_id.data = str(_root_on(page) or root_post_id(thread))
         form.replying_to = None
     return form
+
+
+def _root_on(page) -> int | None:
+    """The opening post's id when the tree page shows it (page 1), saving a query."""
+    if page.view == "tree" and page.posts and page.posts[0].depth == 0:
+        return page.posts[0].id
+    return None
 
 
 def root_post_id(thread) -> int | None:
