@@ -134,6 +134,9 @@ def test_unread_marks_move_only_by_post(client, pm):
     assert client.get(f"/g/pm/t/{pm.thread.id}/unread").headers["Location"].endswith(
         f"/p/{newer.id}")
     assert "post-new" in client.get(f"/g/pm/t/{pm.thread.id}").get_data(as_text=True)
+    post(client, f"/g/pm/t/{pm.thread.id}/read", {"up_to": "-5"})  # never backwards
+    post(client, f"/g/pm/t/{pm.thread.id}/read", {"up_to": "not a number"})
+    assert read() == newer.id  # no up_to that parses: the whole thread
     post(client, "/g/pm/read-all")
     assert read() == newer.id
     assert "New posts" not in client.get("/g/pm/discussions").get_data(as_text=True)

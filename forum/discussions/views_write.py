@@ -242,7 +242,7 @@ def mark_thread_read(slug: str, thread_id: int):
         abort(400)
     up_to = request.form.get("up_to", type=int)
     last = thread.last_post_id or 0
-    mark_read(current_user, thread, min(up_to, last) if up_to is not None else last)
+    mark_read(current_user, thread, min(max(up_to, 0), last) if up_to is not None else last)
     db.session.commit()
     if _wants_json():
         return jsonify(ok=True)
