@@ -60,6 +60,8 @@ def merge_threads(source, *, into, by, under_root: bool = True, reason: str = ""
     ``source`` is left empty, hidden and locked (not deleted: other features may point at it)."""
     if source.id == into.id:
         raise ModerationError("A thread cannot be merged into itself.")
+    if into.hidden:
+        raise ModerationError("That thread is hidden (perhaps merged already); choose another.")
     root = db.session.scalar(select(Post).where(Post.thread_id == into.id)
                              .order_by(Post.path).limit(1))
     if root is None:
