@@ -17,7 +17,7 @@ from forum.moderation.common import SYSTEM_NAME
 from forum.moderation.models import ModerationLogEntry
 
 ACTIONS = {
-    "flag": "Flagged a post", "auto_hide": "Hid a post after flags",
+    "auto_hide": "Hid a post after flags",
     "dismiss_flags": "Dismissed flags", "hide_post": "Hid a post",
     "restore_post": "Restored a post", "edit_post": "Edited a post",
     "approve_post": "Approved a held post", "warn": "Warned an author",
