@@ -157,6 +157,8 @@ def test_ranking_choices_within_a_cycle(client, world):
     out_of_range = post(client, _apply_url(b), {"statement": "two", "rank": "3"})
     assert out_of_range.status_code == 400
     assert post(client, _apply_url(b), {"statement": "two", "rank": "2"}).status_code == 302
+    page = client.get(_apply_url(c)).get_data(as_text=True)
+    assert "Choice 1: <a" in page and a.title in page and b.title in page
     too_many = post(client, _apply_url(c), {"statement": "three", "rank": "1"})
     assert too_many.status_code == 400
     assert "choices" in too_many.get_data(as_text=True)

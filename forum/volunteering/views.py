@@ -105,7 +105,7 @@ def apply(opportunity_id: int):
             return redirect(url_for("volunteering.application", application_id=application.id))
     status = 400 if form.is_submitted() else 200
     return render_template("volunteering/apply.html", opportunity=opp, form=form,
-                           application=None,
+                           application=None, choices=_choices_in_cycle(opp),
                            profile=services.profile_of(g.perms.user_id)), status
 
 
@@ -127,7 +127,8 @@ def edit_application(application_id: int):
             return redirect(url_for("volunteering.application", application_id=application.id))
     status = 400 if form.is_submitted() else 200
     return render_template("volunteering/apply.html", opportunity=opp, form=form,
-                           application=application, profile=None), status
+                           application=application, choices=_choices_in_cycle(opp),
+                           profile=None), status
 
 
 @bp.route("/applications/<int:application_id>/withdraw", methods=["POST"])
@@ -177,6 +178,14 @@ def _submission(form) -> Submission:
             answers[int(match.group(1))] = request.form.get(key, "")
     rank = form.rank.data if hasattr(form, "rank") else None
     return Submission(statement=form.statement.data, answers=answers, rank=rank)
+
+
+def _choices_in_cycle(opp: Opportunity) -> list[Application]:
+    """The member's ranked applications in this opportunity's cycle, to pick a free rank."""
+    if opp.cycle_id is None:
+        return []
+    return [a for a in queries.my_applications(g.perms.user_id)
+            if a.cycle_id == opp.cycle_id and a.status != ApplicationStatus.WITHDRAWN]
 
 
 def _current_values(application: Application) -> dict:
