@@ -102,6 +102,7 @@ def prepare_postgres(url: str, scale: Scale) -> tuple[str, dict]:
         exists = conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"),
                              {"n": template})
         if not (exists and meta.exists()):
+            _drop_stale_templates(conn, f"{run_name}_tpl_{scale.name}_")
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
             conn.exec_driver_sql(f'CREATE DATABASE "{template}"')
             engine = sa.create_engine(url_obj.set(database=template))
@@ -114,6 +115,15 @@ def prepare_postgres(url: str, scale: Scale) -> tuple[str, dict]:
     admin.dispose()
     return url_obj.set(database=run_name).render_as_string(hide_password=False), \
         json.loads(meta.read_text())
+
+
+def _drop_stale_templates(conn, prefix: str) -> None:
+    """Templates of an older schema or seeder are never used again."""
+    names = conn.scalars(sa.text("SELECT datname FROM pg_database WHERE starts_with(datname, :p)"),
+                         {"p": prefix}).all()
+    for name in names:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        (CACHE_DIR / f"pg-{name}.json").unlink(missing_ok=True)
 
 
 def prepare(scale: Scale, database_url: str | None) -> tuple[str, dict]:
