@@ -13,7 +13,8 @@ from flask import Flask, g, request
 
 from forum.config import CONFIGS, DEV_SECRET_KEY
 
-# Each feature package exposes ``bp``; the order is the order of URL rules, nothing more.
+# Each feature package exposes ``bp`` and ``ROUTE_MODULES``; the order is the order of URL
+# rules, nothing more.
 BLUEPRINTS = (
     "home", "auth", "users", "groups", "discussions", "files", "moderation", "volunteering",
     "notifications",
@@ -113,5 +114,7 @@ def _register_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     for name in BLUEPRINTS:
-        module = importlib.import_module(f"forum.{name}")
-        app.register_blueprint(module.bp)
+        package = importlib.import_module(f"forum.{name}")
+        for route_module in package.ROUTE_MODULES:
+            importlib.import_module(f"forum.{name}.{route_module}")
+        app.register_blueprint(package.bp)

@@ -15,4 +15,6 @@ def _library_helpers():
     return {"recent_group_files": _recent_group_files}
 
 
-from forum.files import folder_views, serve, views  # noqa: E402,F401
+# Route modules: imported by create_app, not here, so importing this package (for its
+# models or services) never drags in views and their imports.
+ROUTE_MODULES = ("folder_views", "serve", "views")

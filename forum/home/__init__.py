@@ -2,4 +2,6 @@ from flask import Blueprint
 
 bp = Blueprint("home", __name__)
 
-from forum.home import views  # noqa: E402,F401
+# Route modules: imported by create_app, not here, so importing this package (for its
+# models or services) never drags in views and their imports.
+ROUTE_MODULES = ("views",)

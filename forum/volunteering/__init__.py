@@ -2,4 +2,6 @@ from flask import Blueprint
 
 bp = Blueprint("volunteering", __name__, url_prefix="/get-involved")
 
-from forum.volunteering import views, views_manage, views_review  # noqa: E402,F401
+# Route modules: imported by create_app, not here, so importing this package (for its
+# models or services) never drags in views and their imports.
+ROUTE_MODULES = ("views", "views_manage", "views_review")
