@@ -1,10 +1,6 @@
 """A thread in a real browser: axe-core finds nothing serious on the tree, a branch collapses
 by keyboard without JavaScript of ours, and the page marks itself read by a POST after viewing."""
 
-# The browser fixtures live in tests/browser/conftest.py; importing them here makes pytest
-# see them (and makes every test's fixture argument "redefine" the import).
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import pytest
@@ -14,7 +10,6 @@ from forum.db import writing
 from forum.discussions.models import ThreadRead
 from forum.extensions import db
 from tests.browser.axe import serious_violations
-from tests.browser.conftest import axe, axe_page, chromium_browser, live_server, page  # noqa: F401
 from tests.factories import make_group, make_membership, make_user
 from tests.factories_discussions import make_reply, make_thread
 
