@@ -34,11 +34,16 @@ def trusted_html(html: str | None) -> Markup:
 
 
 def _user_zone():
-    name = getattr(current_user, "timezone", None) or "UTC"
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return UTC
+    # Looked up once per request: a thread page prints hundreds of dates.
+    zone = g.get("_user_zone")
+    if zone is None:
+        name = getattr(current_user, "timezone", None) or "UTC"
+        try:
+            zone = ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            zone = UTC
+        g._user_zone = zone
+    return zone
 
 
 def format_datetime(value: datetime | None, fmt: str = "%-d %b %Y, %H:%M") -> str:
