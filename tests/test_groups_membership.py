@@ -38,6 +38,21 @@ def test_member_leaves_and_the_count_goes_down(client, world):
     assert post(client, "/g/project-management/leave").status_code == 403
 
 
+def test_a_leader_who_leaves_gives_up_the_role_and_keeps_the_history(client, world):
+    from forum.groups.models import Appointment, Role
+    from forum.permissions import Permissions
+
+    login(client, world.leader)
+    response = post(client, "/g/project-management/leave", follow=True)
+    assert "Your roles in the group ended today" in response.get_data(as_text=True)
+    terms = db.session.scalars(select(Appointment).where(
+        Appointment.group_id == world.group.id, Appointment.user_id == world.leader.id,
+        Appointment.role == Role.LEADER)).all()
+    assert terms, "the leadership history keeps the term"
+    assert Permissions(world.leader).can_lead(world.group) is False
+    assert Permissions(world.leader).can_lead(world.private) is True  # other groups untouched
+
+
 def test_asking_to_join_an_approval_group_mails_the_leaders(client, world, mail):
     world.group.join_policy = JoinPolicy.APPROVAL
     login(client, world.member)

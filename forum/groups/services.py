@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app, url_for
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from forum.db import utcnow
@@ -135,6 +135,8 @@ def leave(group: Group, user) -> Result:
     if was_active:
         _bump(group.id, -1)
         message = f"You have left {group.name}."
+        if _end_terms_on_leaving(group, user.id):
+            message += " Your roles in the group ended today."
     elif membership.status == MembershipStatus.INVITED:
         message = "You declined the invitation."
     else:
@@ -142,6 +144,24 @@ def leave(group: Group, user) -> Result:
     db.session.expunge(membership)
     db.session.flush()
     return Result(True, message)
+
+
+def _end_terms_on_leaving(group: Group, user_id: int) -> int:
+    """Someone who leaves a group gives up its roles: terms in force end today (the history
+    stays), terms not yet begun are withdrawn. Returns how many terms were affected."""
+    today = utcnow().date()
+    mine = (Appointment.group_id == group.id) & (Appointment.user_id == user_id)
+    ended = db.session.execute(
+        update(Appointment)
+        .where(mine, Appointment.starts_on < today,
+               or_(Appointment.ends_on.is_(None), Appointment.ends_on > today))
+        .values(ends_on=today).execution_options(synchronize_session=False)
+    ).rowcount
+    withdrawn = db.session.execute(
+        delete(Appointment).where(mine, Appointment.starts_on >= today)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return ended + withdrawn
 
 
 # --- leaders' verbs ---------------------------------------------------------------------------
