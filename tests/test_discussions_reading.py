@@ -93,7 +93,7 @@ def test_pages_keep_whole_branches_together(client, pm):
     db.session.commit()
     page1 = _ids_in_order(client.get(f"/g/pm/t/{pm.thread.id}?page=1").get_data(as_text=True))
     page2 = _ids_in_order(client.get(f"/g/pm/t/{pm.thread.id}?page=2").get_data(as_text=True))
-    assert len(page1) == 1 + 3 * TOP_PER_PAGE  # the opening post, then 20 branches of three
+    assert len(page1) == 1 + 3 * TOP_PER_PAGE  # the opening post, then the branches of three
     assert page2[0] == posts[3 * TOP_PER_PAGE].id  # page 2 starts at a top-level reply
 
 

@@ -18,8 +18,8 @@ from forum.discussions.models import DISPLAY_DEPTH, PATH_SEGMENT, Post, PostStat
 from forum.discussions.tree import PATH_RANGE_END, branch_root_depth, subtree_range, walk
 from forum.extensions import db
 
-TOP_PER_PAGE = 20  # top-level replies (with their branches) per tree page
-PAGE_CAP = 200  # posts per page at most, however big one branch is
+TOP_PER_PAGE = 10  # top-level replies (with their branches) per tree page
+PAGE_CAP = 100  # posts per page at most, however big one branch is
 FLAT_PER_PAGE = 50
 VIEWS = ("tree", "oldest", "newest")
 
