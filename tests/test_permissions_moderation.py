@@ -62,6 +62,7 @@ ROUTES = [
     ("POST", "/moderation/posts/{p}/dismiss-flags", {}, lambda r: object_status(r, MODS, 302)),
     ("POST", "/moderation/posts/{p}/warn", {"reason": "Be kind"},
      lambda r: object_status(r, MODS, 302)),
+    ("GET", "/moderation/posts/{p}", None, lambda r: object_status(r, MODS, 200)),
     ("GET", "/moderation/posts/{p}/edit", None, lambda r: object_status(r, MODS, 200)),
     ("POST", "/moderation/posts/{p}/edit", {"body": "Edited"},
      lambda r: object_status(r, MODS, 302)),

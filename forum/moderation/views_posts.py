@@ -28,6 +28,16 @@ def _one_click(post, verb, form_class=ReasonForm):
     return back_to(thread_path(post.thread) + f"#post-{post.id}")
 
 
+@bp.get("/moderation/posts/<int:post_id>")
+def post_tools(post_id: int):
+    """One post's moderation tools on their own page: the thread page carries a link per post
+    instead of every form for every post (a 200-post page was a megabyte of forms)."""
+    post = get_post(post_id)
+    g.perms.ensure(g.perms.can_hide_post(post))
+    return render_template("moderation/post_tools.html", post=post, thread=post.thread,
+                           group=post.thread.group)
+
+
 @bp.post("/moderation/posts/<int:post_id>/hide")
 def hide_post(post_id: int):
     post = get_post(post_id)
