@@ -118,7 +118,7 @@ def settings():
 def _watchable_group(group_id: int) -> Group:
     group = db.session.get(Group, group_id)
     g.perms.ensure(group is not None and g.perms.can_view(group), hide=True)
-    g.perms.ensure(g.perms.is_member and g.perms.can_read(group))
+    g.perms.ensure(g.perms.can_watch_group(group))
     return group
 
 
@@ -127,7 +127,7 @@ def _watchable_thread(thread_id: int) -> Thread:
     group = db.session.get(Group, thread.group_id) if thread else None
     g.perms.ensure(group is not None and g.perms.can_view(group), hide=True)
     g.perms.ensure(not thread.hidden or g.perms.can_moderate(group), hide=True)
-    g.perms.ensure(g.perms.is_member and g.perms.can_read(group))
+    g.perms.ensure(g.perms.can_watch_thread(thread))
     return thread
 
 
