@@ -119,21 +119,28 @@ def accept_invitation(group: Group, user, membership: Membership | None = None) 
     return Result(True, f"You have joined {group.name}.")
 
 
+def _delete_membership(membership: Membership) -> bool:
+    """Delete the row only if its status is still the one we read (a double click, or a leader
+    acting at the same moment, changes nothing); an active member leaving lowers the count."""
+    deleted = db.session.execute(
+        delete(Membership).where(Membership.id == membership.id,
+                                 Membership.status == membership.status)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if deleted and membership.status == MembershipStatus.ACTIVE:
+        _bump(membership.group_id, -1)
+    return bool(deleted)
+
+
 def leave(group: Group, user) -> Result:
     """Leave (active), withdraw a request (pending) or decline an invitation (invited)."""
     membership = _membership(group, user)
     if membership is None or membership.status == MembershipStatus.BANNED:
         return Result(False, f"You are not a member of {group.name}.")
     was_active = membership.status == MembershipStatus.ACTIVE
-    deleted = db.session.execute(
-        delete(Membership).where(Membership.id == membership.id,
-                                 Membership.status == membership.status)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if not deleted:
+    if not _delete_membership(membership):
         return Result(False, f"You are not a member of {group.name}.")
     if was_active:
-        _bump(group.id, -1)
         message = f"You have left {group.name}."
         if _end_terms_on_leaving(group, user.id):
             message += " Your roles in the group ended today."
@@ -214,16 +221,8 @@ def invite(group: Group, user, invited_by) -> Result:
 
 
 def remove_member(group: Group, membership: Membership) -> Result:
-    was_active = membership.status == MembershipStatus.ACTIVE
-    deleted = db.session.execute(
-        delete(Membership).where(Membership.id == membership.id,
-                                 Membership.status == membership.status)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if not deleted:
+    if not _delete_membership(membership):
         return Result(False, "That person is no longer in the group.")
-    if was_active:
-        _bump(group.id, -1)
     name = membership.user.display_name
     db.session.expunge(membership)
     db.session.flush()
