@@ -2,7 +2,7 @@
 
 Modules: ``seed`` (bulk seeder and its scales), ``seed_posts`` (threads and nested posts),
 ``seed_files`` (file-library metadata), ``content`` (names and pre-rendered bodies),
-``database`` (bench databases and their cache), ``server`` (gunicorn and worker memory),
+``database`` (bench databases and their cache), ``profile`` (CPU per page in process), ``server`` (gunicorn and worker memory),
 ``ceiling_apps`` (the hello and Jinja ceilings), ``runner`` (wrk runs per page), ``report``
 (table and JSON). See docs/performance.md.
 """

@@ -1,0 +1,98 @@
+"""``python -m bench.profile [KEYS] [--signed-in] [--cprofile]``: CPU milliseconds one request
+costs, page by page, measured in process on the seeded SQLite bench database (run
+``python -m bench --seed-only`` first).
+
+The full bench needs minutes and a quiet machine; this needs seconds and hardly cares what else
+the machine is doing, because it reads the process's own CPU time (the best of three rounds).
+Use it while changing a page; confirm with ``make bench``. ``--cprofile`` prints where the time
+of each page goes.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import json
+import os
+import pstats
+import time
+
+import click
+
+from bench import CACHE_DIR
+
+# A bare page of the app (a 404) shows what every request costs before any feature runs.
+KEYS = ("notfound", "home", "directory", "group", "thread_big", "thread_deep", "thread_small",
+        "profile", "files")
+
+
+def _pages(info: dict) -> dict[str, str]:
+    slug, big = info["group_slug"], info["big_thread_id"]
+    return {
+        "notfound": "/no-such-page", "home": "/", "directory": "/groups", "group": f"/g/{slug}",
+        "thread_big": f"/g/{slug}/t/{big}", "thread_deep": f"/p/{info['deep_post_id']}",
+        "thread_small": f"/g/{slug}/t/{info['small_thread_id']}",
+        "profile": f"/members/{info['profile_username']}", "files": f"/g/{slug}/files",
+    }
+
+
+def _app(scale: str):
+    run = CACHE_DIR / f"run-{scale}.db"
+    if not run.exists():
+        raise click.ClickException(f"{run} is missing: run `python -m bench --seed-only` first.")
+    os.environ.update({"FORUM_ENV": "production", "FORUM_SECRET_KEY": "p" * 48,
+                       "FORUM_SQLALCHEMY_DATABASE_URI": f"sqlite:///{run}",
+                       "FORUM_RATELIMIT_ENABLED": "false", "FORUM_WTF_CSRF_ENABLED": "false",
+                       "FORUM_SESSION_COOKIE_SECURE": "false", "FORUM_QUERY_COUNT_HEADER": "true",
+                       "FORUM_INSTANCE_PATH": str(CACHE_DIR / "instance")})
+    from forum import create_app
+
+    return create_app()
+
+
+def _requests(client, path: str, repeat: int) -> None:
+    for _ in range(repeat):
+        client.get(path)
+
+
+def _cpu_ms(client, path: str, repeat: int) -> float:
+    best = float("inf")
+    for _ in range(3):
+        start = time.process_time()
+        _requests(client, path, repeat)
+        best = min(best, (time.process_time() - start) / repeat * 1000)
+    return best
+
+
+@click.command()
+@click.argument("keys", default="all")
+@click.option("--scale", envvar="BENCH_SCALE", default="100k", show_default=True)
+@click.option("--signed-in", is_flag=True, help="As the bench user (a member of the group).")
+@click.option("--repeat", default=40, show_default=True, help="Requests per round.")
+@click.option("--cprofile", is_flag=True, help="Print the 25 costliest functions per page.")
+def main(keys: str, scale: str, signed_in: bool, repeat: int, cprofile: bool) -> None:
+    """KEYS: comma-separated page keys, or all."""
+    info = json.loads(next(CACHE_DIR.glob(f"sqlite-{scale}-*.json")).read_text())
+    pages = _pages(info)
+    wanted = KEYS if keys == "all" else tuple(keys.split(","))
+    client = _app(scale).test_client()
+    if signed_in:
+        client.post("/auth/login", data={"email": info["bench_email"],
+                                         "password": info["password"]})
+    click.echo(f"{'page':14} {'status':>6} {'KB':>7} {'SQL':>4} {'CPU ms/req':>11}")
+    for key in wanted:
+        path = pages[key]
+        first = client.get(path)
+        if first.status_code in (301, 302, 303):  # a permalink lands on its thread page
+            path = first.headers["Location"]
+            first = client.get(path)
+        ms = _cpu_ms(client, path, repeat)
+        click.echo(f"{key:14} {first.status_code:>6} {len(first.data) / 1024:>7.1f} "
+                   f"{first.headers.get('X-Query-Count', '?'):>4} {ms:>11.2f}")
+        if cprofile:
+            profiler = cProfile.Profile()
+            profiler.runcall(_requests, client, path, repeat)
+            pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+
+
+if __name__ == "__main__":
+    main()
