@@ -2,9 +2,10 @@
 
 Modules: ``seed`` (bulk seeder and its scales), ``seed_posts`` (threads and nested posts),
 ``seed_files`` (file-library metadata), ``content`` (names and pre-rendered bodies),
-``database`` (bench databases and their cache), ``profile`` (CPU per page in process), ``server`` (gunicorn and worker memory),
-``ceiling_apps`` (the hello and Jinja ceilings), ``runner`` (wrk runs per page), ``report``
-(table and JSON). See docs/performance.md.
+``database`` (bench databases and their cache), ``server`` (gunicorn and worker memory),
+``ceiling_apps`` (the hello and Jinja ceilings), ``runner`` (wrk runs per page), ``soak``
+(is worker memory flat?), ``report`` (table and JSON); ``sql`` and ``profile`` look at one page
+in process (its statements; its CPU per request). See docs/performance.md.
 """
 
 from __future__ import annotations

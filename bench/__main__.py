@@ -13,6 +13,7 @@ from bench.database import prepare
 from bench.runner import Settings, forum_pages, measure
 from bench.seed import SCALES
 from bench.server import Server, forum_env
+from bench.soak import soak, soak_line
 
 CEILINGS = (("hello", "Flask hello world", "bench.ceiling_apps:hello_app()"),
             ("jinja", "Flask + Jinja, 20 items", "bench.ceiling_apps:jinja_app()"))
@@ -30,9 +31,13 @@ CEILINGS = (("hello", "Flask hello world", "bench.ceiling_apps:hello_app()"),
 @click.option("--compare-scale", envvar="BENCH_COMPARE_SCALE", default="10k",
               show_default=True, help="Also count SQL per page at this scale ('none': skip).")
 @click.option("--only", default="", help="Comma-separated page keys to run (default: all).")
+@click.option("--soak-rounds", envvar="BENCH_SOAK_ROUNDS", default=4, show_default=True,
+              help="Rounds over every GET page afterwards, RSS read after each (0: skip).")
+@click.option("--soak-seconds", default=3, show_default=True, help="Seconds per page per round.")
 @click.option("--seed-only", is_flag=True, help="Seed (or find cached) and stop.")
 def main(scale: str, database_url: str, duration: int, connections: int, threads: int,
-         compare_scale: str, only: str, seed_only: bool) -> None:
+         compare_scale: str, only: str, soak_rounds: int, soak_seconds: int,
+         seed_only: bool) -> None:
     """Seed a large forum, serve it with gunicorn, load every page with wrk, report."""
     if not seed_only and shutil.which("wrk") is None:
         raise click.ClickException("wrk is missing: install Debian's 'wrk' package "
@@ -64,7 +69,14 @@ def main(scale: str, database_url: str, duration: int, connections: int, threads
             except (OSError, RuntimeError, ValueError) as exc:  # one page must not sink the run
                 result = {"key": page["key"], "label": page["label"],
                           "path": page.get("path", ""), "status": f"failed: {exc}"[:200]}
-            run["pages"].append({**result, "kind": "page", "method": page.get("method", "GET")})
+            run["pages"].append({**result, "kind": "page", "method": page.get("method", "GET"),
+                                 "signed_in": bool(page.get("signed_in"))})
+        if soak_rounds > 0:
+            click.echo("… memory soak", err=True)
+            readable = [p for p in run["pages"] if p.get("status") == "ok"
+                        and p["method"] == "GET" and (session or not p["signed_in"])]
+            run["soak"] = soak(server, readable, settings, session.cookie if session else "",
+                               soak_rounds, soak_seconds)
     run["ceilings"]["hello_end"] = _ceiling("hello_end", "Flask hello world, again at the end",
                                             CEILINGS[0][2], settings)
     if compare_scale not in ("none", "", scale):
@@ -78,6 +90,8 @@ def main(scale: str, database_url: str, duration: int, connections: int, threads
     click.echo(f"\n## forum at {scale} posts on {run['database']} — {run['date']}\n")
     click.echo(report.table(run))
     click.echo("\n" + report.memory_line(run))
+    if run.get("soak"):
+        click.echo("\n" + soak_line(run["soak"]))
     if run.get("query_counts_by_scale"):
         click.echo("\n" + report.query_count_table(run))
     click.echo(f"\nResults: {path}")

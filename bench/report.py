@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import RESULTS_DIR
+from bench.soak import soak_line
 
 TARGET_RATIO, FLOOR_RATIO, QUERY_BUDGET = 0.10, 0.05, 10
 
@@ -132,6 +133,8 @@ def markdown_section(run: dict) -> str:
         "",
         run.get("memory_over_run") or memory_line(run),
     ]
+    if run.get("soak"):
+        parts += ["", soak_line(run["soak"])]
     counts = query_count_table(run)
     if counts:
         parts += ["", counts]
