@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from forum.files.queries import recent_files
+from forum.files.queries import recent_file_rows
 
 
 def home_blocks(perms) -> list[dict]:
@@ -12,6 +12,6 @@ def home_blocks(perms) -> list[dict]:
         "key": "recent_files",
         "title": "Recently shared files",
         "template": "files/_home_block.html",
-        "items": recent_files(perms, limit=5) if members else [],
+        "items": recent_file_rows(perms, limit=5) if members else [],
         "login_prompt": not members,
     }]

@@ -1,15 +1,18 @@
 """Read-side queries of the library: the page of files, recent files, attachments of posts.
-Each is one statement (or the two of a paginated list), whatever the number of rows."""
+Each is one statement whatever the number of rows (the library page: one, plus a count only
+when the page asked for lies past the end)."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import joinedload
 
 from forum.extensions import db
 from forum.files.models import Attachment, SharedFile
 from forum.groups.models import Group
 from forum.permissions import readable_groups_clause
+from forum.users.models import User
 
 PER_PAGE = 25
 SORTS = {
@@ -21,20 +24,55 @@ SORTS = {
 DEFAULT_DIRECTION = {"name": "asc", "date": "desc", "size": "desc", "type": "asc"}
 
 
-def library_page(group, *, folder_id: int | None, sort: str, direction: str, page: int,
-                 deleted: bool = False):
+def _ordered(query, sort: str, direction: str):
     column = SORTS[sort]()
-    order = column.asc() if direction == "asc" else column.desc()
-    query = (select(SharedFile).options(joinedload(SharedFile.uploader))
-             .where(SharedFile.group_id == group.id))
-    if deleted:
-        query = query.where(SharedFile.deleted_at.is_not(None))
-    else:
-        query = query.where(SharedFile.deleted_at.is_(None))
-        if folder_id is not None:
-            query = query.where(SharedFile.folder_id == folder_id)
-    query = query.order_by(order, SharedFile.id.desc())
-    return db.paginate(query, page=page, per_page=PER_PAGE, error_out=False, max_per_page=100)
+    return query.order_by(column.asc() if direction == "asc" else column.desc(),
+                          SharedFile.id.desc())
+
+
+class LibraryPage(Pagination):
+    """A page of plain rows whose statement carries the total as a ``total`` column.
+
+    The total is an uncorrelated count subquery, run once by the database over the narrow
+    index (group, deleted_at): cheaper than ``count(*) over ()``, which would materialise every
+    matching row with its joins, and one statement instead of two. Only a page past the end,
+    which has no row to carry it, costs a second (count) query."""
+
+    def _query_items(self) -> list:
+        stmt = self._query_args["select"]
+        return db.session.execute(stmt.limit(self.per_page).offset(self._query_offset)).all()
+
+    def _query_count(self) -> int:
+        if self.items:
+            return self.items[0].total
+        return db.session.scalar(self._query_args["count_select"]) or 0
+
+
+def library_page(group, *, folder_id: int | None, sort: str, direction: str,
+                 page: int) -> LibraryPage:
+    """A page of the library as plain rows: the table prints a few columns, so loading whole
+    files and their uploaders would be wasted. The "attached to a post" badge and the total
+    come with the same statement (an EXISTS column and a count subquery)."""
+    where = [SharedFile.group_id == group.id, SharedFile.deleted_at.is_(None)]
+    if folder_id is not None:
+        where.append(SharedFile.folder_id == folder_id)
+    count = select(func.count(SharedFile.id)).where(*where)
+    in_post = exists().where(Attachment.file_id == SharedFile.id).label("in_post")
+    query = (select(SharedFile.id, SharedFile.title, SharedFile.kind, SharedFile.size,
+                    SharedFile.updated_at, SharedFile.version_count, SharedFile.download_count,
+                    User.display_name.label("uploader_name"), in_post,
+                    count.scalar_subquery().label("total"))
+             .outerjoin(User, User.id == SharedFile.uploader_id).where(*where))
+    return LibraryPage(select=_ordered(query, sort, direction), count_select=count, page=page,
+                       per_page=PER_PAGE, error_out=False)
+
+
+def trash_page(group, *, page: int):
+    """Deleted files, newest first, as entities: the restore rule reads the file itself."""
+    query = (select(SharedFile).where(SharedFile.group_id == group.id,
+                                      SharedFile.deleted_at.is_not(None)))
+    return db.paginate(_ordered(query, "date", "desc"), page=page, per_page=PER_PAGE,
+                       error_out=False, max_per_page=100)
 
 
 def attached_post_ids(file_ids: list[int]) -> dict[int, int]:
@@ -46,12 +84,34 @@ def attached_post_ids(file_ids: list[int]) -> dict[int, int]:
     return {file_id: post_id for file_id, post_id in rows}
 
 
-def recent_files(perms, *, group=None, limit: int = 5) -> list[SharedFile]:
-    """The latest files the user may read, across the site or in one group (one query)."""
-    query = (select(SharedFile).join(Group, Group.id == SharedFile.group_id)
-             .options(joinedload(SharedFile.uploader), joinedload(SharedFile.group))
-             .where(SharedFile.deleted_at.is_(None), readable_groups_clause(perms)))
+def _latest_ids(perms, group, limit: int):
+    """The ids of the latest readable files. Filtering by group ids (a semi-join) before
+    ordering lets the database sort narrow index entries instead of joined wide rows."""
+    readable = select(Group.id).where(readable_groups_clause(perms))
+    query = select(SharedFile.id).where(SharedFile.deleted_at.is_(None),
+                                        SharedFile.group_id.in_(readable))
     if group is not None:
         query = query.where(SharedFile.group_id == group.id)
+    return query.order_by(SharedFile.updated_at.desc(), SharedFile.id.desc()).limit(limit)
+
+
+def recent_files(perms, *, group=None, limit: int = 5) -> list[SharedFile]:
+    """The latest files the user may read, across the site or in one group (one query)."""
+    query = (select(SharedFile).options(joinedload(SharedFile.uploader),
+                                        joinedload(SharedFile.group))
+             .where(SharedFile.id.in_(_latest_ids(perms, group, limit))))
     return list(db.session.scalars(query.order_by(SharedFile.updated_at.desc(),
-                                                  SharedFile.id.desc()).limit(limit)))
+                                                  SharedFile.id.desc())))
+
+
+def recent_file_rows(perms, *, limit: int = 5) -> list:
+    """The home block's latest readable files as plain rows (one query): title, kind, size,
+    date and the group's slug and name are all it prints."""
+    return db.session.execute(
+        select(SharedFile.id, SharedFile.title, SharedFile.kind, SharedFile.size,
+               SharedFile.updated_at, Group.slug.label("group_slug"),
+               Group.name.label("group_name"))
+        .join(Group, Group.id == SharedFile.group_id)
+        .where(SharedFile.id.in_(_latest_ids(perms, None, limit)))
+        .order_by(SharedFile.updated_at.desc(), SharedFile.id.desc())
+    ).all()

@@ -12,8 +12,15 @@ from forum.files.folders import folders_of
 from forum.files.forms import EditFileForm, UploadForm, VersionForm
 from forum.files.loading import folder_or_none, get_file, get_group
 from forum.files.models import FileVersion
-from forum.files.queries import DEFAULT_DIRECTION, SORTS, attached_post_ids, library_page
+from forum.files.queries import (
+    DEFAULT_DIRECTION,
+    SORTS,
+    attached_post_ids,
+    library_page,
+    trash_page,
+)
 from forum.forms import ActionForm
+from forum.home.urls import url_format
 
 
 def _listing_args():
@@ -37,11 +44,19 @@ def library(slug):
         abort(404)
     page = library_page(group, folder_id=folder_id, sort=sort, direction=direction,
                         page=max(page_number, 1))
+    perms = g.perms
+    # Asked once here, not once per use in the template.
+    can_upload = perms.can_upload(group)
     return render_template(
         "files/library.html", group=group, folders=folders, current_folder=current, page=page,
-        sort=sort, direction=direction,
-        attached=attached_post_ids([f.id for f in page.items]),
-        usage=services.group_usage(group.id) if g.perms.can_upload(group) else None,
+        sort=sort, direction=direction, can_upload=can_upload,
+        can_manage_folders=perms.can_manage_folders(group),
+        can_view_trash=perms.can_view_trash(group),
+        # One url_for per list, not per row: rows fill their id into the pattern.
+        file_url=url_format("files.detail", "file_id", slug=group.slug),
+        folder_url=url_format("files.library", "folder", slug=group.slug, sort=sort,
+                              dir=direction),
+        usage=services.group_usage(group.id) if can_upload else None,
     )
 
 
@@ -166,6 +181,5 @@ def restore(slug, file_id):
 @bp.route("/g/<slug>/files/trash")
 def trash(slug):
     group = get_group(slug, check=g.perms.can_view_trash)
-    page = library_page(group, folder_id=None, sort="date", direction="desc",
-                        page=max(request.args.get("page", 1, type=int), 1), deleted=True)
+    page = trash_page(group, page=max(request.args.get("page", 1, type=int), 1))
     return render_template("files/trash.html", group=group, page=page, action_form=ActionForm())
