@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
 
 from forum.extensions import db
 from forum.groups.models import Group, GroupKind
@@ -47,13 +47,16 @@ def _home_module(feature: str):
         return None
 
 
-def spotlight(perms, today) -> Group | None:
-    """One interest group the viewer may know of, rotating by day: deterministic, no writes."""
+def spotlight(perms, today):
+    """One interest group the viewer may know of, rotating by day: deterministic, no writes.
+
+    One statement: the day's offset is taken modulo a count subquery, so the page does not ask
+    for the count first (NULLIF: no such group is no row, not a division by zero)."""
     where = (visible_groups_clause(perms), Group.archived_at.is_(None),
              Group.kind == GroupKind.INTEREST_GROUP)
-    count = db.session.scalar(select(func.count(Group.id)).where(*where)) or 0
-    if not count:
-        return None
-    return db.session.scalar(
-        select(Group).where(*where).order_by(Group.id).offset(today.toordinal() % count).limit(1)
-    )
+    count = select(func.count(Group.id)).where(*where).scalar_subquery()
+    offset = func.coalesce(literal(today.toordinal()) % func.nullif(count, 0), 0)
+    return db.session.execute(
+        select(Group.id, Group.slug, Group.name, Group.purpose, Group.purpose_html)
+        .where(*where).order_by(Group.id).offset(offset).limit(1)
+    ).first()
