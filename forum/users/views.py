@@ -2,20 +2,38 @@
 
 from __future__ import annotations
 
-from flask import abort, g, render_template
+from flask import abort, current_app, g, render_template
 
-from forum.markup import plain_text
+from forum.home.urls import url_format
 from forum.users import bp
-from forum.users.profile import can_see_profile, groups_of, load_profile_user, recent_posts_of
+from forum.users.profile import (
+    can_see_profile,
+    excerpt,
+    groups_of,
+    load_profile_user,
+    recent_posts_of,
+)
 
 
 @bp.get("/<username>")
 def profile(username: str):
+    perms = g.perms
     user = load_profile_user(username)
-    if user is None or not can_see_profile(g.perms, user):
+    if user is None or not can_see_profile(perms, user):
         abort(404)
+    posts = recent_posts_of(perms, user)
     return render_template(
-        "users/profile.html", member=user, groups=groups_of(g.perms, user),
-        posts=recent_posts_of(g.perms, user), excerpt=lambda p: plain_text(p.html, 200),
-        is_self=g.perms.user_id == user.id,
+        "users/profile.html", member=user, groups=groups_of(perms, user),
+        posts=posts, excerpts=[excerpt(p.html) for p in posts],
+        is_self=perms.user_id == user.id,
+        # One url_for per list, not per item: items fill their slug or id into the pattern.
+        group_url=_pattern("groups.show", "slug"),
+        post_url=_pattern("discussions.permalink", "post_id"),
     )
+
+
+def _pattern(endpoint: str, key: str) -> str | None:
+    """The endpoint's URL pattern, or None where that feature is not installed."""
+    if endpoint not in current_app.view_functions:
+        return None
+    return url_format(endpoint, key)
