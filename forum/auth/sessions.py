@@ -12,7 +12,7 @@ import secrets
 from datetime import timedelta
 
 from flask import request
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from forum.auth.models import AuthSession
 from forum.db import utcnow
@@ -60,15 +60,19 @@ def session_id_for(token: str | None) -> int | None:
     return db.session.scalar(select(AuthSession.id).where(AuthSession.token_hash == _hash(token)))
 
 
+# Built once: every signed-in request runs it (building a statement costs more than running it).
+_USER_BY_SESSION = (
+    select(User)
+    .join(AuthSession, AuthSession.user_id == User.id)
+    .where(AuthSession.token_hash == bindparam("token_hash"), AuthSession.ended_at.is_(None))
+)
+
+
 @login_manager.user_loader
 def load_user(token: str) -> User | None:
     if not token:
         return None
-    user = db.session.scalar(
-        select(User)
-        .join(AuthSession, AuthSession.user_id == User.id)
-        .where(AuthSession.token_hash == _hash(token), AuthSession.ended_at.is_(None))
-    )
+    user = db.session.scalar(_USER_BY_SESSION, {"token_hash": _hash(token)})
     if user is not None:
         user.current_session_token = token
     return user

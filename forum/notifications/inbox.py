@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import g
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import joinedload
 
 from forum.db import utcnow
@@ -13,15 +13,20 @@ from forum.notifications.models import Notification
 BELL_CAP = 99  # the bell shows "99+" beyond this; counting stops there, so it stays cheap
 PER_PAGE = 25
 
+# Built once: the header runs it on every signed-in page.
+_UNREAD_CAPPED = select(func.count()).select_from(
+    select(Notification.id)
+    .where(Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None))
+    .limit(BELL_CAP + 1)
+    .subquery()
+)
+
 
 def unread_count(user_id: int) -> int:
     """Unread notifications, up to BELL_CAP + 1: one indexed query, cached for the request."""
     cache = g.setdefault("_unread_notifications", {})
     if user_id not in cache:
-        capped = (select(Notification.id)
-                  .where(Notification.user_id == user_id, Notification.read_at.is_(None))
-                  .limit(BELL_CAP + 1).subquery())
-        cache[user_id] = db.session.scalar(select(func.count()).select_from(capped)) or 0
+        cache[user_id] = db.session.scalar(_UNREAD_CAPPED, {"user_id": user_id}) or 0
     return cache[user_id]
 
 

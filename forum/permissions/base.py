@@ -7,7 +7,7 @@ from datetime import date
 
 from flask import abort
 from flask_login import AnonymousUserMixin
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 
 from forum.db import utcnow
 from forum.extensions import db, login_manager
@@ -32,6 +32,16 @@ ROLE_RANK = {
     Role.LEADER: Rank.LEADER,
     Role.SECTION_ADMIN: Rank.SECTION_ADMIN,
 }
+
+
+# Built once: every signed-in request runs these, and building a statement costs more than
+# SQLite takes to answer it. Parameters are bound per call.
+_MEMBERSHIPS = select(Membership).where(Membership.user_id == bindparam("user_id"))
+_APPOINTMENTS_IN_FORCE = select(Appointment).where(
+    Appointment.user_id == bindparam("user_id"),
+    Appointment.starts_on <= bindparam("today"),
+    or_(Appointment.ends_on.is_(None), Appointment.ends_on > bindparam("today")),
+)
 
 
 class PermissionsBase:
@@ -69,9 +79,7 @@ class PermissionsBase:
         if self._memberships is None:
             self._memberships = {}
             if self.is_authenticated:
-                rows = db.session.scalars(
-                    select(Membership).where(Membership.user_id == self.user.id)
-                )
+                rows = db.session.scalars(_MEMBERSHIPS, {"user_id": self.user.id})
                 self._memberships = {m.group_id: m for m in rows}
         return self._memberships
 
@@ -81,15 +89,8 @@ class PermissionsBase:
         if self._appointments is None:
             self._appointments = []
             if self.is_member:
-                self._appointments = list(
-                    db.session.scalars(
-                        select(Appointment).where(
-                            Appointment.user_id == self.user.id,
-                            Appointment.starts_on <= self.today,
-                            or_(Appointment.ends_on.is_(None), Appointment.ends_on > self.today),
-                        )
-                    )
-                )
+                self._appointments = list(db.session.scalars(
+                    _APPOINTMENTS_IN_FORCE, {"user_id": self.user.id, "today": self.today}))
         return self._appointments
 
     # --- answering -----------------------------------------------------------------------------
