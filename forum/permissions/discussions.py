@@ -89,3 +89,71 @@ class DiscussionRules:
 
     def can_mark_read(self, thread) -> bool:
         return self.is_member and self.can_read_thread(thread)
+
+    def thread_viewer(self, thread) -> ThreadViewer:
+        """These rules decided once for a page of ``thread``'s posts (see ThreadViewer)."""
+        return ThreadViewer(self, thread)
+
+
+class ThreadViewer:
+    """One reader's rights over the posts of one thread, decided once for a page of posts.
+
+    A thread page shows up to a page of posts, each with half a dozen actions; asking the rules
+    above per post re-derives the same group standing every time. This object asks them once
+    per page and then answers per post from the post's ``status`` and ``author_id`` alone, so a
+    page loaded as plain rows needs no thread or group per post. Each answer equals the
+    per-post rule of the same name for a post of this thread (tests compare every role).
+    """
+
+    def __init__(self, perms, thread) -> None:
+        group = thread.group
+        reads = perms.can_read_thread(thread)
+        banned = perms.is_banned(group)
+        self.user_id = perms.user_id
+        self.is_authenticated = perms.is_authenticated
+        self.moderates = perms.can_moderate(group)
+        self.can_reply = perms.can_reply(thread)
+        self.can_mark_read = perms.can_mark_read(thread)
+        self._me = self.user_id if perms.is_member else None  # only members author (_is_author)
+        self._reads = reads
+        self._edits_own = reads and not banned and (not thread.locked or self.moderates)
+        self._deletes_own = reads and not banned
+        self._recommends = reads and perms._takes_part_in(group)
+        self._flags = perms.can_flag_in(group)
+        self._hides = perms.can_moderate_posts(group)
+
+    def _is_author(self, post) -> bool:
+        return post.author_id is not None and post.author_id == self._me
+
+    def can_see_post_body(self, post) -> bool:
+        status = post.status
+        if status == "published":
+            return True
+        if status == "deleted":
+            return False
+        if status == "pending" and self.user_id is not None and post.author_id == self.user_id:
+            return True
+        return self.moderates
+
+    def can_edit_post(self, post) -> bool:
+        return self._edits_own and post.status not in ("deleted", "hidden") \
+            and self._is_author(post)
+
+    def can_delete_post(self, post) -> bool:
+        if post.status == "deleted" or not self._reads:
+            return False
+        return self.moderates or (self._deletes_own and self._is_author(post))
+
+    def can_see_history(self, post) -> bool:
+        return self._reads and (self.moderates or self._is_author(post))
+
+    def can_recommend(self, post) -> bool:
+        return self._recommends and post.status == "published" and not self._is_author(post)
+
+    def can_flag(self, post) -> bool:
+        if post.author_id is not None and post.author_id == self.user_id:
+            return False
+        return self._flags and post.status == "published"
+
+    def can_hide_post(self, post) -> bool:
+        return self._hides
