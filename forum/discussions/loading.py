@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+
 from flask import abort, g
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import contains_eager
 
-from forum.discussions.models import Post, PostStatus, Thread
+from forum.discussions.models import Post, PostStatus, Thread, ThreadRead
 from forum.extensions import db
 from forum.groups.models import Group
 
@@ -23,13 +25,31 @@ def load_group(slug: str, *, read: bool = False) -> Group:
 
 def load_thread(slug: str, thread_id: int) -> Thread:
     """The thread and its group in one query; 404 where its existence must not leak."""
-    thread = db.session.scalar(
-        select(Thread).join(Thread.group).options(contains_eager(Thread.group))
-        .where(Thread.id == thread_id, Group.slug == slug))
-    if thread is None:
+    return load_thread_for_reading(slug, thread_id, read_mark=False)[0]
+
+
+@functools.cache
+def _thread_stmt(read_mark: bool):
+    # Built once: on a read page, building the statement cost more than running it.
+    stmt = (select(Thread).join(Thread.group).options(contains_eager(Thread.group))
+            .where(Thread.id == bindparam("thread_id"), Group.slug == bindparam("slug")))
+    if read_mark:
+        stmt = stmt.add_columns(select(ThreadRead.last_read_post_id).where(
+            ThreadRead.user_id == bindparam("reader_id"), ThreadRead.thread_id == Thread.id)
+            .scalar_subquery())
+    return stmt
+
+
+def load_thread_for_reading(slug: str, thread_id: int, read_mark: bool = True):
+    """``(thread, last_read_post_id)``: a signed-in reader's read mark comes in the same query."""
+    reader_id = g.perms.user_id if read_mark else None
+    row = db.session.execute(_thread_stmt(reader_id is not None),
+                             {"thread_id": thread_id, "slug": slug, "reader_id": reader_id}).first()
+    if row is None:
         abort(404)
+    thread = row[0]
     g.perms.ensure(g.perms.can_read_thread(thread), hide=g.perms.hides_thread(thread))
-    return thread
+    return thread, (row[1] if reader_id is not None else None)
 
 
 def load_post(post_id: int) -> Post:

@@ -13,10 +13,11 @@ from sqlalchemy import select
 
 from forum.discussions import bp
 from forum.discussions.forms import ReplyForm
-from forum.discussions.loading import load_post, load_thread
-from forum.discussions.models import Post, PostStatus, Recommendation, ThreadRead
+from forum.discussions.loading import load_post, load_thread, load_thread_for_reading
+from forum.discussions.models import Post, PostStatus, ThreadRead
 from forum.discussions.pages import VIEWS, branch_page, flat_page, locate, tree_page
 from forum.discussions.quoting import quote_source
+from forum.discussions.tree import ancestor_ids
 from forum.extensions import db
 
 VIEW_COOKIE = "thread_view"
@@ -40,16 +41,18 @@ def _after_arg() -> str | None:
 
 @bp.get("/g/<slug>/t/<int:thread_id>")
 def thread(slug: str, thread_id: int):
-    thread = load_thread(slug, thread_id)
+    thread, last_read = load_thread_for_reading(slug, thread_id)
     view = chosen_view()
     number = request.args.get("page", 1, type=int)
     if view == "tree":
         page = tree_page(thread, g.perms, number, _after_arg())
     else:
         page = flat_page(thread, g.perms, number, newest_first=view == "newest")
-    form = _reply_form(thread, page)
+    viewer = g.perms.thread_viewer(thread)
+    form = _reply_form(thread, page, viewer)
     html = render_template("discussions/thread.html", thread=thread, group=thread.group,
-                           page=page, view=view, form=form, **reader_context(thread, page.posts))
+                           page=page, view=view, form=form, viewer=viewer,
+                           **present(thread, page, viewer, last_read))
     response = make_response(html)
     if request.args.get("view") and view != request.cookies.get(VIEW_COOKIE):
         response.set_cookie(VIEW_COOKIE, view, max_age=365 * 24 * 3600, samesite="Lax",
@@ -59,30 +62,106 @@ def thread(slug: str, thread_id: int):
 
 @bp.get("/g/<slug>/t/<int:thread_id>/branch/<int:post_id>")
 def branch(slug: str, thread_id: int, post_id: int):
-    thread = load_thread(slug, thread_id)
+    thread, last_read = load_thread_for_reading(slug, thread_id)
     root = db.session.get(Post, post_id)
     if root is None or root.thread_id != thread.id:
         abort(404)
     page = branch_page(thread, root, g.perms, _after_arg())
     if not page.posts:
         abort(404)
+    viewer = g.perms.thread_viewer(thread)
+    context = present(thread, page, viewer, last_read)
+    shown = page.posts[0]  # the root itself unless this is a continuation
+    root_name = shown.name if shown.id == root.id else who(root.author)
     return render_template("discussions/branch.html", thread=thread, group=thread.group,
-                           root=root, page=page, view="tree", form=None,
-                           **reader_context(thread, page.posts))
+                           root=root, root_name=root_name, page=page, view="tree", form=None,
+                           viewer=viewer, **context)
 
 
-def reader_context(thread, posts) -> dict:
-    """What this reader has read and recommended, and the posts' files: a query each."""
-    ids = [p.id for p in posts]
-    last_read = None
-    recommended: set[int] = set()
-    if g.perms.is_authenticated:
-        last_read = db.session.scalar(select(ThreadRead.last_read_post_id).where(
-            ThreadRead.user_id == g.perms.user_id, ThreadRead.thread_id == thread.id))
-        recommended = set(db.session.scalars(select(Recommendation.post_id).where(
-            Recommendation.user_id == g.perms.user_id, Recommendation.post_id.in_(ids))))
-    return {"last_read": last_read, "recommended": recommended,
-            "attachments": _attachments(ids), "max_post_id": max(ids, default=0)}
+# --- one page of posts, made ready to print ---------------------------------------------------
+
+FORMER_MEMBER = "A former member"
+_ID = "987654321"  # stands for a post id in a URL built once per page
+
+
+def who(user) -> str:
+    return user.display_name if user else FORMER_MEMBER
+
+
+class _Urls:
+    """Each per-post link of the page as (head, tail) around the post id: one url_for per kind
+    of link and page, not per post, and only for kinds the page offers (visitors get two)."""
+
+    def __init__(self, thread) -> None:
+        self._thread = (thread.group.slug, thread.id)
+        self._made: dict[str, tuple[str, str]] = {}
+
+    def __call__(self, kind: str, post_id: str) -> str:
+        pattern = self._made.get(kind)
+        if pattern is None:
+            pattern = self._made[kind] = self._split(kind)
+        return pattern[0] + post_id + pattern[1]
+
+    def _split(self, kind: str) -> tuple[str, str]:
+        slug, tid = self._thread
+        endpoint, values = _LINKS[kind]
+        if kind in _IN_THREAD:
+            values = {**values, "slug": slug, "thread_id": tid}
+        # The last occurrence: the post id comes after the slug and thread id in every link.
+        head, _, tail = url_for(endpoint, **values).rpartition(_ID)
+        return head, tail
+
+
+_LINKS = {
+    "link": ("discussions.permalink", {"post_id": _ID}),
+    "reply": ("discussions.reply", {"parent_id": _ID}),
+    "quote": ("discussions.thread", {"quote": _ID, "_anchor": "reply"}),
+    "branch": ("discussions.branch", {"post_id": _ID}),
+    "recommend": ("discussions.recommend", {"post_id": _ID}),
+    "edit": ("discussions.edit", {"post_id": _ID}),
+    "delete": ("discussions.delete", {"post_id": _ID}),
+    "history": ("discussions.history", {"post_id": _ID}),
+    "flag": ("moderation.flag", {"post_id": _ID}),
+    "tools": ("moderation.post_tools", {"post_id": _ID}),
+}
+_IN_THREAD = {"reply", "quote", "branch"}
+
+
+def present(thread, page, viewer, last_read) -> dict:
+    """Give each post on the page its names, rights and links (what the template prints),
+    deciding per post in Python from the page-wide ``viewer`` rather than per post in Jinja."""
+    url = _Urls(thread)
+    files = _attachments([p.id for p in page.posts if p.has_files])
+    for p in page.posts:
+        _present_post(p, viewer, url, last_read)
+        p.files = files.get(p.id)
+    ids = [p.id for p in page.posts]
+    return {"last_read": last_read, "max_post_id": max(ids, default=0)}
+
+
+def _present_post(p, viewer, url, last_read) -> None:
+    sid = str(p.id)
+    published = p.status == "published"
+    p.name = p.author_name if p.author_id is not None else FORMER_MEMBER
+    if p.reply_to_id is not None:
+        p.answered = p.reply_to_name or FORMER_MEMBER
+    elif p.parent_id is not None:
+        p.answered = p.parent_name or FORMER_MEMBER
+    else:
+        p.answered = None  # nothing it answers (the opening post)
+    p.shows_body = viewer.can_see_post_body(p)
+    p.is_new = last_read is not None and p.id > last_read
+    p.link = url("link", sid)
+    offer = viewer.can_reply and published
+    p.reply_url = url("reply", sid) if offer else None
+    p.quote_url = url("quote", sid) if offer else None
+    p.recommend_url = url("recommend", sid) if published and viewer.can_recommend(p) else None
+    p.edit_url = url("edit", sid) if viewer.can_edit_post(p) else None
+    p.delete_url = url("delete", sid) if viewer.can_delete_post(p) else None
+    p.history_url = url("history", sid) if p.edited_at and viewer.can_see_history(p) else None
+    p.flag_url = url("flag", sid) if published and viewer.can_flag(p) else None
+    p.tools_url = url("tools", sid) if viewer.can_hide_post(p) else None
+    p.branch_url = url("branch", sid) if p.deep else None
 
 
 def _attachments(ids: list[int]) -> dict:
@@ -94,8 +173,8 @@ def _attachments(ids: list[int]) -> dict:
     return finder(ids) if finder and ids else {}
 
 
-def _reply_form(thread, page) -> ReplyForm | None:
-    if not g.perms.can_reply(thread):
+def _reply_form(thread, page, viewer) -> ReplyForm | None:
+    if not viewer.can_reply:
         return None
     form = ReplyForm(formdata=None)
     target_id = request.args.get("quote", type=int) or request.args.get("reply_to", type=int)
@@ -113,10 +192,8 @@ def _reply_form(thread, page) -> ReplyForm | None:
 
 
 def _root_on(page) -> int | None:
-    """The opening post's id when the tree page shows it (page 1), saving a query."""
-    if page.view == "tree" and page.posts and page.posts[0].depth == 0:
-        return page.posts[0].id
-    return None
+    """The opening post's id, read off any shown post's path (its first segment): no query."""
+    return ancestor_ids(page.posts[0].path)[0] if page.posts else None
 
 
 def root_post_id(thread) -> int | None:
