@@ -1,6 +1,7 @@
 """``python -m bench.profile [KEYS] [--signed-in] [--cprofile]``: CPU milliseconds one request
-costs, page by page, measured in process on the seeded SQLite bench database (run
-``python -m bench --seed-only`` first).
+costs, page by page, measured in process on the seeded bench database (SQLite: run
+``python -m bench --seed-only`` first; PostgreSQL: ``--database-url``, seeded when its template
+is missing).
 
 The full bench needs minutes and a quiet machine; this needs seconds and hardly cares what else
 the machine is doing, because it reads the process's own CPU time (the best of three rounds).
@@ -39,12 +40,24 @@ def _pages(info: dict) -> dict[str, str]:
     }
 
 
-def _app(scale: str):
+def _database(scale: str, database_url: str) -> tuple[str, dict]:
+    """PostgreSQL: a fresh copy of the seeded template. SQLite: the run file as it is, so
+    several people can profile at once while one of them changes code."""
+    if database_url:
+        from bench.database import prepare
+        from bench.seed import SCALES
+
+        return prepare(SCALES[scale], database_url)
     run = CACHE_DIR / f"run-{scale}.db"
     if not run.exists():
         raise click.ClickException(f"{run} is missing: run `python -m bench --seed-only` first.")
+    info = json.loads(next(CACHE_DIR.glob(f"sqlite-{scale}-*.json")).read_text())
+    return f"sqlite:///{run}", info
+
+
+def _app(url: str):
     os.environ.update({"FORUM_ENV": "production", "FORUM_SECRET_KEY": "p" * 48,
-                       "FORUM_SQLALCHEMY_DATABASE_URI": f"sqlite:///{run}",
+                       "FORUM_SQLALCHEMY_DATABASE_URI": url,
                        "FORUM_RATELIMIT_ENABLED": "false", "FORUM_WTF_CSRF_ENABLED": "false",
                        "FORUM_SESSION_COOKIE_SECURE": "false", "FORUM_QUERY_COUNT_HEADER": "true",
                        "FORUM_INSTANCE_PATH": str(CACHE_DIR / "instance")})
@@ -70,15 +83,18 @@ def _cpu_ms(client, path: str, repeat: int) -> float:
 @click.command()
 @click.argument("keys", default="all")
 @click.option("--scale", envvar="BENCH_SCALE", default="100k", show_default=True)
+@click.option("--database-url", envvar="BENCH_DATABASE_URL", default="",
+              help="PostgreSQL URL of the bench database (BENCH_DATABASE_URL); SQLite if empty.")
 @click.option("--signed-in", is_flag=True, help="As the bench user (a member of the group).")
 @click.option("--repeat", default=40, show_default=True, help="Requests per round.")
 @click.option("--cprofile", is_flag=True, help="Print the 25 costliest functions per page.")
-def main(keys: str, scale: str, signed_in: bool, repeat: int, cprofile: bool) -> None:
+def main(keys: str, scale: str, database_url: str, signed_in: bool, repeat: int,
+         cprofile: bool) -> None:
     """KEYS: comma-separated page keys, or all."""
-    info = json.loads(next(CACHE_DIR.glob(f"sqlite-{scale}-*.json")).read_text())
+    url, info = _database(scale, database_url)
     pages = _pages(info)
     wanted = KEYS if keys == "all" else tuple(keys.split(","))
-    client = _app(scale).test_client()
+    client = _app(url).test_client()
     from bench.ceiling_apps import hello_app
 
     hello_ms = _cpu_ms(hello_app().test_client(), "/", repeat * 5)
