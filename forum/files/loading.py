@@ -12,14 +12,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from forum.extensions import db
-from forum.files.models import FileVersion, Folder, SharedFile
+from forum.files.models import FileVersion, Folder, LibrarySettings, SharedFile
 from forum.groups.models import Group
 
 
 def get_group(slug: str, *, check=None) -> Group:
-    group = db.session.scalar(select(Group).where(Group.slug == slug))
+    # The library settings come with the group (outer join): the upload rule asked on every
+    # library page then needs no query of its own.
+    row = db.session.execute(
+        select(Group, LibrarySettings.upload_policy).where(Group.slug == slug)
+        .outerjoin(LibrarySettings, LibrarySettings.group_id == Group.id)).first()
+    group = row[0] if row else None
     if group is None or not g.perms.can_view(group):
         abort(404)
+    g.perms.know_upload_policy(group.id, row[1])
     g.perms.ensure((check or g.perms.can_browse_files)(group))
     return group
 

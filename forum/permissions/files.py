@@ -37,8 +37,14 @@ class FileRules:
         cache = self.__dict__.setdefault("_upload_policies", {})
         if group.id not in cache:  # one query per group and request at most
             settings = db.session.get(LibrarySettings, group.id)
-            cache[group.id] = settings.upload_policy.value if settings else "members"
+            self.know_upload_policy(group.id, settings.upload_policy if settings else None)
         return cache[group.id]
+
+    def know_upload_policy(self, group_id: int, policy) -> None:
+        """Remember a group's policy read along with the group (None: no settings row, the
+        default), so that upload_policy needs no query of its own."""
+        cache = self.__dict__.setdefault("_upload_policies", {})
+        cache[group_id] = policy.value if policy is not None else "members"
 
     def can_configure_library(self, group) -> bool:
         return self.can_lead(group)
