@@ -121,3 +121,20 @@ def test_the_page_prints_each_post_as_the_reader_may_act_on_it(app, client, pm):
     login(author, pm.priya)
     html = author.get(f"/g/pm/t/{pm.thread.id}").get_data(as_text=True)
     assert held.id in _ids(html) and "Awaiting a moderator's approval" in html
+
+
+def test_the_thread_pages_reply_form_posts_as_written(client, pm):
+    from tests.helpers import login
+
+    login(client, pm.marcus)
+    html = client.get(f"/g/pm/t/{pm.thread.id}").get_data(as_text=True)
+    form = re.search(r'<form method="post" action="([^"]+/reply)"[^>]*>(.*?)</form>', html, re.S)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form.group(2)).group(1)
+    parent = re.search(r'name="parent_id" type="hidden" value="(\d+)"', form.group(2)).group(1)
+    assert int(parent) == root_post(pm.thread).id
+    assert '<label for="body">' in form.group(2) and 'aria-describedby="body-hint"' in form.group(2)
+    r = client.post(form.group(1), data={"csrf_token": token, "parent_id": parent,
+                                         "body": "Posted from the page", "submit": "Post reply"})
+    assert r.status_code == 302
+    page = client.get(r.headers["Location"], follow_redirects=True).get_data(as_text=True)
+    assert "Posted from the page" in page
