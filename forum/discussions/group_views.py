@@ -2,18 +2,39 @@
 
 from __future__ import annotations
 
-from flask import render_template, request
+from types import SimpleNamespace
+
+from flask import g, render_template, request
 
 from forum.discussions import bp
-from forum.discussions.listing import group_threads, is_unread
+from forum.discussions.listing import group_threads
 from forum.discussions.loading import load_group
+from forum.groups.paging import url_parts
+
+
+def threads_for_group(group, page: int = 1) -> SimpleNamespace:
+    """What templates/discussions/_group_threads.html prints, computed once per page: the
+    reader's rights in the group (the rules stay in forum.permissions), the page of threads
+    (only if they may read it) and the URL patterns of its rows (no url_for per row)."""
+    perms = g.perms
+    can_read = perms.can_read(group)
+    slug = group.slug
+    return SimpleNamespace(
+        can_read=can_read,
+        can_start=can_read and perms.can_start_thread(group),
+        signed_in=perms.is_authenticated,
+        can_mark_read=perms.is_member,
+        page=group_threads(group, page) if can_read else None,
+        thread_url=url_parts("discussions.thread", "thread_id", slug=slug),
+        unread_url=url_parts("discussions.first_unread", "thread_id", slug=slug),
+    )
 
 
 @bp.app_context_processor
 def _discussion_helpers():
     # templates/discussions/_group_threads.html is included by the group page with only
-    # ``group`` in its context: it asks for its own data through these.
-    return {"discussions_for_group": group_threads, "thread_is_unread": is_unread}
+    # ``group`` in its context: it asks for its own data through this.
+    return {"discussions_for_group": threads_for_group}
 
 
 @bp.get("/g/<slug>/discussions", endpoint="group_threads")
