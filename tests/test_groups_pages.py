@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from forum.groups.models import GroupKind, Role, Visibility
+from forum.groups.queries import DIRECTORY_PAGE_SIZE
 from tests.factories import appoint, make_group, make_section, make_user
 from tests.helpers import login
 
@@ -32,12 +33,51 @@ def test_directory_filters_by_kind_and_searches_by_name(client, world):
 
 def test_directory_is_paginated(client):
     section = make_section()
-    for n in range(25):
-        make_group(section=section, name=f"Group {n:02d}", visibility=Visibility.PUBLIC)
+    total = DIRECTORY_PAGE_SIZE * 2 + 5
+    for n in range(total):
+        make_group(section=section, name=f"Group {n:03d}", visibility=Visibility.PUBLIC)
     first = client.get("/groups").get_data(as_text=True)
     second = client.get("/groups?page=2").get_data(as_text=True)
-    assert "Group 00" in first and "Group 24" not in first
-    assert "Group 24" in second
+    third = client.get("/groups?page=3").get_data(as_text=True)
+    last_on_first = f"Group {DIRECTORY_PAGE_SIZE - 1:03d}"
+    assert "Group 000" in first and last_on_first in first
+    assert f"Group {DIRECTORY_PAGE_SIZE:03d}" not in first
+    assert f"Group {DIRECTORY_PAGE_SIZE:03d}" in second and last_on_first not in second
+    assert f"Group {total - 1:03d}" in third and f"Group {total - 1:03d}" not in second
+    assert f"{total} groups found" in first
+    # The pages are a labelled navigation landmark, the current one marked for screen readers.
+    assert '<nav class="pagination" aria-label="Pages of groups">' in second
+    assert '<a aria-current="page" href="/groups?page=2">' in second
+    assert 'href="/groups?page=3" rel="next"' in second
+
+
+def test_directory_filters_reach_past_the_first_page(client):
+    section = make_section()
+    for n in range(DIRECTORY_PAGE_SIZE * 2):
+        make_group(section=section, name=f"Alpha {n:03d}", visibility=Visibility.PUBLIC)
+    make_group(section=section, name="Zebra Planning Committee", kind=GroupKind.COMMITTEE,
+               visibility=Visibility.PUBLIC)
+    assert "Zebra" not in client.get("/groups").get_data(as_text=True)  # page 3 unfiltered
+    assert "Zebra" in client.get("/groups?page=3").get_data(as_text=True)
+    for url in ("/groups?q=zebra", "/groups?kind=committee"):
+        html = client.get(url).get_data(as_text=True)
+        assert "Zebra Planning Committee" in html and "1 group found" in html
+        assert "Alpha 000" not in html
+
+
+def test_directory_pages_keep_the_filters(client):
+    section = make_section()
+    for n in range(DIRECTORY_PAGE_SIZE + 3):
+        make_group(section=section, name=f"Committee {n:03d}", kind=GroupKind.COMMITTEE,
+                   visibility=Visibility.PUBLIC)
+    make_group(section=section, name="Team Outlier", kind=GroupKind.PROJECT_TEAM,
+               visibility=Visibility.PUBLIC)
+    first = client.get("/groups?kind=committee&q=committee").get_data(as_text=True)
+    assert 'href="/groups?page=2&amp;kind=committee&amp;q=committee"' in first
+    second = client.get("/groups?page=2&kind=committee&q=committee").get_data(as_text=True)
+    assert f"Committee {DIRECTORY_PAGE_SIZE + 2:03d}" in second
+    assert "Team Outlier" not in first + second
+    assert client.get("/groups?page=99").status_code == 200  # past the end: an empty page
 
 
 def test_group_page_shows_purpose_leaders_terms_and_count(client, world):

@@ -8,15 +8,17 @@ the leadership history keeps the term.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import Date, bindparam, or_, select
 from sqlalchemy.orm import joinedload
 
 from forum.db import utcnow
 from forum.extensions import db
 from forum.groups.models import Appointment, Group, Role, Section
 from forum.groups.services import Result
+from forum.users.models import User
 
 SUGGESTED_TITLES = ("Chair", "Co-chair", "Vice-chair", "Chair-elect", "Convener", "Co-convener",
                     "Past chair", "Secretary", "Moderator", "Team lead")
@@ -92,21 +94,53 @@ def group_staff(group: Group, today: date | None = None) -> list[Appointment]:
     ))
 
 
-def leaders_by_group(group_ids: list[int], today: date | None = None) -> dict[int, list]:
-    """Current leaders of many groups in one query (for the directory)."""
+class StaffRow(NamedTuple):
+    """A leader or moderator in force, as the group page prints them."""
+
+    title: str
+    display_name: str
+    starts_on: date
+    last_day: date | None  # the last day of the term (ends_on is exclusive); None: open
+
+
+# Built once per process (building a statement costs more than the database takes to answer
+# it); values are bound per call.
+_STAFF = (select(Appointment.role, Appointment.title, User.display_name, Appointment.starts_on,
+                 Appointment.ends_on)
+          .join(User, User.id == Appointment.user_id)
+          .where(Appointment.group_id == bindparam("group_id"),
+                 _in_force(bindparam("today", type_=Date)),
+                 Appointment.role.in_((Role.LEADER, Role.MODERATOR)))
+          .order_by(Appointment.starts_on, Appointment.id))
+_LEADERS_OF_GROUPS = (select(Appointment.group_id, User.display_name, Appointment.title)
+                      .join(User, User.id == Appointment.user_id)
+                      .where(Appointment.group_id.in_(bindparam("group_ids", expanding=True)),
+                             Appointment.role == Role.LEADER,
+                             _in_force(bindparam("today", type_=Date)))
+                      .order_by(Appointment.starts_on, Appointment.id))
+
+
+def current_staff(group: Group, today: date | None = None) -> tuple[list, list]:
+    """(leaders, moderators) in force, as plain rows: one query, no entities loaded."""
+    rows = db.session.execute(_STAFF, {"group_id": group.id, "today": today or utcnow().date()})
+    leaders, moderators = [], []
+    for role, title, name, starts_on, ends_on in rows:
+        last_day = ends_on - timedelta(days=1) if ends_on is not None else None
+        row = StaffRow(title, name, starts_on, last_day)
+        (leaders if role == Role.LEADER else moderators).append(row)
+    return leaders, moderators
+
+
+def leaders_by_group(group_ids: list[int], today: date | None = None) -> dict[int, str]:
+    """"Name (Title), Name" of the current leaders of many groups: one query (the directory)."""
     if not group_ids:
         return {}
-    today = today or utcnow().date()
-    rows = db.session.scalars(
-        select(Appointment).options(joinedload(Appointment.user))
-        .where(Appointment.group_id.in_(group_ids), Appointment.role == Role.LEADER,
-               _in_force(today))
-        .order_by(Appointment.starts_on, Appointment.id)
-    )
-    found: dict[int, list] = {}
-    for a in rows:
-        found.setdefault(a.group_id, []).append(a)
-    return found
+    rows = db.session.execute(_LEADERS_OF_GROUPS, {"group_ids": group_ids,
+                                                   "today": today or utcnow().date()})
+    found: dict[int, list[str]] = {}
+    for group_id, name, title in rows:
+        found.setdefault(group_id, []).append(f"{name} ({title})" if title else name)
+    return {group_id: ", ".join(names) for group_id, names in found.items()}
 
 
 def history(group: Group) -> list[Appointment]:

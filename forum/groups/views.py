@@ -8,9 +8,9 @@ from forum.extensions import db
 from forum.forms import ActionForm
 from forum.groups import appointments, bp, services
 from forum.groups.models import GroupKind, Visibility
+from forum.groups.paging import url_parts
 from forum.groups.queries import (
-    DIRECTORY_PAGE_SIZE,
-    directory_query,
+    directory_page,
     get_group,
     my_groups,
     pending_count,
@@ -21,12 +21,11 @@ from forum.groups.queries import (
 def directory():
     kind = request.args.get("kind") or None
     search = (request.args.get("q") or "").strip()[:100]
-    page = db.paginate(directory_query(g.perms, kind, search),
-                       page=request.args.get("page", 1, type=int),
-                       per_page=DIRECTORY_PAGE_SIZE, error_out=False)
-    leaders = appointments.leaders_by_group([group.id for group in page.items])
+    page = directory_page(g.perms, kind, search, request.args.get("page", 1, type=int))
+    leaders = appointments.leaders_by_group([row.id for row in page.items])
     return render_template("groups/directory.html", page=page, leaders=leaders, kind=kind,
-                           search=search, kinds=list(GroupKind))
+                           search=search, kinds=list(GroupKind),
+                           group_url=url_parts("groups.show", "slug"))
 
 
 @bp.get("/groups/mine")
@@ -39,10 +38,26 @@ def mine():
 @bp.get("/g/<slug>")
 def show(slug: str):
     group = get_group(slug)
-    staff = appointments.group_staff(group)
-    waiting = pending_count(group) if g.perms.can_lead(group) else 0
-    return render_template("groups/show.html", group=group, staff=staff, waiting=waiting,
-                           form=ActionForm())
+    rights = _page_rights(g.perms, group)
+    leaders, moderators = appointments.current_staff(group)
+    waiting = pending_count(group) if rights["lead"] else 0
+    return render_template("groups/show.html", group=group, rights=rights, leaders=leaders,
+                           moderators=moderators, waiting=waiting, form=ActionForm())
+
+
+def _page_rights(perms, group) -> dict[str, bool]:
+    """The reader's standing and rights on the group page, asked of forum.permissions once."""
+    return {
+        "signed_in": perms.is_authenticated,
+        "invited": perms.is_invited(group),
+        "pending": perms.has_pending_request(group),
+        "join": perms.can_join(group),
+        "leave": perms.can_leave(group),
+        "read": perms.can_read(group),
+        "banned": perms.is_banned(group),
+        "lead": perms.can_lead(group),
+        "manage": perms.can_manage_group(group),
+    }
 
 
 @bp.get("/g/<slug>/leadership")
