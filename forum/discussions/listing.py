@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 from forum.discussions.models import Thread, ThreadRead
 from forum.extensions import db
 from forum.groups.models import Group
-from forum.groups.paging import RowPage
+from forum.groups.paging import RowPage, paged
 from forum.permissions import readable_groups_clause
 from forum.users.models import User
 
@@ -65,7 +65,7 @@ def _group_thread_statements(listed, with_marks: bool) -> tuple:
                                                ThreadRead.user_id == bindparam("user_id")))
     rows = rows.where(*where).order_by(Thread.pinned.desc(), Thread.last_post_at.desc(),
                                        Thread.id.desc())
-    return rows, select(func.count(Thread.id)).where(*where)
+    return paged(rows), select(func.count(Thread.id)).where(*where)
 
 
 _GROUP_THREADS = {audience: _group_thread_statements(listed, audience != "visitor")

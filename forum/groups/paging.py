@@ -10,9 +10,11 @@ query was measured slower on SQLite: it materialises every matching row before t
 
 from __future__ import annotations
 
+import weakref
+
 from flask import url_for
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import func, select
+from sqlalchemy import Integer, bindparam, func, select
 
 from forum.extensions import db
 
@@ -20,11 +22,17 @@ from forum.extensions import db
 class RowPage(Pagination):
     """Build with ``RowPage(select=stmt, page=n, per_page=k, error_out=False)``; optionally
     ``params`` (values of the statement's bind parameters, for a statement built once per
-    process) and ``count_select`` (the matching prebuilt count statement, same params)."""
+    process, ideally through ``paged``) and ``count_select`` (the matching prebuilt count
+    statement, same params)."""
 
     def _query_items(self) -> list:
-        stmt = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
-        return db.session.execute(stmt, self._query_args.get("params")).all()
+        stmt = self._query_args["select"]
+        params = self._query_args.get("params")
+        if stmt in _PAGED:
+            params = {**params, "_limit": self.per_page, "_offset": self._query_offset}
+        else:
+            stmt = stmt.limit(self.per_page).offset(self._query_offset)
+        return db.session.execute(stmt, params).all()
 
     def _query_count(self) -> int:
         stmt = self._query_args.get("count_select")
@@ -32,6 +40,19 @@ class RowPage(Pagination):
             stmt = select(func.count()).select_from(
                 self._query_args["select"].order_by(None).subquery())
         return db.session.scalar(stmt, self._query_args.get("params")) or 0
+
+
+_PAGED: weakref.WeakSet = weakref.WeakSet()
+
+
+def paged(stmt):
+    """``stmt`` with ``LIMIT :_limit OFFSET :_offset``, for a statement built once per process:
+    RowPage binds the page's values instead of copying the statement (a copy must have its cache
+    key computed again on every request). Give RowPage a ``count_select`` with it."""
+    out = stmt.limit(bindparam("_limit", type_=Integer)).offset(
+        bindparam("_offset", type_=Integer))
+    _PAGED.add(out)
+    return out
 
 
 # Stands in for the varying part of a URL; an int so that <int:...> rules accept it.

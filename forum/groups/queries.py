@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from forum.extensions import db
 from forum.groups.models import Group, GroupKind, Membership, MembershipStatus, Section
-from forum.groups.paging import RowPage
+from forum.groups.paging import RowPage, paged
 from forum.permissions import visible_groups_clause
 
 # A directory page holds 30 groups: enough to scan by eye, and the page stays cheap to build
@@ -79,18 +79,43 @@ def find_person(who: str):
 
 
 def directory_page(perms, kind: str | None, search: str | None, page: int) -> RowPage:
-    """One page of the directory as plain rows (only the columns a row prints): one query."""
-    stmt = select(Group.id, Group.slug, Group.name, Group.kind, Group.visibility,
-                  Group.member_count, Group.last_activity_at, Group.purpose).where(
-        visible_groups_clause(perms), Group.archived_at.is_(None))
-    if kind in {k.value for k in GroupKind}:
-        stmt = stmt.where(Group.kind == GroupKind(kind))
+    """One page of the directory as plain rows (only the columns a row prints), + a count."""
+    kind = kind if kind in _KINDS else None
+    params = {"kind": GroupKind(kind) if kind else None, "pattern": None}
     if search:
         escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        stmt = stmt.where(func.lower(Group.name).like(f"%{escaped.lower()}%", escape="\\"))
-    return RowPage(select=stmt.order_by(Group.name, Group.id), page=max(page, 1),
+        params["pattern"] = f"%{escaped.lower()}%"
+    if perms.is_authenticated:  # what a member sees depends on their memberships
+        rows, count = _directory_statements(visible_groups_clause(perms), kind, bool(search))
+    else:  # every visitor sees the same groups: statements built once per process
+        rows, count = _visitor_directory_statements(kind, bool(search))
+    return RowPage(select=rows, count_select=count, params=params, page=max(page, 1),
                    per_page=DIRECTORY_PAGE_SIZE, max_per_page=DIRECTORY_PAGE_SIZE,
                    error_out=False)
+
+
+_KINDS = frozenset(k.value for k in GroupKind)
+
+
+def _directory_statements(visible, kind: str | None, searching: bool) -> tuple:
+    """(rows, count) of the directory; :kind and :pattern are bound per call."""
+    where = [visible, Group.archived_at.is_(None)]
+    if kind:
+        where.append(Group.kind == bindparam("kind"))
+    if searching:
+        where.append(func.lower(Group.name).like(bindparam("pattern"), escape="\\"))
+    rows = (select(Group.id, Group.slug, Group.name, Group.kind, Group.visibility,
+                   Group.member_count, Group.last_activity_at, Group.purpose)
+            .where(*where).order_by(Group.name, Group.id))
+    return rows, select(func.count(Group.id)).where(*where)
+
+
+@cache
+def _visitor_directory_statements(kind: str | None, searching: bool) -> tuple:
+    from forum.permissions import Permissions
+
+    rows, count = _directory_statements(visible_groups_clause(Permissions()), kind, searching)
+    return paged(rows), count
 
 
 def my_groups(perms) -> list[Membership]:
