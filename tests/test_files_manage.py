@@ -182,8 +182,10 @@ def test_attached_files_join_the_library_and_come_back_with_the_post(world):
     with count_queries() as q:
         found = attachments_for_posts([post.id, 999])
     assert len(q) == 1
-    assert [a.file.original_name for a in found[post.id]] == ["a.pdf", "b.csv"]
-    assert all(a.file.attached and a.file.group_id == world.group.id for a in found[post.id])
+    assert [a.original_name for a in found[post.id]] == ["a.pdf", "b.csv"]
+    assert [bool(a.previewable) for a in found[post.id]] == [True, False]
+    assert all(a.group_slug == SLUG for a in found[post.id])
+    assert all(db.session.get(SharedFile, a.id).attached for a in found[post.id])
 
 
 def test_a_refused_attachment_keeps_nothing(world, app):

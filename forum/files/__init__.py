@@ -4,15 +4,28 @@ bp = Blueprint("files", __name__)
 
 
 def _recent_group_files(group, limit: int = 5):
-    from forum.files.queries import recent_files
+    from forum.files.queries import recent_group_file_rows
 
-    return recent_files(g.perms, group=group, limit=limit)
+    return recent_group_file_rows(g.perms, group, limit=limit)
+
+
+def _attachment_urls() -> tuple[str, str]:
+    """(download, preview) URL patterns of attached files, filled with a slug and a file id.
+    Kept for the request: files/_post_attachments.html is included once per post."""
+    urls = g.get("_attachment_urls")
+    if urls is None:
+        from forum.home.urls import url_format
+
+        urls = g._attachment_urls = (url_format("files.download", "slug", "file_id"),
+                                     url_format("files.preview", "slug", "file_id"))
+    return urls
 
 
 @bp.app_context_processor
 def _library_helpers():
-    # For files/_group_recent.html, included by the group page with only `group` in context.
-    return {"recent_group_files": _recent_group_files}
+    # For files/_group_recent.html, included by the group page with only `group` in context,
+    # and files/_post_attachments.html, included per post.
+    return {"recent_group_files": _recent_group_files, "attachment_urls": _attachment_urls}
 
 
 # Route modules: imported by create_app, not here, so importing this package (for its

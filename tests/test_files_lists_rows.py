@@ -1,0 +1,98 @@
+"""Lists of files on other pages as plain rows from statements built once: the group page's
+recent files, a post's attachments, and the library's usage line."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import g, render_template
+
+from forum.db import utcnow
+from forum.discussions.models import Post, Thread, path_segment
+from forum.extensions import db
+from forum.files import services
+from forum.files.attachments import attach_uploads, attachments_for_posts
+from forum.files.models import SharedFile
+from forum.files.queries import recent_group_file_rows
+from forum.permissions import Permissions
+from forum.querycount import count_queries
+from tests.factories_files import make_file, make_pdf, upload_of
+
+SLUG = "project-management"
+
+
+def _post_in(group, author):
+    thread = Thread(group_id=group.id, title="Budget", author_id=author.id)
+    db.session.add(thread)
+    db.session.flush()
+    post = Post(thread_id=thread.id, path="x", author_id=author.id, source="Hi", html="<p>Hi</p>")
+    db.session.add(post)
+    db.session.flush()
+    post.path = path_segment(post.id)
+    db.session.flush()
+    return post
+
+
+def _aged(f, days: int):
+    f.updated_at = utcnow() - timedelta(days=days)
+    db.session.flush()
+    return f
+
+
+def test_recent_group_files_are_the_groups_newest_undeleted_files_in_one_query(world):
+    old = _aged(make_file(group=world.group, uploader=world.leader, title="Old"), 3)
+    new = _aged(make_file(group=world.group, uploader=world.leader, title="New"), 1)
+    gone = make_file(group=world.group, uploader=world.leader, title="Gone")
+    services.delete_file(gone, world.leader)
+    make_file(group=world.other, uploader=world.leader, title="Elsewhere")
+    perms = Permissions(world.group_member)
+    perms.can_browse_files(world.group)  # memberships loaded before counting
+    with count_queries() as q:
+        rows = recent_group_file_rows(perms, world.group, limit=5)
+    assert len(q) == 1
+    assert [(r.id, r.title) for r in rows] == [(new.id, "New"), (old.id, "Old")]
+    assert rows[0].kind == "csv" and rows[0].size > 0 and rows[0].updated_at is not None
+    assert [r.title for r in recent_group_file_rows(perms, world.group, limit=1)] == ["New"]
+
+
+def test_recent_group_files_are_empty_for_readers_who_may_not_browse(world):
+    make_file(group=world.group, uploader=world.leader, title="Members only")
+    for user in (None, world.banned, world.suspended):
+        assert recent_group_file_rows(Permissions(user), world.group) == []
+
+
+def test_group_recent_block_links_each_file(app, world):
+    f = make_file(group=world.group, uploader=world.leader, title="Agenda")
+    with app.test_request_context():
+        g.perms = Permissions(world.group_member)
+        html = render_template("files/_group_recent.html", group=world.group)
+    assert f'<a href="/g/{SLUG}/files/{f.id}">Agenda</a>' in html
+    assert "CSV, " in html and "<time datetime=" in html
+
+
+def test_attachments_render_download_and_preview_links_and_skip_deleted_files(app, world):
+    post = _post_in(world.group, world.group_member)
+    pdf, csv, gone = attach_uploads(
+        post, [upload_of(make_pdf("A", []), "a.pdf"), upload_of(name="b.csv"),
+               upload_of(name="c.csv")], world.group_member)
+    services.delete_file(db.session.get(SharedFile, gone.file_id), world.leader)
+    rows = attachments_for_posts([post.id])[post.id]
+    assert [r.id for r in rows] == [pdf.file_id, csv.file_id]
+    with app.test_request_context():
+        html = render_template("files/_post_attachments.html", attachments=rows)
+    base = f"/g/{SLUG}/files/{pdf.file_id}"
+    assert f'href="{base}/download" download>a.pdf</a>' in html
+    assert f'href="{base}/preview">preview<span class="visually-hidden"> a.pdf</span>' in html
+    assert "b.csv" in html and "c.csv" not in html
+    assert html.count(">preview<") == 1  # the CSV is not previewable
+
+
+def test_group_usage_counts_every_version_of_the_group_deleted_or_not(world):
+    assert services.group_usage(world.group.id) == 0
+    a = make_file(group=world.group, uploader=world.leader, data=b"n\n1\n")
+    with services.received([upload_of(b"n\n1\n2\n")]) as files:
+        services.add_version(a, files[0], world.leader)
+    b = make_file(group=world.group, uploader=world.leader, data=b"x\n12\n")
+    services.delete_file(b, world.leader)
+    make_file(group=world.other, uploader=world.leader, data=b"elsewhere\n")
+    assert services.group_usage(world.group.id) == 4 + 6 + 5
