@@ -93,6 +93,17 @@ def _register_extensions(app: Flask) -> None:
 
         g.perms = Permissions(current_user)
 
+    from flask_login import user_logged_in, user_logged_out
+
+    def _new_permissions(sender, user=None, **extra):
+        # Signing in or out mid-request: answer the rest of the request for the new user.
+        from flask_login import current_user
+
+        g.perms = Permissions(current_user)
+
+    user_logged_in.connect(_new_permissions, app)
+    user_logged_out.connect(_new_permissions, app)
+
     if app.config.get("QUERY_COUNT_HEADER"):
         @app.before_request
         def _start_count():

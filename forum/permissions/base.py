@@ -46,10 +46,23 @@ _APPOINTMENTS_IN_FORCE = select(Appointment).where(
 
 class PermissionsBase:
     def __init__(self, user=None, today: date | None = None) -> None:
-        self.user = user if user is not None else AnonymousUserMixin()
+        # ``current_user`` arrives as a proxy: resolved on first use (a request that never asks
+        # loads no user), then kept, because a page asks hundreds of times and every proxy
+        # look-up costs a context-variable walk.
+        self._user_source = user if user is not None else AnonymousUserMixin()
+        self._user = None
         self.today = today or utcnow().date()
         self._memberships: dict[int, Membership] | None = None
         self._appointments: list[Appointment] | None = None
+        self._ranks: dict[int, Rank] = {}  # group id -> rank, from the two above
+
+    @property
+    def user(self):
+        if self._user is None:
+            source = self._user_source
+            resolve = getattr(source, "_get_current_object", None)
+            self._user = resolve() if resolve is not None else source
+        return self._user
 
     # --- who ---------------------------------------------------------------------------------
     @property

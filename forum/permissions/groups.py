@@ -30,7 +30,16 @@ class GroupRules:
         )
 
     def rank_in(self, group: Group) -> Rank:
-        """The user's rank in this group; a banned member loses every right in it."""
+        """The user's rank in this group; a banned member loses every right in it.
+
+        Kept per group for the request: it follows from memberships and appointments, which
+        are loaded once per request anyway, and a list page asks it for every row."""
+        rank = self._ranks.get(group.id)
+        if rank is None:
+            rank = self._ranks[group.id] = self._rank_in(group)
+        return rank
+
+    def _rank_in(self, group: Group) -> Rank:
         if not self.is_member:
             return Rank.ANONYMOUS
         if self.is_site_admin:
