@@ -109,6 +109,8 @@ class Membership(Base):
     __table_args__ = (
         UniqueConstraint("group_id", "user_id"),
         Index("ix_memberships_user_id_status", "user_id", "status"),
+        # A group's members by standing: the leaders' "requests waiting" count and member list.
+        Index("ix_memberships_group_id_status", "group_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
