@@ -52,6 +52,19 @@ def test_bell_shows_the_unread_count_with_one_query_and_no_write(app, client):
     assert _unread(lena) == 3  # looking does not mark anything read
 
 
+def test_bell_counts_only_the_readers_own_unread_notifications(app, client):
+    group = make_group()
+    lena, tom = make_group_member(group=group), make_group_member(group=group)
+    _notify(lena, group, 2)
+    _notify(tom, group, 5)
+    login(client, lena)
+    html = client.get("/groups").get_data(as_text=True)
+    assert 'class="badge">2<span class="visually-hidden"> unread' in html
+    assert post(client, "/notifications/read-all").status_code == 302
+    html = client.get("/groups").get_data(as_text=True)
+    assert "visually-hidden\"> unread" not in html and _unread(tom) == 5
+
+
 def test_bell_caps_at_99_plus(app, client):
     group = make_group()
     lena = make_group_member(group=group)

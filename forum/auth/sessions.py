@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 
-from flask import request
-from sqlalchemy import bindparam, select, update
+from flask import g, request
+from sqlalchemy import ColumnElement, Select, bindparam, select, update
 
 from forum.auth.models import AuthSession
 from forum.db import utcnow
@@ -60,22 +61,49 @@ def session_id_for(token: str | None) -> int | None:
     return db.session.scalar(select(AuthSession.id).where(AuthSession.token_hash == _hash(token)))
 
 
-# Built once: every signed-in request runs it (building a statement costs more than running it).
-_USER_BY_SESSION = (
-    select(User)
-    .join(AuthSession, AuthSession.user_id == User.id)
-    .where(AuthSession.token_hash == bindparam("token_hash"), AuthSession.ended_at.is_(None))
-)
+# Facts other features print on every signed-in page (the bell's unread count), loaded in the
+# same statement as the user rather than one statement each: name -> a factory of a scalar
+# subquery correlated to ``users``. Features register at import; the statement is built once,
+# at the first sign-in check, after every feature has been imported by create_app.
+_WITH_USER: dict[str, Callable[[], ColumnElement]] = {}
+_statement: Select | None = None
+
+
+def load_with_user(name: str, column: Callable[[], ColumnElement]) -> None:
+    global _statement
+    _WITH_USER[name] = column
+    _statement = None
+
+
+def _user_by_session() -> Select:
+    global _statement
+    if _statement is None:
+        _statement = (
+            select(User, *(make().label(name) for name, make in _WITH_USER.items()))
+            .join(AuthSession, AuthSession.user_id == User.id)
+            .where(AuthSession.token_hash == bindparam("token_hash"),
+                   AuthSession.ended_at.is_(None))
+        )
+    return _statement
 
 
 @login_manager.user_loader
 def load_user(token: str) -> User | None:
     if not token:
         return None
-    user = db.session.scalar(_USER_BY_SESSION, {"token_hash": _hash(token)})
-    if user is not None:
-        user.current_session_token = token
+    row = db.session.execute(_user_by_session(), {"token_hash": _hash(token)}).first()
+    if row is None:
+        return None
+    user = row[0]
+    user.current_session_token = token
+    g.loaded_with_user = {user.id: row._mapping}  # read by loaded_with_user()
     return user
+
+
+def loaded_with_user(user_id: int, name: str, default=None):
+    """What ``load_with_user(name, …)`` loaded for this user on this request, or ``default``."""
+    row = g.get("loaded_with_user", {}).get(user_id)
+    return row[name] if row is not None and name in row else default
 
 
 def active_sessions(user_id: int) -> list[AuthSession]:

@@ -6,27 +6,40 @@ from flask import g
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import joinedload
 
+from forum.auth.sessions import load_with_user, loaded_with_user
 from forum.db import utcnow
 from forum.extensions import db
 from forum.notifications.models import Notification
+from forum.users.models import User
 
 BELL_CAP = 99  # the bell shows "99+" beyond this; counting stops there, so it stays cheap
 PER_PAGE = 25
 
-# Built once: the header runs it on every signed-in page.
-_UNREAD_CAPPED = select(func.count()).select_from(
-    select(Notification.id)
-    .where(Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None))
-    .limit(BELL_CAP + 1)
-    .subquery()
-)
+
+def _unread_capped(user_id, correlate_to=None):
+    capped = (select(Notification.id)
+              .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+              .limit(BELL_CAP + 1))
+    if correlate_to is not None:  # the users row of the statement this one sits in
+        capped = capped.correlate(correlate_to)
+    return select(func.count()).select_from(capped.subquery())
+
+
+# Built once; the header prints it on every signed-in page, so it normally arrives with the
+# signed-in user (auth.sessions.load_with_user) and this statement runs only for anyone else.
+_UNREAD_CAPPED = _unread_capped(bindparam("user_id"))
+load_with_user("unread_notifications",
+               lambda: _unread_capped(User.id, correlate_to=User).scalar_subquery())
 
 
 def unread_count(user_id: int) -> int:
     """Unread notifications, up to BELL_CAP + 1: one indexed query, cached for the request."""
     cache = g.setdefault("_unread_notifications", {})
     if user_id not in cache:
-        cache[user_id] = db.session.scalar(_UNREAD_CAPPED, {"user_id": user_id}) or 0
+        loaded = loaded_with_user(user_id, "unread_notifications")
+        if loaded is None:
+            loaded = db.session.scalar(_UNREAD_CAPPED, {"user_id": user_id})
+        cache[user_id] = loaded or 0
     return cache[user_id]
 
 
