@@ -8,20 +8,22 @@ slug is a 404 too).
 from __future__ import annotations
 
 from flask import abort, g
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from forum.extensions import db
 from forum.files.models import FileVersion, Folder, LibrarySettings, SharedFile
 from forum.groups.models import Group
 
+# The library settings come with the group (outer join): the upload rule asked on every
+# library page then needs no query of its own. Built once; the slug is bound per call.
+_GROUP_BY_SLUG = (select(Group, LibrarySettings.upload_policy)
+                  .where(Group.slug == bindparam("slug"))
+                  .outerjoin(LibrarySettings, LibrarySettings.group_id == Group.id))
+
 
 def get_group(slug: str, *, check=None) -> Group:
-    # The library settings come with the group (outer join): the upload rule asked on every
-    # library page then needs no query of its own.
-    row = db.session.execute(
-        select(Group, LibrarySettings.upload_policy).where(Group.slug == slug)
-        .outerjoin(LibrarySettings, LibrarySettings.group_id == Group.id)).first()
+    row = db.session.execute(_GROUP_BY_SLUG, {"slug": slug}).first()
     group = row[0] if row else None
     if group is None or not g.perms.can_view(group):
         abort(404)

@@ -8,7 +8,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Integer, bindparam, exists, func, select
 
 from forum.extensions import db
-from forum.files.models import Attachment, SharedFile
+from forum.files.models import Attachment, Folder, SharedFile
 from forum.groups.models import Group
 from forum.permissions import readable_groups_clause
 from forum.users.models import User
@@ -38,23 +38,29 @@ class LibraryPage(Pagination):
     which has no row to carry it, costs a second (count) query."""
 
     def _query_items(self) -> list:
-        stmt = self._query_args["select"]
-        return db.session.execute(stmt.limit(self.per_page).offset(self._query_offset)).all()
+        params = dict(self._query_args["params"], limit=self.per_page,
+                      offset=self._query_offset)
+        return db.session.execute(self._query_args["select"], params).all()
 
     def _query_count(self) -> int:
         if self.items:
             return self.items[0].total
-        return db.session.scalar(self._query_args["count_select"]) or 0
+        return db.session.scalar(self._query_args["count_select"],
+                                 self._query_args["params"]) or 0
 
 
-def library_page(group, *, folder_id: int | None, sort: str, direction: str,
-                 page: int) -> LibraryPage:
-    """A page of the library as plain rows: the table prints a few columns, so loading whole
-    files and their uploaders would be wasted. The "attached to a post" badge and the total
-    come with the same statement (an EXISTS column and a count subquery)."""
-    where = [SharedFile.group_id == group.id, SharedFile.deleted_at.is_(None)]
-    if folder_id is not None:
-        where.append(SharedFile.folder_id == folder_id)
+def _library_where(in_folder: bool) -> list:
+    where = [SharedFile.group_id == bindparam("group_id"), SharedFile.deleted_at.is_(None)]
+    if in_folder:
+        where.append(SharedFile.folder_id == bindparam("folder_id"))
+    return where
+
+
+def _library_statements(in_folder: bool, sort: str, direction: str) -> tuple:
+    """(page, count) statements of one listing: built once per process for each of the 16
+    combinations (values bound per call). Building them cost more Python than the database
+    takes to answer."""
+    where = _library_where(in_folder)
     count = select(func.count(SharedFile.id)).where(*where)
     in_post = exists().where(Attachment.file_id == SharedFile.id).label("in_post")
     query = (select(SharedFile.id, SharedFile.title, SharedFile.kind, SharedFile.size,
@@ -62,8 +68,37 @@ def library_page(group, *, folder_id: int | None, sort: str, direction: str,
                     User.display_name.label("uploader_name"), in_post,
                     count.scalar_subquery().label("total"))
              .outerjoin(User, User.id == SharedFile.uploader_id).where(*where))
-    return LibraryPage(select=_ordered(query, sort, direction), count_select=count, page=page,
-                       per_page=PER_PAGE, error_out=False)
+    query = (_ordered(query, sort, direction).limit(bindparam("limit", type_=Integer))
+             .offset(bindparam("offset", type_=Integer)))
+    return query, count
+
+
+_LIBRARY_STATEMENTS: dict[tuple, tuple] = {}
+
+
+def library_page(group, *, folder_id: int | None, sort: str, direction: str,
+                 page: int) -> LibraryPage:
+    """A page of the library as plain rows: the table prints a few columns, so loading whole
+    files and their uploaders would be wasted. The "attached to a post" badge and the total
+    come with the same statement (an EXISTS column and a count subquery)."""
+    key = (folder_id is not None, sort, direction)
+    statements = _LIBRARY_STATEMENTS.get(key)
+    if statements is None:
+        statements = _LIBRARY_STATEMENTS[key] = _library_statements(*key)
+    params = {"group_id": group.id}
+    if folder_id is not None:
+        params["folder_id"] = folder_id
+    return LibraryPage(select=statements[0], count_select=statements[1], params=params,
+                       page=page, per_page=PER_PAGE, error_out=False)
+
+
+# A library's folders in their order: only the id and name the folder menu prints.
+_FOLDER_ROWS = (select(Folder.id, Folder.name).where(Folder.group_id == bindparam("group_id"))
+                .order_by(Folder.position, Folder.id))
+
+
+def folder_rows(group_id: int) -> list:
+    return db.session.execute(_FOLDER_ROWS, {"group_id": group_id}).all()
 
 
 def trash_page(group, *, page: int):

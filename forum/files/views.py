@@ -16,6 +16,7 @@ from forum.files.queries import (
     DEFAULT_DIRECTION,
     SORTS,
     attached_post_ids,
+    folder_rows,
     library_page,
     trash_page,
 )
@@ -33,11 +34,23 @@ def _listing_args():
     return sort, direction, request.args.get("page", 1, type=int)
 
 
+_COLUMNS = (("name", "Name"), ("type", "Type"), ("size", "Size"), ("date", "Updated"))
+
+
+def _sort_links(slug: str, folder_id: int | None, sort: str, direction: str) -> list:
+    """(key, label, href) of the sortable column headings, from one url_for: the sort key is
+    the last query argument, and the current column's link adds the reversed direction."""
+    base = url_for("files.library", slug=slug, folder=folder_id, sort="SORTKEY")
+    flipped = "desc" if direction == "asc" else "asc"
+    return [(key, label, base.replace("SORTKEY", key) + (f"&dir={flipped}" if key == sort else ""))
+            for key, label in _COLUMNS]
+
+
 @bp.route("/g/<slug>/files")
 def library(slug):
     group = get_group(slug)
     sort, direction, page_number = _listing_args()
-    folders = folders_of(group.id)
+    folders = folder_rows(group.id)
     folder_id = request.args.get("folder", type=int)
     current = next((f for f in folders if f.id == folder_id), None)
     if folder_id is not None and current is None:
@@ -50,6 +63,7 @@ def library(slug):
     return render_template(
         "files/library.html", group=group, folders=folders, current_folder=current, page=page,
         sort=sort, direction=direction, can_upload=can_upload,
+        sort_links=_sort_links(group.slug, folder_id, sort, direction),
         can_manage_folders=perms.can_manage_folders(group),
         can_view_trash=perms.can_view_trash(group),
         # One url_for per list, not per row: rows fill their id into the pattern.
