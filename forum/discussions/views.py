@@ -9,10 +9,13 @@ from __future__ import annotations
 import re
 
 from flask import abort, g, make_response, redirect, render_template, request, url_for
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from forum.discussions import bp
 from forum.discussions.forms import ReplyForm
+from forum.discussions.fragments import actions_html, head_html
 from forum.discussions.loading import load_post, load_thread, load_thread_for_reading
 from forum.discussions.models import Post, PostStatus, ThreadRead
 from forum.discussions.pages import VIEWS, branch_page, flat_page, locate, tree_page
@@ -109,7 +112,7 @@ class _Urls:
             values = {**values, "slug": slug, "thread_id": tid}
         # The last occurrence: the post id comes after the slug and thread id in every link.
         head, _, tail = url_for(endpoint, **values).rpartition(_ID)
-        return head, tail
+        return str(escape(head)), str(escape(tail))  # escaped once: fragments print them as is
 
 
 _LINKS = {
@@ -129,12 +132,21 @@ _IN_THREAD = {"reply", "quote", "branch"}
 
 def present(thread, page, viewer, last_read) -> dict:
     """Give each post on the page its names, rights and links (what the template prints),
-    deciding per post in Python from the page-wide ``viewer`` rather than per post in Jinja."""
+    deciding per post in Python from the page-wide ``viewer`` rather than per post in Jinja.
+
+    A post's opening (article tag, heading, date line) and action list are built here as
+    Markup from escaped parts (discussions.fragments): the loop prints three values per post,
+    not some thirty escaped values and attribute look-ups (it was a quarter of the page's CPU)."""
     url = _Urls(thread)
     files = _attachments([p.id for p in page.posts if p.has_files])
-    for p in page.posts:
+    csrf = escape(generate_csrf()) if viewer.is_authenticated else ""
+    for item in page.items:
+        p = item.post
         _present_post(p, viewer, url, last_read)
         p.files = files.get(p.id)
+        p.head_html = head_html(p, item.level)
+        p.body_html = Markup(p.html or "")  # stored HTML made by forum.markup at write time
+        p.actions_html = actions_html(p, csrf)
     ids = [p.id for p in page.posts]
     return {"last_read": last_read, "max_post_id": max(ids, default=0)}
 
