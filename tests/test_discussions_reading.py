@@ -14,7 +14,7 @@ from forum.groups.models import Visibility
 from forum.querycount import count_queries
 from tests.factories import make_group, make_membership, make_user
 from tests.factories_discussions import bulk_replies, make_reply, make_thread, root_post
-from tests.helpers import login
+from tests.helpers import login, post
 
 
 @pytest.fixture
@@ -146,11 +146,11 @@ def test_thread_page_runs_the_same_few_queries_for_5_or_500_posts(client, pm, vi
     login(client, pm.priya)
     small_count = _thread_page_queries(client, pm.thread, view)
     big_count = _thread_page_queries(client, big, view)
-    # Ours: thread+group with the read mark, page bounds (or count), posts with people, whether
-    # they go deeper, have files and are recommended by the reader; plus sign-in, permissions
-    # (2), the notification bell and the thread's watch state. Attachments are fetched only
-    # when a post on the page has some.
-    assert small_count == big_count <= 8
+    # Ours: thread+group with the read mark and the reader's watch state, page bounds (or
+    # count), posts with people, whether they go deeper, have files and are recommended by the
+    # reader; plus sign-in, permissions (2) and the notification bell. Attachments are fetched
+    # only when a post on the page has some.
+    assert small_count == big_count <= 7
 
 
 def test_group_list_runs_the_same_queries_for_few_or_many_threads(client, pm):
@@ -196,3 +196,26 @@ def test_a_reply_at_the_depth_cap_says_whom_it_answers(client, pm):
     r = client.get(f"/p/{capped.id}")
     html = client.get(r.headers["Location"]).get_data(as_text=True)
     assert re.search(r"Priya Raman</span>\s*replied to Marcus Webb", html)
+
+
+def test_thread_page_shows_the_readers_watch_state_from_the_threads_own_statement(client, pm):
+    """The watch state comes with the thread (no statement of its own): it must follow
+    watching, unwatching (a row that stays, muted) and never-watched alike."""
+    login(client, pm.marcus)
+    url = f"/g/pm/t/{pm.thread.id}"
+
+    def state() -> tuple[bool, str, str]:
+        html = client.get(url).get_data(as_text=True)
+        watching = "You are watching this thread." in html
+        assert watching != ("You are not watching this thread." in html)
+        button = re.search(r'<button type="submit" aria-pressed="(\w+)">(Stop watching|Watch)<',
+                           html)
+        return watching, button.group(1), button.group(2)
+
+    assert state() == (False, "false", "Watch")
+    post(client, f"/notifications/threads/{pm.thread.id}/watch")
+    assert state() == (True, "true", "Stop watching")
+    post(client, f"/notifications/threads/{pm.thread.id}/unwatch")
+    assert state() == (False, "false", "Watch")
+    post(client, "/auth/logout")
+    assert "watching this thread" not in client.get(url).get_data(as_text=True)  # visitors

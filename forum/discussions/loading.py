@@ -28,6 +28,18 @@ def load_thread(slug: str, thread_id: int) -> Thread:
     return load_thread_for_reading(slug, thread_id, read_mark=False)[0]
 
 
+def _watch_column():
+    """Whether the reader watches the thread, for the page's watch button: asked in the
+    thread's statement rather than by a statement of its own (None: no subscription row)."""
+    try:
+        from forum.notifications.models import Subscription
+    except ImportError:  # notifications not installed
+        return None
+    return select(Subscription.watching).where(
+        Subscription.user_id == bindparam("reader_id"), Subscription.thread_id == Thread.id
+    ).scalar_subquery()
+
+
 @functools.cache
 def _thread_stmt(read_mark: bool):
     # Built once: on a read page, building the statement cost more than running it.
@@ -37,11 +49,15 @@ def _thread_stmt(read_mark: bool):
         stmt = stmt.add_columns(select(ThreadRead.last_read_post_id).where(
             ThreadRead.user_id == bindparam("reader_id"), ThreadRead.thread_id == Thread.id)
             .scalar_subquery())
+        watch = _watch_column()
+        if watch is not None:
+            stmt = stmt.add_columns(watch)
     return stmt
 
 
 def load_thread_for_reading(slug: str, thread_id: int, read_mark: bool = True):
-    """``(thread, last_read_post_id)``: a signed-in reader's read mark comes in the same query."""
+    """``(thread, last_read_post_id, watching)``: a signed-in reader's read mark, and whether
+    they watch the thread (None: not known here), come in the same query."""
     reader_id = g.perms.user_id if read_mark else None
     row = db.session.execute(_thread_stmt(reader_id is not None),
                              {"thread_id": thread_id, "slug": slug, "reader_id": reader_id}).first()
@@ -49,7 +65,9 @@ def load_thread_for_reading(slug: str, thread_id: int, read_mark: bool = True):
         abort(404)
     thread = row[0]
     g.perms.ensure(g.perms.can_read_thread(thread), hide=g.perms.hides_thread(thread))
-    return thread, (row[1] if reader_id is not None else None)
+    if reader_id is None:
+        return thread, None, None
+    return thread, row[1], (bool(row[2]) if len(row) > 2 else None)
 
 
 def load_post(post_id: int) -> Post:

@@ -66,6 +66,12 @@ def _params(perms, thread: Thread, **values) -> dict:
             **values}
 
 
+def _run(stmt, params: dict):
+    """Run a prebuilt statement of plain columns on the session's connection (its transaction),
+    without the ORM's per-execution layer: rows come back the same, with less Python."""
+    return db.session.connection().execute(stmt, params)
+
+
 class PostRow:
     """One post as a page prints it. ``author_name``/``parent_name``/``reply_to_name`` are the
     display names (None: no such person any more); flags come from the same statement."""
@@ -212,7 +218,7 @@ def page_bounds(thread: Thread, perms, number: int) -> tuple[int, int, str, str]
         number = max(number, 1)
         params = _params(perms, thread, lo_at=(number - 1) * TOP_PER_PAGE,
                          hi_at=number * TOP_PER_PAGE)
-        count, lo, hi = db.session.execute(stmt, params).one()
+        count, lo, hi = _run(stmt, params).one()
         pages = max((count + TOP_PER_PAGE - 1) // TOP_PER_PAGE, 1)
         if number <= pages:  # else: asked past the end, so show the last page
             break
@@ -237,7 +243,7 @@ def _fetch(thread: Thread, perms, page: Page, lo: str, hi: str, limit_depth: int
     keyset = bool(page.after and page.after >= lo)
     stmt = _tree_stmt(_visibility(perms, thread), keyset, perms.user_id is not None)
     params = _params(perms, thread, limit=limit_depth, lo=lo, hi=hi, after=page.after)
-    posts = [PostRow(r) for r in db.session.execute(stmt, params)]
+    posts = [PostRow(r) for r in _run(stmt, params)]
     if len(posts) > PAGE_CAP:
         page.next_is_new_branch = posts[PAGE_CAP].depth == 1
         posts = posts[:PAGE_CAP]
@@ -252,12 +258,12 @@ def _fetch(thread: Thread, perms, page: Page, lo: str, hi: str, limit_depth: int
 
 def flat_page(thread: Thread, perms, number: int, newest_first: bool) -> Page:
     kind = _visibility(perms, thread)
-    total = db.session.scalar(_count_stmt(kind), _params(perms, thread)) or 0
+    total = _run(_count_stmt(kind), _params(perms, thread)).scalar() or 0
     pages = max((total + FLAT_PER_PAGE - 1) // FLAT_PER_PAGE, 1)
     number = min(max(number, 1), pages)
     stmt = _flat_stmt(kind, newest_first, perms.user_id is not None)
     params = _params(perms, thread, offset=(number - 1) * FLAT_PER_PAGE)
-    posts = [PostRow(r) for r in db.session.execute(stmt, params)]
+    posts = [PostRow(r) for r in _run(stmt, params)]
     page = Page(posts, number, pages, "newest" if newest_first else "oldest")
     page.items = [TreeItem(p, 0, False, 0) for p in posts]  # every post at one level
     return page

@@ -44,7 +44,7 @@ def _after_arg() -> str | None:
 
 @bp.get("/g/<slug>/t/<int:thread_id>")
 def thread(slug: str, thread_id: int):
-    thread, last_read = load_thread_for_reading(slug, thread_id)
+    thread, last_read, watching = load_thread_for_reading(slug, thread_id)
     view = chosen_view()
     number = request.args.get("page", 1, type=int)
     if view == "tree":
@@ -54,7 +54,7 @@ def thread(slug: str, thread_id: int):
     viewer = g.perms.thread_viewer(thread)
     form = _reply_form(thread, page, viewer)
     html = render_template("discussions/thread.html", thread=thread, group=thread.group,
-                           page=page, view=view, form=form, viewer=viewer,
+                           page=page, view=view, form=form, viewer=viewer, watching=watching,
                            **present(thread, page, viewer, last_read))
     response = make_response(html)
     if request.args.get("view") and view != request.cookies.get(VIEW_COOKIE):
@@ -65,7 +65,7 @@ def thread(slug: str, thread_id: int):
 
 @bp.get("/g/<slug>/t/<int:thread_id>/branch/<int:post_id>")
 def branch(slug: str, thread_id: int, post_id: int):
-    thread, last_read = load_thread_for_reading(slug, thread_id)
+    thread, last_read, _ = load_thread_for_reading(slug, thread_id)
     root = db.session.get(Post, post_id)
     if root is None or root.thread_id != thread.id:
         abort(404)
