@@ -12,7 +12,7 @@ from sqlalchemy import Integer, and_, bindparam, func, null, or_, select, true
 from forum.discussions.models import Thread, ThreadRead
 from forum.extensions import db
 from forum.groups.models import Group
-from forum.groups.paging import RowPage, paged
+from forum.groups.paging import RowPage, paged, with_total
 from forum.permissions import readable_groups_clause
 from forum.users.models import User
 
@@ -65,7 +65,8 @@ def _group_thread_statements(listed, with_marks: bool) -> tuple:
                                                ThreadRead.user_id == bindparam("user_id")))
     rows = rows.where(*where).order_by(Thread.pinned.desc(), Thread.last_post_at.desc(),
                                        Thread.id.desc())
-    return paged(rows), select(func.count(Thread.id)).where(*where)
+    count = select(func.count(Thread.id)).where(*where)
+    return paged(with_total(rows, count)), count
 
 
 _GROUP_THREADS = {audience: _group_thread_statements(listed, audience != "visitor")
@@ -84,7 +85,7 @@ def group_threads(group: Group, page: int = 1) -> RowPage:
                          page=max(page, 1), per_page=THREADS_PER_PAGE,
                          max_per_page=THREADS_PER_PAGE, error_out=False)
     items, marks, unread = [], {}, set()
-    for i, title, pinned, locked, hidden, n, at, last, name, mark in pagination.items:
+    for i, title, pinned, locked, hidden, n, at, last, name, mark, _total in pagination.items:
         items.append(ThreadRow(i, title, pinned, locked, hidden, max(n - 1, 0), at, last, name))
         if mark is not None:
             marks[i] = mark

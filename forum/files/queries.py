@@ -45,6 +45,8 @@ class LibraryPage(Pagination):
     def _query_count(self) -> int:
         if self.items:
             return self.items[0].total
+        if self.page == 1:  # an empty library: nothing to count
+            return 0
         return db.session.scalar(self._query_args["count_select"],
                                  self._query_args["params"]) or 0
 

@@ -5,7 +5,8 @@ per-item URLs built from one ``url_for`` per request.
 would pay for loading whole objects and their relationships. ``RowPage`` runs a ``select`` of
 columns and keeps the rows as they come (plus the usual count query). It has every attribute
 templates/_macros/pagination.html reads. (A ``count(*) over ()`` column instead of the count
-query was measured slower on SQLite: it materialises every matching row before the LIMIT.)
+query was measured slower on SQLite: it materialises every matching row before the LIMIT; an
+uncorrelated count subquery, ``with_total``, is not.)
 """
 
 from __future__ import annotations
@@ -35,6 +36,10 @@ class RowPage(Pagination):
         return db.session.execute(stmt, params).all()
 
     def _query_count(self) -> int:
+        if self.items and "total" in self.items[0]._fields:  # a statement made by with_total
+            return self.items[0].total
+        if self.page == 1 and not self.items:  # nothing at all: no need to count
+            return 0
         stmt = self._query_args.get("count_select")
         if stmt is None:
             stmt = select(func.count()).select_from(
@@ -43,6 +48,14 @@ class RowPage(Pagination):
 
 
 _PAGED: weakref.WeakSet = weakref.WeakSet()
+
+
+def with_total(rows, count):
+    """``rows`` plus a ``total`` column: ``count`` as an uncorrelated scalar subquery, which the
+    database runs once over its index. RowPage then reads the total off the first row instead of
+    running the count as a statement of its own; only a page past the end (no row to carry it)
+    still runs ``count``."""
+    return rows.add_columns(count.scalar_subquery().label("total"))
 
 
 def paged(stmt):

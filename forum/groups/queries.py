@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from forum.extensions import db
 from forum.groups.models import Group, GroupKind, Membership, MembershipStatus, Section
-from forum.groups.paging import RowPage, paged
+from forum.groups.paging import RowPage, paged, with_total
 from forum.permissions import visible_groups_clause
 
 # A directory page holds 30 groups: enough to scan by eye, and the page stays cheap to build
@@ -29,13 +29,34 @@ def _group_by_slug():
     return select(Group).options(joinedload(Group.section)).where(Group.slug == bindparam("slug"))
 
 
-_PENDING_COUNT = select(func.count(Membership.id)).where(
-    Membership.group_id == bindparam("group_id"), Membership.status == MembershipStatus.PENDING)
+@cache
+def _group_and_waiting_by_slug():
+    # The leaders' "requests waiting" count as a column of the group's statement: one statement
+    # fewer on a leader's group page; an indexed count (group, status), cheap for the others.
+    waiting = (select(func.count(Membership.id))
+               .where(Membership.group_id == Group.id,
+                      Membership.status == MembershipStatus.PENDING)
+               .scalar_subquery())
+    return _group_by_slug().add_columns(waiting)
 
 
 def get_group(slug: str, *, lead: bool = False, manage: bool = False) -> Group:
     """The group, or 404 if it does not exist for this user; then the role check asked for."""
     group = db.session.scalar(_group_by_slug(), {"slug": slug})
+    return _checked(group, lead=lead, manage=manage)
+
+
+def get_group_and_waiting(slug: str) -> tuple[Group, int | None]:
+    """get_group, plus for a signed-in reader (who may lead it) the number of requests to join
+    waiting, read in the same statement; None for visitors, who cannot lead."""
+    if not g.perms.is_authenticated:
+        return get_group(slug), None
+    row = db.session.execute(_group_and_waiting_by_slug(), {"slug": slug}).first()
+    group, waiting = row if row else (None, None)
+    return _checked(group), waiting
+
+
+def _checked(group: Group | None, *, lead: bool = False, manage: bool = False) -> Group:
     if group is None:
         abort(404)
     perms = g.perms
@@ -98,16 +119,18 @@ _KINDS = frozenset(k.value for k in GroupKind)
 
 
 def _directory_statements(visible, kind: str | None, searching: bool) -> tuple:
-    """(rows, count) of the directory; :kind and :pattern are bound per call."""
+    """(rows, count) of the directory; :kind and :pattern are bound per call. The rows carry
+    the total (with_total): one statement, not two."""
     where = [visible, Group.archived_at.is_(None)]
     if kind:
         where.append(Group.kind == bindparam("kind"))
     if searching:
         where.append(func.lower(Group.name).like(bindparam("pattern"), escape="\\"))
+    count = select(func.count(Group.id)).where(*where)
     rows = (select(Group.id, Group.slug, Group.name, Group.kind, Group.visibility,
                    Group.member_count, Group.last_activity_at, Group.purpose)
             .where(*where).order_by(Group.name, Group.id))
-    return rows, select(func.count(Group.id)).where(*where)
+    return with_total(rows, count), count
 
 
 @cache
@@ -128,7 +151,3 @@ def my_groups(perms) -> list[Membership]:
                Membership.status != MembershipStatus.BANNED)
         .order_by(Group.name)
     ))
-
-
-def pending_count(group: Group) -> int:
-    return db.session.scalar(_PENDING_COUNT, {"group_id": group.id}) or 0

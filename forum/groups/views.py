@@ -12,8 +12,8 @@ from forum.groups.paging import url_parts
 from forum.groups.queries import (
     directory_page,
     get_group,
+    get_group_and_waiting,
     my_groups,
-    pending_count,
 )
 
 
@@ -37,10 +37,10 @@ def mine():
 
 @bp.get("/g/<slug>")
 def show(slug: str):
-    group = get_group(slug)
+    group, waiting = get_group_and_waiting(slug)
     rights = _page_rights(g.perms, group)
     leaders, moderators = appointments.current_staff(group)
-    waiting = pending_count(group) if rights["lead"] else 0
+    waiting = (waiting or 0) if rights["lead"] else 0
     return render_template("groups/show.html", group=group, rights=rights, leaders=leaders,
                            moderators=moderators, waiting=waiting, form=ActionForm())
 
