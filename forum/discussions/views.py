@@ -21,6 +21,7 @@ from forum.discussions.models import Post, PostStatus, ThreadRead
 from forum.discussions.pages import VIEWS, branch_page, flat_page, locate, tree_page
 from forum.discussions.quoting import quote_source
 from forum.discussions.tree import ancestor_ids
+from forum.discussions.urls import cached_url
 from forum.extensions import db
 
 VIEW_COOKIE = "thread_view"
@@ -111,7 +112,7 @@ class _Urls:
         if kind in _IN_THREAD:
             values = {**values, "slug": slug, "thread_id": tid}
         # The last occurrence: the post id comes after the slug and thread id in every link.
-        head, _, tail = url_for(endpoint, **values).rpartition(_ID)
+        head, _, tail = cached_url(endpoint, **values).rpartition(_ID)
         return str(escape(head)), str(escape(tail))  # escaped once: fragments print them as is
 
 
@@ -242,4 +243,4 @@ def first_unread(slug: str, thread_id: int):
     return redirect(url_for("discussions.permalink", post_id=first))
 
 
-from forum.discussions import feed, group_views, views_write  # noqa: E402,F401
+from forum.discussions import feed, group_views, urls, views_write  # noqa: E402,F401
