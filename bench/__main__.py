@@ -31,7 +31,7 @@ CEILINGS = (("hello", "Flask hello world", "bench.ceiling_apps:hello_app()"),
 @click.option("--compare-scale", envvar="BENCH_COMPARE_SCALE", default="10k",
               show_default=True, help="Also count SQL per page at this scale ('none': skip).")
 @click.option("--only", default="", help="Comma-separated page keys to run (default: all).")
-@click.option("--soak-rounds", envvar="BENCH_SOAK_ROUNDS", default=4, show_default=True,
+@click.option("--soak-rounds", envvar="BENCH_SOAK_ROUNDS", default=6, show_default=True,
               help="Rounds over every GET page afterwards, RSS read after each (0: skip).")
 @click.option("--soak-seconds", default=3, show_default=True, help="Seconds per page per round.")
 @click.option("--seed-only", is_flag=True, help="Seed (or find cached) and stop.")
