@@ -2,6 +2,9 @@
 
 - A naming convention, so constraints have stable names on SQLite and PostgreSQL (for Alembic).
 - ``UTCDateTime``: timestamps are timezone-aware UTC in Python whatever the database keeps.
+- On PostgreSQL a reading request (GET, HEAD) runs its statements in autocommit: no BEGIN and
+  no ROLLBACK round trips, and psycopg keeps its prepared statements (it drops them on every
+  ROLLBACK), so a page's statements are planned once per connection instead of on every request.
 - SQLite runs in WAL mode with foreign keys on and a busy timeout; a transaction that will write
   begins with ``BEGIN IMMEDIATE`` (SQLAlchemy's documented pysqlite recipe), so two writers queue
   for the lock instead of failing half-way with "database is locked".
@@ -67,6 +70,19 @@ class Base(DeclarativeBase):
 class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+def start_reader(session) -> None:
+    """Begin a reading request's session on an autocommit connection (PostgreSQL only).
+
+    A page then reads each statement's own snapshot rather than one for the request: a count
+    beside its list may differ by a row written in between, which a reader cannot tell from a
+    reload. SQLite keeps its BEGIN: the transaction costs nothing in process and its prepared
+    statements survive anyway. The one write a GET makes (a download count) is a single UPDATE,
+    atomic on its own.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
 # --- SQLite: pragmas and BEGIN IMMEDIATE for writers -------------------------------------------

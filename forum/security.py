@@ -6,7 +6,7 @@ from urllib.parse import unquote_to_bytes, urljoin, urlsplit
 
 from flask import Flask, abort, g, request
 
-from forum.db import reset_write_intent, set_write_intent
+from forum.db import reset_write_intent, set_write_intent, start_reader
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -31,6 +31,10 @@ def register_security(app: Flask) -> None:
 def _mark_writers() -> None:
     if request.method not in SAFE_METHODS:
         g._write_token = set_write_intent(True)
+    else:
+        from forum.extensions import db
+
+        start_reader(db.session)
 
 
 def _clear_write_intent(exc) -> None:
