@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 
 import pytest
-from sqlalchemy import select, text, update
+from sqlalchemy import event, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from forum.db import writing
 from forum.extensions import db
-from forum.groups.models import Group
+from forum.groups.models import Group, Visibility
 from tests.factories import make_group, make_user
 from tests.helpers import csrf_token, login, post
 
@@ -160,3 +161,31 @@ def test_foreign_keys_are_enforced_and_sqlite_runs_in_wal(app):
     with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()
+
+
+def _record_autocommit(engine, seen: list) -> None:
+    """Note, for each statement the app runs, whether it ran outside a transaction."""
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if statement.startswith("BEGIN"):
+            return
+        raw = conn.connection.dbapi_connection
+        seen.append(not raw.in_transaction if isinstance(raw, sqlite3.Connection)
+                    else raw.autocommit)
+
+    event.listen(engine, "before_cursor_execute", record)
+
+
+def test_pages_read_without_a_transaction_on_postgresql_and_forms_write_in_one(
+        app, client, database):
+    # On PostgreSQL a GET skips BEGIN/ROLLBACK (and keeps psycopg's prepared statements, which
+    # every ROLLBACK drops); SQLite keeps one snapshot per page. A POST writes all or nothing.
+    group = make_group(visibility=Visibility.PUBLIC)
+    user = make_user()
+    seen: list[bool] = []
+    _record_autocommit(db.engine, seen)
+    assert client.get(f"/g/{group.slug}").status_code == 200
+    reads = seen[:]
+    seen.clear()
+    login(client, user)
+    assert reads and set(reads) == {database.startswith("postgresql")}
+    assert seen and set(seen) == {False}
