@@ -9,7 +9,9 @@ import urllib.request
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 
-CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+# A member's page has the token in a meta tag; a visitor's only in a form's hidden field.
+CSRF_TOKEN = re.compile(r'<meta name="csrf-token" content="([^"]+)"|'
+                        r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -70,10 +72,10 @@ class Session:
         return response
 
     def csrf_token(self, path: str) -> str:
-        match = CSRF_META.search(self.request(path).body)
+        match = CSRF_TOKEN.search(self.request(path).body)
         if not match:
-            raise RuntimeError(f"no <meta name=\"csrf-token\"> on {path}")
-        return match.group(1)
+            raise RuntimeError(f"no CSRF token on {path}")
+        return match.group(1) or match.group(2)
 
     def login(self, email: str, password: str) -> None:
         token = self.csrf_token("/auth/login")

@@ -45,7 +45,8 @@ def make_folder(*, group, name: str = "Minutes"):
 
 
 def token(client, url: str | None = None) -> str:
-    """The session's CSRF token, from any page (a 404 page carries it too, whoever asks)."""
+    """The session's CSRF token, from any page (a member's 404 page carries it; a visitor's
+    comes from the sign-in form)."""
     return csrf_token(client, url or "/files-test-token-page")
 
 

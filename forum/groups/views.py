@@ -42,7 +42,7 @@ def show(slug: str):
     leaders, moderators = appointments.current_staff(group)
     waiting = (waiting or 0) if rights["lead"] else 0
     return render_template("groups/show.html", group=group, rights=rights, leaders=leaders,
-                           moderators=moderators, waiting=waiting, form=ActionForm())
+                           moderators=moderators, waiting=waiting)
 
 
 def _page_rights(perms, group) -> dict[str, bool]:
@@ -66,7 +66,7 @@ def leadership(slug: str):
     terms = appointments.history(group)
     first_year = min((t.starts_on.year for t in terms), default=None)
     return render_template("groups/leadership.html", group=group, terms=terms,
-                           first_year=first_year, today=g.perms.today, form=ActionForm())
+                           first_year=first_year, today=g.perms.today)
 
 
 @bp.post("/g/<slug>/join")
