@@ -13,6 +13,7 @@ from forum.db import writing
 from forum.extensions import db
 from forum.groups.models import Group, Visibility
 from tests.factories import make_group, make_user
+from tests.factories_discussions import make_thread
 from tests.helpers import csrf_token, login, post
 
 
@@ -189,3 +190,19 @@ def test_pages_read_without_a_transaction_on_postgresql_and_forms_write_in_one(
     login(client, user)
     assert reads and set(reads) == {database.startswith("postgresql")}
     assert seen and set(seen) == {False}
+
+
+def test_a_visitor_reading_pages_gets_no_cookie_and_a_member_gets_a_token(client):
+    # No session for a visitor until they use a form: pages stay cacheable and cookie-free.
+    group = make_group(visibility=Visibility.PUBLIC)
+    author = make_user()
+    thread = make_thread(group=group, author=author)
+    for path in ("/", "/groups", f"/g/{group.slug}", f"/g/{group.slug}/t/{thread.id}",
+                 f"/g/{group.slug}/files", f"/g/{group.slug}/leadership",
+                 f"/members/{author.username}", "/no-such-page"):
+        response = client.get(path)
+        assert "Set-Cookie" not in response.headers, path
+        assert 'name="csrf-token"' not in response.get_data(as_text=True), path
+    assert "Set-Cookie" in client.get("/auth/login").headers  # the sign-in form's token
+    login(client, author)
+    assert 'name="csrf-token"' in client.get("/").get_data(as_text=True)
