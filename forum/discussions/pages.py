@@ -1,10 +1,11 @@
 """Reading a thread: pages of the tree or of the time line, each a constant number of queries.
 
 Tree pages are cut at top-level-reply boundaries: page N holds top-level replies
-(N-1)*TOP_PER_PAGE+1 … N*TOP_PER_PAGE with their whole branches (down to DISPLAY_DEPTH), found by
-one query that picks every TOP_PER_PAGE-th top-level path (a window function) and one range query
-on ``path``. A branch too big for one page (more than PAGE_CAP posts) continues with a keyset
-link ``?page=N&after=<path>``; the continuation says which post it continues under.
+(N-1)*TOP_PER_PAGE+1 … N*TOP_PER_PAGE with their whole branches (down to DISPLAY_DEPTH): one range
+query on ``path`` whose bounds, the paths of two top-level replies picked by position, are
+subqueries of the same statement. A branch too big for one page (more than PAGE_CAP posts)
+continues with a keyset link ``?page=N&after=<path>``; the continuation says which post it
+continues under. Where a post is (for its permalink) is in ``permalinks``.
 
 Pages are loaded as plain rows (``PostRow``), not ORM entities: the columns a page prints, the
 names of the author and of whom each post answers, and — folded into the same statement — whether
@@ -14,20 +15,19 @@ a post has replies beyond the display depth, has files, and is recommended by th
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
 
 from sqlalchemy import Integer, bindparam, case, exists, false, func, or_, select, true
 from sqlalchemy.orm import aliased
 
 from forum.discussions.models import (
     DISPLAY_DEPTH,
-    PATH_SEGMENT,
     Post,
     PostStatus,
     Recommendation,
     Thread,
 )
-from forum.discussions.tree import PATH_RANGE_END, TreeItem, branch_root_depth, subtree_range, walk
+from forum.discussions.paging import Page
+from forum.discussions.tree import PATH_RANGE_END, TreeItem, subtree_range, walk
 from forum.extensions import db
 from forum.users.models import User
 
@@ -80,7 +80,7 @@ class PostRow:
         (self.id, self.parent_id, self.reply_to_id, self.path, self.depth, self.author_id,
          self.html, self.status, self.created_at, self.edited_at, self.recommend_count,
          self.author_name, self.parent_name, self.reply_to_name, deep, files,
-         recommended) = row
+         recommended, *_page_columns) = row
         self.deep = bool(deep)  # has replies past the display depth: "Continue this branch"
         self.has_files = bool(files)
         self.recommended = bool(recommended)  # by the reader
@@ -120,18 +120,40 @@ def _rows(where, order, reader: bool, deep):
     )
 
 
+def _deep_clause(limit):
+    """Replies past the display depth: the next depth down in the post's range."""
+    child = aliased(Post)
+    return case((Post.depth == limit, exists().where(
+        child.thread_id == Post.thread_id, child.depth == limit + 1,
+        child.path > Post.path, child.path < Post.path + PATH_RANGE_END)), else_=false())
+
+
 @functools.cache
 def _tree_stmt(kind: str, after: bool, reader: bool):
     """Posts in ``[lo, hi)`` by path (or after a keyset), down to ``limit`` depth."""
     limit = bindparam("limit", type_=Integer)
-    child = aliased(Post)  # replies past the limit: the next depth down in the post's range
-    deep = case((Post.depth == limit, exists().where(
-        child.thread_id == Post.thread_id, child.depth == limit + 1,
-        child.path > Post.path, child.path < Post.path + PATH_RANGE_END)), else_=false())
     where = [Post.thread_id == bindparam("thread_id"), Post.depth <= limit, _visible(kind),
              Post.path > bindparam("after") if after else Post.path >= bindparam("lo"),
              Post.path < bindparam("hi")]
-    return _rows(where, Post.path, reader, deep).limit(PAGE_CAP + 1)
+    return _rows(where, Post.path, reader, _deep_clause(limit)).limit(PAGE_CAP + 1)
+
+
+@functools.cache
+def _tree_page_stmt(kind: str, first: bool, after: bool, reader: bool):
+    """Tree page ``number``'s posts, its bounds found in the same statement (a round trip
+    less): it holds top-level replies ``lo_at`` up to ``hi_at`` (by position) with their
+    branches, and each row carries how many top-level replies there are (the page links).
+    Past the last page it returns no rows."""
+    limit = bindparam("limit", type_=Integer)
+    count, nth = _top_level(kind)
+    where = [Post.thread_id == bindparam("thread_id"), Post.depth <= limit, _visible(kind),
+             Post.path < func.coalesce(nth("hi_at"), PATH_RANGE_END)]
+    if not first:  # the first page starts at the opening post
+        where.append(Post.path >= nth("lo_at"))
+    if after:  # a keyset inside the page (a big branch continues)
+        where.append(Post.path > bindparam("after"))
+    return (_rows(where, Post.path, reader, _deep_clause(limit)).add_columns(count)
+            .limit(PAGE_CAP + 1))
 
 
 @functools.cache
@@ -142,9 +164,8 @@ def _flat_stmt(kind: str, newest_first: bool, reader: bool):
             .offset(bindparam("offset", type_=Integer)).limit(FLAT_PER_PAGE))
 
 
-@functools.cache
-def _bounds_stmt(kind: str):
-    """How many top-level replies, and the paths of two of them (by position): one row."""
+def _top_level(kind: str):
+    """(how many top-level replies, nth(name): the path of the one at position :name)."""
     def top():
         return select(Post.path).where(Post.thread_id == bindparam("thread_id"),
                                        Post.depth == 1, _visible(kind))
@@ -153,7 +174,13 @@ def _bounds_stmt(kind: str):
         return top().order_by(Post.path).offset(bindparam(name, type_=Integer)).limit(1) \
             .scalar_subquery()
 
-    count = select(func.count()).select_from(top().subquery()).scalar_subquery()
+    return select(func.count()).select_from(top().subquery()).scalar_subquery(), nth
+
+
+@functools.cache
+def _bounds_stmt(kind: str):
+    """How many top-level replies, and the paths of two of them (by position): one row."""
+    count, nth = _top_level(kind)
     return select(count, nth("lo_at"), nth("hi_at"))
 
 
@@ -161,51 +188,6 @@ def _bounds_stmt(kind: str):
 def _count_stmt(kind: str):
     return select(func.count(Post.id)).where(Post.thread_id == bindparam("thread_id"),
                                              _visible(kind))
-
-
-@dataclass
-class Page:
-    posts: list
-    number: int = 1
-    pages: int = 1
-    view: str = "tree"
-    after: str | None = None  # keyset continuation inside a page of the tree
-    next_after: str | None = None
-    continued_from: object | None = None  # (id, name) of the post a mid-branch page follows
-    next_is_new_branch: bool = False  # the "More" link leads to the next top-level reply
-    items: list = field(default_factory=list)
-
-    # The pagination macro's interface.
-    @property
-    def page(self) -> int:
-        return self.number
-
-    @property
-    def has_prev(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.number - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.number + 1
-
-    def iter_pages(self):
-        shown = set(range(1, 3)) | set(range(self.number - 2, self.number + 3)) | {
-            self.pages - 1, self.pages}
-        last = 0
-        for n in range(1, self.pages + 1):
-            if n in shown:
-                if n - last > 1:
-                    yield None
-                yield n
-                last = n
 
 
 def page_bounds(thread: Thread, perms, number: int) -> tuple[int, int, str, str]:
@@ -227,9 +209,18 @@ def page_bounds(thread: Thread, perms, number: int) -> tuple[int, int, str, str]
 
 
 def tree_page(thread: Thread, perms, number: int, after: str | None) -> Page:
-    number, pages, lo, hi = page_bounds(thread, perms, number)
-    page = Page([], number, pages, "tree", after=after)
-    return _fetch(thread, perms, page, lo, hi, DISPLAY_DEPTH)
+    number = max(number, 1)
+    kind = _visibility(perms, thread)
+    stmt = _tree_page_stmt(kind, number == 1, bool(after), perms.user_id is not None)
+    params = _params(perms, thread, limit=DISPLAY_DEPTH, after=after,
+                     lo_at=(number - 1) * TOP_PER_PAGE, hi_at=number * TOP_PER_PAGE)
+    rows = _run(stmt, params).all()
+    if not rows:  # past the last page (or a stale keyset): find the bounds, then read
+        number, pages, lo, hi = page_bounds(thread, perms, number)
+        return _fetch(thread, perms, Page([], number, pages, "tree", after=after), lo, hi,
+                      DISPLAY_DEPTH)
+    pages = max((rows[0][-1] + TOP_PER_PAGE - 1) // TOP_PER_PAGE, 1)
+    return _paged(Page([], number, pages, "tree", after=after), rows)
 
 
 def branch_page(thread: Thread, root: Post, perms, after: str | None) -> Page:
@@ -243,7 +234,12 @@ def _fetch(thread: Thread, perms, page: Page, lo: str, hi: str, limit_depth: int
     keyset = bool(page.after and page.after >= lo)
     stmt = _tree_stmt(_visibility(perms, thread), keyset, perms.user_id is not None)
     params = _params(perms, thread, limit=limit_depth, lo=lo, hi=hi, after=page.after)
-    posts = [PostRow(r) for r in _run(stmt, params)]
+    return _paged(page, _run(stmt, params))
+
+
+def _paged(page: Page, rows) -> Page:
+    """Up to PAGE_CAP posts on the page; one more row means a "More" (keyset) link."""
+    posts = [PostRow(r) for r in rows]
     if len(posts) > PAGE_CAP:
         page.next_is_new_branch = posts[PAGE_CAP].depth == 1
         posts = posts[:PAGE_CAP]
@@ -269,44 +265,5 @@ def flat_page(thread: Thread, perms, number: int, newest_first: bool) -> Page:
     return page
 
 
-# --- where a post is ------------------------------------------------------------------------
-
-def locate(post: Post, perms, view: str) -> dict:
-    """URL arguments of the page that shows ``post`` in the given view (for /p/<id>)."""
-    thread = post.thread
-    visible = visible_clause(perms, thread)
-    if view in ("oldest", "newest"):
-        before = Post.id > post.id if view == "newest" else Post.id < post.id
-        n = db.session.scalar(select(func.count(Post.id))
-                              .where(Post.thread_id == thread.id, visible, before)) or 0
-        return {"view": view, "page": n // FLAT_PER_PAGE + 1}
-    root_depth = branch_root_depth(post.depth)
-    if root_depth:
-        root_id = int(post.path[root_depth * PATH_SEGMENT:(root_depth + 1) * PATH_SEGMENT])
-        return {"branch": root_id}
-    if post.depth == 0:
-        return {"view": "tree", "page": 1}
-    top = post.path[: 2 * PATH_SEGMENT]
-    n = db.session.scalar(select(func.count(Post.id)).where(
-        Post.thread_id == thread.id, Post.depth == 1, visible, Post.path < top)) or 0
-    args = {"view": "tree", "page": n // TOP_PER_PAGE + 1}
-    args.update(_after_for_cap(post, thread, perms, visible, args["page"]))
-    return args
-
-
-def _after_for_cap(post: Post, thread: Thread, perms, visible, number: int) -> dict:
-    """When the post sits beyond PAGE_CAP posts into its page, the keyset that reaches it."""
-    lo = page_bounds(thread, perms, number)[2]
-    in_page = [Post.thread_id == thread.id, Post.depth <= DISPLAY_DEPTH, visible,
-               Post.path >= lo, Post.path < post.path]
-    before = db.session.scalar(select(func.count(Post.id)).where(*in_page)) or 0
-    if before < PAGE_CAP:
-        return {}
-    skip = (before // PAGE_CAP) * PAGE_CAP - 1
-    after = db.session.scalar(select(Post.path).where(*in_page).order_by(Post.path)
-                              .offset(skip).limit(1))
-    return {"after": after} if after else {}
-
-
-__all__ = ["PATH_RANGE_END", "Page", "PostRow", "VIEWS", "branch_page", "flat_page", "locate",
-           "tree_page"]
+__all__ = ["PATH_RANGE_END", "Page", "PostRow", "VIEWS", "branch_page", "flat_page",
+           "page_bounds", "tree_page"]

@@ -18,7 +18,8 @@ from forum.discussions.forms import ReplyForm
 from forum.discussions.fragments import actions_html, head_html
 from forum.discussions.loading import load_post, load_thread, load_thread_for_reading
 from forum.discussions.models import Post, PostStatus, ThreadRead
-from forum.discussions.pages import VIEWS, branch_page, flat_page, locate, tree_page
+from forum.discussions.pages import VIEWS, branch_page, flat_page, tree_page
+from forum.discussions.permalinks import locate
 from forum.discussions.quoting import quote_source
 from forum.discussions.tree import ancestor_ids
 from forum.discussions.urls import cached_url
