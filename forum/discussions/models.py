@@ -43,8 +43,12 @@ class PostStatus(enum.StrEnum):
 class Thread(TimestampMixin, Base):
     __tablename__ = "threads"
     __table_args__ = (
-        # The group page: pinned first, then by last activity.
-        Index("ix_threads_group_id_pinned_last_post_at", "group_id", "pinned", "last_post_at"),
+        # The group page: pinned first, then by last activity. The trailing columns are what
+        # decides whether a thread is listed to a reader, so the page's thread count (for its
+        # page links) reads the index alone; reading each thread's row instead doubled the
+        # page for a group of 5,000 threads.
+        Index("ix_threads_group_listing", "group_id", "pinned", "last_post_at", "hidden",
+              "post_count", "author_id"),
         Index("ix_threads_last_post_at", "last_post_at"),
     )
 
