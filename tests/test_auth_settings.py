@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -175,6 +177,21 @@ def test_get_never_writes_last_seen_but_a_post_does(client):
         token_from="/auth/settings/profile")
     db.session.refresh(row)
     assert row.last_seen_at > long_ago
+
+
+def test_last_seen_moves_at_most_once_a_minute(client):
+    user = make_user(username="busy")
+    login(client, user)
+    row = active_sessions_of(user)[0]
+    just_now = utcnow() - timedelta(seconds=30)
+    row.last_seen_at = just_now
+    db.session.commit()
+    response = submit(client, "/auth/settings/profile", {
+        "display_name": "Busy", "affiliation": "", "bio": "", "timezone": "UTC"},
+        token_from="/auth/settings/profile")
+    assert response.status_code == 302
+    db.session.refresh(row)
+    assert row.last_seen_at == just_now
 
 
 @pytest.mark.parametrize("url", ["/auth/settings", "/auth/settings/profile",

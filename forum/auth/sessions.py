@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import g, request
 from sqlalchemy import ColumnElement, Select, bindparam, select, update
@@ -79,7 +79,8 @@ def _user_by_session() -> Select:
     global _statement
     if _statement is None:
         _statement = (
-            select(User, *(make().label(name) for name, make in _WITH_USER.items()))
+            select(User, AuthSession.last_seen_at.label("session_seen_at"),
+                   *(make().label(name) for name, make in _WITH_USER.items()))
             .join(AuthSession, AuthSession.user_id == User.id)
             .where(AuthSession.token_hash == bindparam("token_hash"),
                    AuthSession.ended_at.is_(None))
@@ -96,6 +97,7 @@ def load_user(token: str) -> User | None:
         return None
     user = row[0]
     user.current_session_token = token
+    user.current_session_seen_at = row.session_seen_at
     g.loaded_with_user = {user.id: row._mapping}  # read by loaded_with_user()
     return user
 
@@ -124,15 +126,16 @@ def end_session_by_id(user_id: int, session_id: int) -> bool:
     ).rowcount == 1
 
 
-def touch_session(token: str | None) -> None:
+def touch_session(token: str | None, seen_at: datetime | None = None) -> None:
     """Record activity on a POST (never on a GET: reading a page writes nothing).
 
     Runs in the request's own transaction, so it is saved when the view commits. At most once a
-    minute per session, so busy members do not write a row on every click.
+    minute per session, so busy members do not write a row on every click; ``seen_at`` (loaded
+    with the user) spares the statement altogether when the session was seen within the minute.
     """
-    if not token:
-        return
     now = utcnow()
+    if not token or (seen_at is not None and seen_at >= now - TOUCH_INTERVAL):
+        return
     db.session.execute(
         update(AuthSession)
         .where(AuthSession.token_hash == _hash(token), AuthSession.ended_at.is_(None),

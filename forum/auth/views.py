@@ -31,7 +31,8 @@ bp.register_error_handler(RateLimitExceeded, too_many_requests)
 def _record_activity():
     # "Last seen" moves on sign-in and on POSTs only: a GET never writes.
     if request.method not in SAFE_METHODS and current_user.is_authenticated:
-        touch_session(current_user.current_session_token)
+        touch_session(current_user.current_session_token,
+                      getattr(current_user, "current_session_seen_at", None))
 
 
 def _next_url(default: str = "home.index") -> str:
