@@ -11,6 +11,8 @@ from sqlalchemy import func, select
 from forum.discussions.models import Post, PostStatus, Thread
 from forum.extensions import db
 from forum.groups.models import MembershipStatus
+from forum.notifications.subscriptions import set_watching
+from forum.querycount import count_queries
 from tests.factories import make_group, make_membership, make_user
 from tests.factories_discussions import make_reply, make_thread, root_post
 from tests.helpers import csrf_token, login, post
@@ -246,3 +248,26 @@ def test_a_thread_held_for_approval_exists_only_for_its_author_and_moderators(ap
     login(other, pm.priya)
     assert other.get(f"/g/pm/t/{held.id}").status_code == 404
     assert "Held thread" not in other.get("/g/pm/discussions").get_data(as_text=True)
+
+
+def _reply_statements(client, thread, body: str) -> int:
+    token = csrf_token(client, f"/g/pm/t/{thread.id}")
+    with count_queries() as statements:
+        r = client.post(f"/g/pm/t/{thread.id}/reply", data={"csrf_token": token, "body": body})
+    assert r.status_code == 302
+    return len(statements)
+
+
+def test_a_reply_runs_the_same_statements_for_one_watcher_or_many(client, pm):
+    # The write budget: the post, counters, rights, notifications to every watcher and the
+    # poster's read mark, in a constant number of statements however many people watch.
+    login(client, pm.marcus)
+    _reply_statements(client, pm.thread, "Warm-up: Marcus now watches too")
+    few = _reply_statements(client, pm.thread, "With two watchers")
+    for n in range(5):
+        watcher = make_user(username=f"watcher{n}")
+        make_membership(group=pm.group, user=watcher)
+        set_watching(watcher.id, thread_id=pm.thread.id, watching=True)
+    db.session.commit()
+    many = _reply_statements(client, pm.thread, "With seven watchers")
+    assert few == many <= 18

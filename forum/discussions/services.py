@@ -170,7 +170,10 @@ def _count_published(post: Post) -> None:
         Group.id == post.thread.group_id,
         or_(Group.last_activity_at.is_(None), Group.last_activity_at < post.created_at),
     ).values(last_activity_at=post.created_at).execution_options(synchronize_session=False))
-    db.session.expire(post.thread)
+    # Only the counters changed: the rest of the thread (and its group) stays loaded, so what
+    # runs next (notifications, the redirect) reads them without reloading both rows.
+    db.session.expire(post.thread, ["post_count", "last_post_id", "last_post_at",
+                                    "last_poster_id", "updated_at"])
 
 
 # --- editing and deleting -------------------------------------------------------------------

@@ -136,9 +136,10 @@ def reply_view(slug: str, thread_id: int):
         db.session.rollback()
         form.attachments.errors = [upload_refusal]
         return _render_reply(thread, parent, form)
+    post_id = post.id  # before the commit, which expires the post (a SELECT to read it again)
     db.session.commit()
     _held_message(initial)
-    return redirect(url_for("discussions.permalink", post_id=post.id))
+    return redirect(url_for("discussions.permalink", post_id=post_id))
 
 
 def _parent_for(thread, form) -> Post:
