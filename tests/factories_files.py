@@ -9,6 +9,7 @@ import os
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
+from forum.discussions.models import Post, Thread, path_segment
 from forum.extensions import db
 from forum.files import services
 from forum.files.demo_content import make_attendance_csv, make_pdf, make_png
@@ -37,6 +38,20 @@ def add_version(*, file, uploader, data: bytes, name: str = "attendance.csv"):
     with services.received([upload_of(data, name)]) as files:
         version = services.add_version(file, files[0], uploader)
     return version
+
+
+def post_in(group, author):
+    """A bare post in a new thread of the group, for attaching files to (no services: the
+    library's tests need a post, not the discussion's counters or notifications)."""
+    thread = Thread(group_id=group.id, title="Budget", author_id=author.id)
+    db.session.add(thread)
+    db.session.flush()
+    post = Post(thread_id=thread.id, path="x", author_id=author.id, source="Hi", html="<p>Hi</p>")
+    db.session.add(post)
+    db.session.flush()
+    post.path = path_segment(post.id)
+    db.session.flush()
+    return post
 
 
 def make_folder(*, group, name: str = "Minutes"):

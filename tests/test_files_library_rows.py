@@ -3,33 +3,19 @@ the home block's rows."""
 
 from __future__ import annotations
 
-from forum.discussions.models import Post, Thread, path_segment
-from forum.extensions import db
 from forum.files.attachments import attach_uploads
 from forum.files.queries import PER_PAGE, library_page, recent_file_rows
 from forum.permissions import Permissions
 from forum.querycount import count_queries
-from tests.factories_files import make_file, upload_of
+from tests.factories_files import make_file, post_in, upload_of
 from tests.helpers import login
 
 SLUG = "project-management"
 
 
-def _post_in(group, author):
-    thread = Thread(group_id=group.id, title="Budget", author_id=author.id)
-    db.session.add(thread)
-    db.session.flush()
-    post = Post(thread_id=thread.id, path="x", author_id=author.id, source="Hi", html="<p>Hi</p>")
-    db.session.add(post)
-    db.session.flush()
-    post.path = path_segment(post.id)
-    db.session.flush()
-    return post
-
-
 def test_rows_carry_the_badge_uploader_and_total_in_one_statement(app, world):
     plain = make_file(group=world.group, uploader=world.leader, title="Plain sheet")
-    attach_uploads(_post_in(world.group, world.group_member), [upload_of(name="with-post.csv")],
+    attach_uploads(post_in(world.group, world.group_member), [upload_of(name="with-post.csv")],
                    world.group_member)
     with app.test_request_context(), count_queries() as q:
         page = library_page(world.group, folder_id=None, sort="name", direction="asc", page=1)

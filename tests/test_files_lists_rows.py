@@ -8,7 +8,6 @@ from datetime import timedelta
 from flask import g, render_template
 
 from forum.db import utcnow
-from forum.discussions.models import Post, Thread, path_segment
 from forum.extensions import db
 from forum.files import services
 from forum.files.attachments import attach_uploads, attachments_for_posts
@@ -16,21 +15,9 @@ from forum.files.models import SharedFile
 from forum.files.queries import recent_group_file_rows
 from forum.permissions import Permissions
 from forum.querycount import count_queries
-from tests.factories_files import make_file, make_pdf, upload_of
+from tests.factories_files import make_file, make_pdf, post_in, upload_of
 
 SLUG = "project-management"
-
-
-def _post_in(group, author):
-    thread = Thread(group_id=group.id, title="Budget", author_id=author.id)
-    db.session.add(thread)
-    db.session.flush()
-    post = Post(thread_id=thread.id, path="x", author_id=author.id, source="Hi", html="<p>Hi</p>")
-    db.session.add(post)
-    db.session.flush()
-    post.path = path_segment(post.id)
-    db.session.flush()
-    return post
 
 
 def _aged(f, days: int):
@@ -71,7 +58,7 @@ def test_group_recent_block_links_each_file(app, world):
 
 
 def test_attachments_render_download_and_preview_links_and_skip_deleted_files(app, world):
-    post = _post_in(world.group, world.group_member)
+    post = post_in(world.group, world.group_member)
     pdf, csv, gone = attach_uploads(
         post, [upload_of(make_pdf("A", []), "a.pdf"), upload_of(name="b.csv"),
                upload_of(name="c.csv")], world.group_member)

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from forum.db import utcnow, writing
-from forum.discussions.models import Post, Thread, path_segment
+from forum.discussions.models import Thread
 from forum.extensions import db
 from forum.files import services
 from forum.files.attachments import attach_uploads, attachments_for_posts
@@ -23,6 +23,7 @@ from tests.factories_files import (
     make_file,
     make_folder,
     make_pdf,
+    post_in,
     stored,
     token,
     upload_of,
@@ -162,20 +163,8 @@ def test_purge_command_runs(world, app):
 
 # --- attachments (the contract with discussions) ---------------------------------------------
 
-def _post_in(group, author):
-    thread = Thread(group_id=group.id, title="Budget", author_id=author.id)
-    db.session.add(thread)
-    db.session.flush()
-    post = Post(thread_id=thread.id, path="x", author_id=author.id, source="Hi", html="<p>Hi</p>")
-    db.session.add(post)
-    db.session.flush()
-    post.path = path_segment(post.id)
-    db.session.flush()
-    return post
-
-
 def test_attached_files_join_the_library_and_come_back_with_the_post(world):
-    post = _post_in(world.group, world.group_member)
+    post = post_in(world.group, world.group_member)
     attached = attach_uploads(post, [upload_of(make_pdf("A", []), "a.pdf"),
                                      upload_of(name="b.csv")], world.group_member)
     assert len(attached) == 2
@@ -189,7 +178,7 @@ def test_attached_files_join_the_library_and_come_back_with_the_post(world):
 
 
 def test_a_refused_attachment_keeps_nothing(world, app):
-    post = _post_in(world.group, world.group_member)
+    post = post_in(world.group, world.group_member)
     with pytest.raises(services.UploadError):
         attach_uploads(post, [upload_of(name="a.csv"), upload_of(b"<script>", "b.txt")],
                        world.group_member)
@@ -198,7 +187,7 @@ def test_a_refused_attachment_keeps_nothing(world, app):
 
 
 def test_a_banned_member_cannot_attach(world):
-    post = _post_in(world.group, world.leader)
+    post = post_in(world.group, world.leader)
     with pytest.raises(services.UploadError):
         attach_uploads(post, [upload_of()], world.banned)
     assert attach_uploads(post, [], world.leader) == []
@@ -207,7 +196,7 @@ def test_a_banned_member_cannot_attach(world):
 def test_attachments_render_with_links_to_download(app, world):
     from flask import render_template
 
-    post = _post_in(world.group, world.group_member)
+    post = post_in(world.group, world.group_member)
     attach_uploads(post, [upload_of(name="b.csv")], world.group_member)
     with app.test_request_context():
         html = render_template("files/_post_attachments.html",
