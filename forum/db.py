@@ -85,6 +85,19 @@ def start_reader(session) -> None:
         session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
+def insert_or_merge(session, model):
+    """An INSERT that can say ``on_conflict_do_nothing`` / ``on_conflict_do_update``.
+
+    SQLite and PostgreSQL spell the upsert the same way; SQLAlchemy keeps it per dialect, so
+    this picks the one for the session's database. One statement instead of an UPDATE, a
+    SAVEPOINT, an INSERT and a RELEASE, and still right when two requests race."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(model)
+
+
 # --- SQLite: pragmas and BEGIN IMMEDIATE for writers -------------------------------------------
 
 _write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("write_intent", default=False)

@@ -251,9 +251,10 @@ def test_a_thread_held_for_approval_exists_only_for_its_author_and_moderators(ap
 
 
 def _reply_statements(client, thread, body: str) -> int:
-    token = csrf_token(client, f"/g/pm/t/{thread.id}")
+    path = f"/g/pm/t/{thread.id}"  # read here: the test's own refresh of the thread is not counted
+    token = csrf_token(client, path)
     with count_queries() as statements:
-        r = client.post(f"/g/pm/t/{thread.id}/reply", data={"csrf_token": token, "body": body})
+        r = client.post(f"{path}/reply", data={"csrf_token": token, "body": body})
     assert r.status_code == 302
     return len(statements)
 
@@ -270,4 +271,4 @@ def test_a_reply_runs_the_same_statements_for_one_watcher_or_many(client, pm):
         set_watching(watcher.id, thread_id=pm.thread.id, watching=True)
     db.session.commit()
     many = _reply_statements(client, pm.thread, "With seven watchers")
-    assert few == many <= 18
+    assert few == many <= 10

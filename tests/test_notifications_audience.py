@@ -1,11 +1,15 @@
-"""The batched readers query agrees with Permissions.can_read, role by role."""
+"""The batched readers clause (the audience query's filter) agrees with Permissions.can_read,
+role by role."""
 
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
-from forum.notifications.audience import mentioned_keys, readers
+from forum.extensions import db
+from forum.notifications.audience import can_read_clause, mentioned_keys
 from forum.permissions import Permissions
+from forum.users.models import User
 from tests.world import ROLES
 
 
@@ -13,7 +17,9 @@ from tests.world import ROLES
 def test_readers_query_matches_can_read_for_every_role(world, where):
     group = getattr(world, where)
     users = {role: getattr(world, role) for role in ROLES if role != "anonymous"}
-    allowed = readers(group, [u.id for u in users.values()])
+    ids = [u.id for u in users.values()]
+    allowed = set(db.session.scalars(
+        select(User.id).where(User.id.in_(ids), can_read_clause(group))))
     for role, user in users.items():
         perms = Permissions(user)
         expected = perms.is_member and perms.can_read(group)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 
 from flask import abort, g
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import contains_eager
 
 from forum.discussions.models import Post, PostStatus, Thread, ThreadRead
@@ -68,6 +68,23 @@ def load_thread_for_reading(slug: str, thread_id: int, read_mark: bool = True):
     if reader_id is None:
         return thread, None, None
     return thread, row[1], (bool(row[2]) if len(row) > 2 else None)
+
+
+def load_thread_with_post(slug: str, thread_id: int, post_id: int | None
+                          ) -> tuple[Thread, Post | None]:
+    """The thread, its group and one of its posts — the opening post when ``post_id`` is None
+    — in one query, as a reply needs all three. The post is None when the thread has no
+    such post; the caller decides what that means."""
+    which = Post.id == post_id if post_id is not None else Post.depth == 0
+    row = db.session.execute(
+        select(Thread, Post).join(Thread.group).options(contains_eager(Thread.group))
+        .outerjoin(Post, and_(Post.thread_id == Thread.id, which))
+        .where(Thread.id == thread_id, Group.slug == slug)).first()
+    if row is None:
+        abort(404)
+    thread, post = row
+    g.perms.ensure(g.perms.can_read_thread(thread), hide=g.perms.hides_thread(thread))
+    return thread, post
 
 
 def load_post(post_id: int) -> Post:

@@ -7,15 +7,17 @@ becomes visible is announced to notifications in the same transaction (``post_pu
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 
-from sqlalchemy import case, delete, func, insert, literal, or_, select, update
+from sqlalchemy import String, case, cast, delete, func, insert, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from forum import markup
-from forum.db import utcnow
+from forum.db import insert_or_merge, utcnow
 from forum.discussions.models import (
+    PATH_SEGMENT,
     Post,
     PostRevision,
     PostStatus,
@@ -64,17 +66,42 @@ def clean_body(source: str | None) -> str:
 
 def _insert_post(thread: Thread, where: Placement, author, source: str,
                  status: PostStatus, at: datetime | None) -> Post:
-    # The path needs the new id: insert with a unique temporary path, then set the real one.
-    post = Post(thread_id=thread.id, parent_id=where.parent_id, reply_to_id=where.reply_to_id,
-                depth=where.depth, path=f"tmp-{uuid.uuid4().hex}", author_id=author.id,
-                source=source, html=render_body(source), status=status,
-                created_at=at or utcnow())
-    post.thread = thread
+    """One INSERT that takes the new id and builds the path from it (a path ends in the post's
+    own id), instead of an INSERT with a placeholder path and an UPDATE."""
+    values = {"thread_id": thread.id, "parent_id": where.parent_id,
+              "reply_to_id": where.reply_to_id, "depth": where.depth, "author_id": author.id,
+              "source": source, "html": render_body(source), "status": status,
+              "created_at": at or utcnow(), "edited_at": None, "edited_by_id": None,
+              "recommend_count": 0}
+    columns = Post.__table__.c
+    new = _next_post_id().subquery("new")
+    row = select(new.c.id, literal(where.base_path, String).concat(_segment(new.c.id)),
+                 *(literal(value, type_=columns[name].type) for name, value in values.items()))
+    post_id = db.session.execute(
+        insert(Post.__table__).from_select(["id", "path", *values], row)
+        .returning(columns.id)).scalar_one()
+    # The row is written and every column is known: the ORM gets it as if it had been loaded
+    # (make_transient_to_detached resets the history), with no SELECT to read it back.
+    post = Post(id=post_id, path=child_path(where.base_path, post_id), **values)
+    make_transient_to_detached(post)
     db.session.add(post)
-    db.session.flush()
-    post.path = child_path(where.base_path, post.id)
-    db.session.flush()
+    set_committed_value(post, "thread", thread)
     return post
+
+
+def _next_post_id():
+    """The id the new post takes. SQLite: a writer holds the database lock from its BEGIN
+    IMMEDIATE (forum.db), so no one else can take the same one; PostgreSQL: the sequence."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return select(func.nextval(func.pg_get_serial_sequence("posts", "id")).label("id"))
+    return select((func.coalesce(func.max(Post.id), 0) + 1).label("id"))
+
+
+def _segment(post_id):
+    """``path_segment`` (forum.discussions.models) in SQL: the id zero-padded."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.lpad(cast(post_id, String), PATH_SEGMENT, "0")
+    return func.printf(f"%0{PATH_SEGMENT}d", post_id)
 
 
 def start_thread(group: Group, author, title: str, source: str,
@@ -232,22 +259,18 @@ def _bump_recommendations(post: Post, step: int) -> None:
 # --- reading --------------------------------------------------------------------------------
 
 def mark_read(user, thread: Thread, up_to_post_id: int | None = None) -> None:
-    """Remember how far ``user`` has read (never backwards). Only ever called from a POST."""
+    """Remember how far ``user`` has read (never backwards). Only ever called from a POST.
+
+    One upsert: a concurrent request that inserted the row first is merged, not an error."""
     last = up_to_post_id if up_to_post_id is not None else (thread.last_post_id or 0)
-    done = db.session.execute(
-        update(ThreadRead)
-        .where(ThreadRead.user_id == user.id, ThreadRead.thread_id == thread.id)
-        .values(last_read_post_id=case((ThreadRead.last_read_post_id < last, last),
-                                       else_=ThreadRead.last_read_post_id), read_at=utcnow())
-        .execution_options(synchronize_session=False))
-    if done.rowcount:
-        return
-    try:
-        with db.session.begin_nested():
-            db.session.add(ThreadRead(user_id=user.id, thread_id=thread.id,
-                                      last_read_post_id=last, read_at=utcnow()))
-    except IntegrityError:  # a concurrent request inserted it first: update instead
-        mark_read(user, thread, last)
+    stmt = insert_or_merge(db.session, ThreadRead).values(
+        user_id=user.id, thread_id=thread.id, last_read_post_id=last, read_at=utcnow())
+    further = stmt.excluded.last_read_post_id
+    db.session.execute(stmt.on_conflict_do_update(
+        index_elements=[ThreadRead.user_id, ThreadRead.thread_id],
+        set_={"last_read_post_id": case((ThreadRead.last_read_post_id < further, further),
+                                        else_=ThreadRead.last_read_post_id),
+              "read_at": stmt.excluded.read_at}))
 
 
 def mark_all_read(user, group: Group) -> None:

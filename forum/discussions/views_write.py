@@ -12,7 +12,13 @@ from sqlalchemy import select
 
 from forum.discussions import bp
 from forum.discussions.forms import EditPostForm, NewThreadForm, ReplyForm
-from forum.discussions.loading import ensure_can_reply, load_group, load_post, load_thread
+from forum.discussions.loading import (
+    ensure_can_reply,
+    load_group,
+    load_post,
+    load_thread,
+    load_thread_with_post,
+)
 from forum.discussions.models import Post, PostRevision, PostStatus
 from forum.discussions.services import (
     DiscussionError,
@@ -113,12 +119,12 @@ def _render_new(group, form, status: int | None = None):
 
 @bp.route("/g/<slug>/t/<int:thread_id>/reply", methods=["GET", "POST"], endpoint="reply")
 def reply_view(slug: str, thread_id: int):
-    thread = load_thread(slug, thread_id)
-    ensure_can_reply(thread)
     form = ReplyForm()
     if request.method == "GET":
         form.parent_id.data = request.args.get("parent_id", "")
-    parent = _parent_for(thread, form)
+    thread, parent = load_thread_with_post(slug, thread_id, form.parent_post_id())
+    ensure_can_reply(thread)
+    parent = _checked_parent(form, parent)
     if request.method == "GET" or not form.validate_on_submit() or form.wants_preview:
         return _render_reply(thread, parent, form)
     refusal, status = _policy(thread.group, form.body.data)
@@ -142,17 +148,12 @@ def reply_view(slug: str, thread_id: int):
     return redirect(url_for("discussions.permalink", post_id=post_id))
 
 
-def _parent_for(thread, form) -> Post:
-    """What the reply answers: the opening post by default; another thread's post is a 404."""
-    parent_id = form.parent_post_id()
-    if form.parent_id.data and parent_id is None:
+def _checked_parent(form, parent: Post | None) -> Post:
+    """What the reply answers (the opening post by default; loaded with the thread): a post
+    of another thread is a 404, a removed one cannot be answered."""
+    if form.parent_id.data and form.parent_post_id() is None:
         abort(400, description="The reply did not say which post it answers.")
-    if parent_id is None:
-        parent = db.session.scalar(
-            select(Post).where(Post.thread_id == thread.id, Post.depth == 0))
-    else:
-        parent = db.session.get(Post, parent_id)
-    if parent is None or parent.thread_id != thread.id:
+    if parent is None:
         abort(404)
     if parent.status == PostStatus.PENDING and not g.perms.can_see_post_body(parent):
         abort(404)

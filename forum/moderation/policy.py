@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import NamedTuple
 
-from flask import current_app, g
-from sqlalchemy import func, select
+from flask import current_app, g, has_request_context
+from sqlalchemy import case, exists, func, select
 
 from forum.db import utcnow
 from forum.discussions.models import Post, PostStatus, Thread
 from forum.extensions import db
-from forum.moderation.settings import holds_first_posts
+from forum.moderation.models import GroupModerationSettings
 
 # Autolinks, Markdown links and bare addresses all contain one of these.
 _LINK = re.compile(r"(?:https?://|ftp://|www\.)", re.IGNORECASE)
@@ -41,6 +42,34 @@ def _exempt(user, group) -> bool:
     return perms.can_moderate(group)
 
 
+class _Facts(NamedTuple):
+    recent_posts: int  # by this member, anywhere, in the last hour
+    holds_first_posts: bool  # the group holds new members' first posts for approval
+    has_published: bool  # this member has a published post in the group (asked if it holds)
+
+
+def _facts(user, group) -> _Facts:
+    """What the policy asks of the database, in one statement, once per request: the view
+    asks ``posting_refusal`` and then ``initial_status`` about the same post. Outside a
+    request (a script, a test between writes) every call asks afresh."""
+    memo = g.setdefault("_posting_facts", {}) if has_request_context() else {}
+    key = (user.id, group.id)
+    if key not in memo:
+        since = utcnow() - timedelta(hours=1)
+        recent = (select(func.count(Post.id))
+                  .where(Post.author_id == user.id, Post.created_at >= since).scalar_subquery())
+        holds = func.coalesce(select(GroupModerationSettings.hold_first_posts)
+                              .where(GroupModerationSettings.group_id == group.id)
+                              .scalar_subquery(), False)
+        published = exists().where(Post.author_id == user.id, Thread.id == Post.thread_id,
+                                   Thread.group_id == group.id,
+                                   Post.status == PostStatus.PUBLISHED)
+        row = db.session.execute(
+            select(recent, holds, case((holds, published), else_=False))).one()
+        memo[key] = _Facts(row[0], bool(row[1]), bool(row[2]))
+    return memo[key]
+
+
 def posting_refusal(user, group, source: str) -> str | None:
     if _exempt(user, group):
         return None
@@ -53,8 +82,7 @@ def posting_refusal(user, group, source: str) -> str | None:
         return (f"Your post has {links} links; {who} {max_links} at most. "
                 "Remove some and send it again.")
     limit = cfg["MODERATION_NEW_ACCOUNT_POSTS_PER_HOUR" if new else "MODERATION_POSTS_PER_HOUR"]
-    recent = db.session.scalar(select(func.count(Post.id)).where(
-        Post.author_id == user.id, Post.created_at >= utcnow() - timedelta(hours=1)))
+    recent = _facts(user, group).recent_posts
     if recent >= limit:
         return (f"You have posted {recent} times in the last hour, the most "
                 f"{'a new account' if new else 'anyone'} may. Please wait a little and try again.")
@@ -63,10 +91,9 @@ def posting_refusal(user, group, source: str) -> str | None:
 
 def initial_status(user, group) -> PostStatus:
     """PENDING for a member with no published post in a group that holds first posts."""
-    if not holds_first_posts(group.id) or _exempt(user, group):
+    if _exempt(user, group):  # asked in memory: the request's permissions
         return PostStatus.PUBLISHED
-    published = db.session.scalar(
-        select(Post.id).join(Thread, Thread.id == Post.thread_id).where(
-            Thread.group_id == group.id, Post.author_id == user.id,
-            Post.status == PostStatus.PUBLISHED).limit(1))
-    return PostStatus.PUBLISHED if published is not None else PostStatus.PENDING
+    facts = _facts(user, group)
+    if facts.holds_first_posts and not facts.has_published:
+        return PostStatus.PENDING
+    return PostStatus.PUBLISHED

@@ -1,7 +1,8 @@
 """Who may hear about a post: the readers of its group, decided for many users in one query.
 
-This is ``Permissions(user).can_read(group)`` (forum/permissions/groups.py) written as one SQL
-filter over many users, so notifying 200 watchers costs one query, not 400. It must stay in step
+``can_read_clause`` is ``Permissions(user).can_read(group)`` (forum/permissions/groups.py)
+written as one SQL filter over many users, so notifying 200 watchers costs one query, not 400
+(forum.notifications.services asks it inside the audience query). It must stay in step
 with ``can_read``; tests/test_notifications_audience.py checks both agree for every role.
 Only members in good standing (verified, not suspended) are told anything.
 """
@@ -77,16 +78,6 @@ def chunks(items: Iterable, size: int = IN_LIMIT) -> list[list]:
     """Split a long IN list: SQLite caps bound parameters (32766, or 999 when built old)."""
     items = sorted(items)
     return [items[i:i + size] for i in range(0, len(items), size)]
-
-
-def readers(group: Group, user_ids: Iterable[int]) -> dict[int, User]:
-    """Of ``user_ids``, those who may read ``group``, by id (one query per 900 people)."""
-    clause = can_read_clause(group)
-    found: dict[int, User] = {}
-    for part in chunks(set(user_ids)):
-        found.update((u.id, u) for u in db.session.scalars(
-            select(User).where(User.id.in_(part), clause)))
-    return found
 
 
 def user_ids_for_keys(keys: set[str]) -> dict[str, int]:

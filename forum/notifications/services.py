@@ -3,21 +3,28 @@
 The contract with discussions: call ``post_published(post)`` in the same transaction as the
 write that made a post visible (a new thread, a reply, a moderator's approval). It records the
 in-app notifications and queues the outbox rows; it flushes and never commits. It runs a fixed
-number of queries however many people watch (one for subscriptions, one for who may read, one
+number of queries however many people watch (one for the subscriptions and who may read, one
 bulk insert each for notifications and mails), and calling it twice for a post adds nothing.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import insert, or_, select
+from typing import NamedTuple
 
-from forum.db import utcnow
+from sqlalchemy import and_, exists, literal, or_, select, true, union
+
+from forum.db import insert_or_merge, utcnow
 from forum.discussions.models import Post, PostStatus, Thread
 from forum.extensions import db
 from forum.groups.models import Group
 from forum.mail import queue_bulk
 from forum.mailing.models import Delivery
-from forum.notifications.audience import chunks, mentioned_keys, readers, user_ids_for_keys
+from forum.notifications.audience import (
+    can_read_clause,
+    chunks,
+    mentioned_keys,
+    user_ids_for_keys,
+)
 from forum.notifications.emails import post_mail
 from forum.notifications.models import (
     KIND_STRENGTH,
@@ -37,22 +44,55 @@ def post_published(post: Post) -> None:
     if post.status != PostStatus.PUBLISHED or thread is None or thread.hidden:
         return
     group = db.session.get(Group, thread.group_id)
-    subs = db.session.execute(
-        select(Subscription.user_id, Subscription.thread_id, Subscription.watching,
-               Subscription.mode)
-        .where(or_(Subscription.thread_id == thread.id, Subscription.group_id == group.id))
-    ).all()
-    reasons, mail_to = _audience(post, subs)
+    answered = _answered_author(post)
+    mentioned = set(user_ids_for_keys(mentioned_keys(post.source)).values())
+    subs, allowed = _people(thread, group, {answered, *mentioned} - {None})
+    reasons, mail_to = _audience(answered, mentioned, subs)
     reasons.pop(post.author_id, None)
     mail_to.discard(post.author_id)
-    allowed = readers(group, set(reasons) | mail_to)
     _notify({uid: kind for uid, kind in reasons.items() if uid in allowed}, post, thread)
     _mail([allowed[uid] for uid in sorted(mail_to) if uid in allowed], post, thread, group)
     _auto_watch(post.author_id, thread.id, subs)
     db.session.flush()
 
 
-def _audience(post: Post, subs) -> tuple[dict[int, NotificationKind], set[int]]:
+def _answered_author(post: Post) -> int | None:
+    """Who wrote the post this one answers (the reply view has it loaded already)."""
+    answered = post.reply_to_id or post.parent_id
+    if answered is None:
+        return None
+    parent = db.session.get(Post, answered)
+    return parent.author_id if parent is not None else None
+
+
+def _people(thread: Thread, group: Group, direct: set[int]) -> tuple[list, dict[int, User]]:
+    """In one statement: the subscriptions to the thread or its group, and — of their owners
+    and of ``direct`` (whom the post answers or mentions) — who may read the group."""
+    watches = or_(Subscription.thread_id == thread.id, Subscription.group_id == group.id)
+    candidates = select(Subscription.user_id.label("user_id")).where(watches)
+    if direct:
+        candidates = union(candidates, select(User.id).where(User.id.in_(sorted(direct))))
+    people = candidates.subquery()
+    rows = db.session.execute(
+        select(User, can_read_clause(group).label("may_read"), Subscription.thread_id,
+               Subscription.watching, Subscription.mode)
+        .join(people, people.c.user_id == User.id)
+        .outerjoin(Subscription, and_(Subscription.user_id == User.id, watches))).all()
+    subs = [_Sub(user.id, thread_id, watching, mode)
+            for user, _, thread_id, watching, mode in rows if watching is not None]
+    allowed = {user.id: user for user, may_read, *_ in rows if may_read}
+    return subs, allowed
+
+
+class _Sub(NamedTuple):
+    user_id: int
+    thread_id: int | None
+    watching: bool
+    mode: MailMode
+
+
+def _audience(answered: int | None, mentioned: set[int], subs: list[_Sub]
+              ) -> tuple[dict[int, NotificationKind], set[int]]:
     """Why each person would hear of the post (strongest reason), and who wants it by mail."""
     reasons: dict[int, NotificationKind] = {}
 
@@ -63,11 +103,8 @@ def _audience(post: Post, subs) -> tuple[dict[int, NotificationKind], set[int]]:
         if current is None or KIND_STRENGTH[kind] < KIND_STRENGTH[current]:
             reasons[user_id] = kind
 
-    answered = post.reply_to_id or post.parent_id
-    if answered:
-        add(db.session.scalar(select(Post.author_id).where(Post.id == answered)),
-            NotificationKind.REPLY)
-    for user_id in user_ids_for_keys(mentioned_keys(post.source)).values():
+    add(answered, NotificationKind.REPLY)
+    for user_id in mentioned:
         add(user_id, NotificationKind.MENTION)
     muted = {s.user_id for s in subs if s.thread_id is not None and not s.watching}
     mail_to: set[int] = set()
@@ -86,18 +123,17 @@ def _audience(post: Post, subs) -> tuple[dict[int, NotificationKind], set[int]]:
 
 
 def _notify(reasons: dict[int, NotificationKind], post: Post, thread: Thread) -> None:
+    """One bulk insert; a person already told of this post (a second call) is skipped."""
     if not reasons:
         return
-    told = set(db.session.scalars(select(Notification.user_id)
-                                  .where(Notification.post_id == post.id)))
     now = utcnow()
     rows = [
         {"user_id": uid, "post_id": post.id, "thread_id": thread.id, "group_id": thread.group_id,
          "actor_id": post.author_id, "kind": kind, "created_at": now, "read_at": None}
-        for uid, kind in sorted(reasons.items()) if uid not in told
+        for uid, kind in sorted(reasons.items())
     ]
-    if rows:
-        db.session.execute(insert(Notification), rows)
+    db.session.execute(insert_or_merge(db.session, Notification).on_conflict_do_nothing(
+        index_elements=[Notification.user_id, Notification.post_id]), rows)
 
 
 def _mail(recipients: list[User], post: Post, thread: Thread, group: Group) -> None:
@@ -112,15 +148,24 @@ def _mail(recipients: list[User], post: Post, thread: Thread, group: Group) -> N
     queue_bulk([m for m in mails if m["message_id"] not in queued])
 
 
-def _auto_watch(author_id: int | None, thread_id: int, subs) -> None:
+def _auto_watch(author_id: int | None, thread_id: int, subs: list[_Sub]) -> None:
     """Whoever starts or joins a thread watches it, unless they said not to (a thread row
-    already exists — watching or muted — or their settings turn auto-watch off)."""
+    already exists — watching or muted — or their settings turn auto-watch off): one INSERT
+    that asks the settings itself and yields to a row a concurrent request wrote first."""
     if author_id is None or any(s.user_id == author_id and s.thread_id == thread_id
                                 for s in subs):
         return
-    if auto_watch_enabled(author_id):
-        db.session.add(Subscription(user_id=author_id, thread_id=thread_id, watching=True,
-                                    mode=MailMode.NONE))
+    columns = Subscription.__table__.c
+    now = literal(utcnow(), type_=columns.created_at.type)
+    opted_out = exists().where(NotificationSettings.user_id == author_id,
+                               NotificationSettings.auto_watch.is_(False))
+    rows = select(literal(author_id), literal(thread_id), true(),
+                  literal(MailMode.NONE, type_=columns.mode.type), now, now).where(~opted_out)
+    db.session.execute(
+        insert_or_merge(db.session, Subscription)
+        .from_select(["user_id", "thread_id", "watching", "mode", "created_at", "updated_at"],
+                     rows)
+        .on_conflict_do_nothing(index_elements=[Subscription.user_id, Subscription.thread_id]))
 
 
 def auto_watch_enabled(user_id: int) -> bool:

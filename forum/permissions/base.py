@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import enum
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from flask import abort
 from flask_login import AnonymousUserMixin
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import Integer, String, bindparam, literal, or_, select, type_coerce, union_all
 
-from forum.db import utcnow
+from forum.db import UTCDateTime, utcnow
 from forum.extensions import db, login_manager
-from forum.groups.models import Appointment, Membership, Role
+from forum.groups.models import Appointment, Membership, MembershipStatus, Role
 
 
 class Rank(enum.IntEnum):
@@ -34,13 +35,37 @@ ROLE_RANK = {
 }
 
 
-# Built once: every signed-in request runs these, and building a statement costs more than
-# SQLite takes to answer it. Parameters are bound per call.
-_MEMBERSHIPS = select(Membership).where(Membership.user_id == bindparam("user_id"))
-_APPOINTMENTS_IN_FORCE = select(Appointment).where(
-    Appointment.user_id == bindparam("user_id"),
-    Appointment.starts_on <= bindparam("today"),
-    or_(Appointment.ends_on.is_(None), Appointment.ends_on > bindparam("today")),
+@dataclass(frozen=True, slots=True)
+class HeldMembership:
+    """What the rules need of a membership (the row itself stays in forum.groups)."""
+
+    group_id: int
+    status: MembershipStatus
+    banned_until: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class HeldAppointment:
+    """What the rules need of an appointment in force today."""
+
+    group_id: int | None
+    section_id: int | None
+    role: Role
+
+
+# Every signed-in request asks both, so they come in one statement: the memberships and the
+# appointments in force today, as rows of one shape ("kind" says which). Built once: building
+# a statement costs more than SQLite takes to answer it. Parameters are bound per call.
+_STANDING = union_all(
+    select(literal("m").label("kind"), Membership.group_id,
+           literal(None, Integer).label("section_id"),
+           type_coerce(Membership.status, String).label("value"), Membership.banned_until)
+    .where(Membership.user_id == bindparam("user_id")),
+    select(literal("a"), Appointment.group_id, Appointment.section_id,
+           type_coerce(Appointment.role, String), literal(None, UTCDateTime()))
+    .where(Appointment.user_id == bindparam("user_id"),
+           Appointment.starts_on <= bindparam("today"),
+           or_(Appointment.ends_on.is_(None), Appointment.ends_on > bindparam("today"))),
 )
 
 
@@ -52,8 +77,8 @@ class PermissionsBase:
         self._user_source = user if user is not None else AnonymousUserMixin()
         self._user = None
         self.today = today or utcnow().date()
-        self._memberships: dict[int, Membership] | None = None
-        self._appointments: list[Appointment] | None = None
+        self._memberships: dict[int, HeldMembership] | None = None
+        self._appointments: list[HeldAppointment] | None = None
         self._ranks: dict[int, Rank] = {}  # group id -> rank, from the two above
 
     @property
@@ -86,25 +111,31 @@ class PermissionsBase:
     def is_site_admin(self) -> bool:
         return self.is_member and self.user.is_site_admin
 
-    # --- what they hold (one query each, loaded on first use) ---------------------------------
+    # --- what they hold (one query for both, on first use) -------------------------------------
     @property
-    def memberships(self) -> dict[int, Membership]:
+    def memberships(self) -> dict[int, HeldMembership]:
         if self._memberships is None:
-            self._memberships = {}
-            if self.is_authenticated:
-                rows = db.session.scalars(_MEMBERSHIPS, {"user_id": self.user.id})
-                self._memberships = {m.group_id: m for m in rows}
+            self._load_standing()
         return self._memberships
 
     @property
-    def appointments(self) -> list[Appointment]:
+    def appointments(self) -> list[HeldAppointment]:
         """Appointments in force today; an ended term is simply not here."""
         if self._appointments is None:
-            self._appointments = []
-            if self.is_member:
-                self._appointments = list(db.session.scalars(
-                    _APPOINTMENTS_IN_FORCE, {"user_id": self.user.id, "today": self.today}))
+            self._load_standing()
         return self._appointments
+
+    def _load_standing(self) -> None:
+        self._memberships, self._appointments = {}, []
+        if not self.is_authenticated:
+            return
+        rows = db.session.execute(_STANDING, {"user_id": self.user.id, "today": self.today})
+        for kind, group_id, section_id, value, banned_until in rows:
+            if kind == "m":
+                self._memberships[group_id] = HeldMembership(
+                    group_id, MembershipStatus(value), banned_until)
+            elif self.is_member:  # a suspended or unverified account holds no office
+                self._appointments.append(HeldAppointment(group_id, section_id, Role(value)))
 
     # --- answering -----------------------------------------------------------------------------
     def ensure(self, ok: bool, hide: bool = False) -> None:
