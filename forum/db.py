@@ -14,13 +14,16 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import json
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -96,6 +99,40 @@ def insert_or_merge(session, model):
     else:
         from sqlalchemy.dialects.sqlite import insert
     return insert(model)
+
+
+class json_rows(FunctionElement):
+    """The rows of a (correlated) subquery as one JSON array of arrays, so a list can ride in
+    another statement's row: ``json_rows(a, b)`` is ``json_group_array(json_array(a, b))`` on
+    SQLite and ``json_agg(json_build_array(a, b))`` on PostgreSQL. Read it with
+    ``json_rows_value``: SQLite hands back text ('[]' for no rows), psycopg a list (or None)."""
+
+    name = "json_rows"
+    inherit_cache = True
+
+
+@compiles(json_rows, "sqlite")
+def _json_rows_sqlite(element, compiler, **kw):
+    return f"json_group_array(json_array({compiler.process(element.clauses, **kw)}))"
+
+
+@compiles(json_rows, "postgresql")
+def _json_rows_postgresql(element, compiler, **kw):
+    return f"json_agg(json_build_array({compiler.process(element.clauses, **kw)}))"
+
+
+def json_rows_value(value) -> list[list]:
+    if value is None:
+        return []
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def json_datetime(value: str | None) -> datetime | None:
+    """A timestamp from ``json_rows``: SQLite's stored text (UTC, no zone) or PostgreSQL's ISO."""
+    if value is None:
+        return None
+    parsed = datetime.fromisoformat(value)
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
 # --- SQLite: pragmas and BEGIN IMMEDIATE for writers -------------------------------------------

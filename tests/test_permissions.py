@@ -71,3 +71,31 @@ def test_nobody_grants_a_role_at_or_above_their_own(world, granter, role, allowe
 
     perms = Permissions(getattr(world, granter))
     assert perms.can_appoint(world.group, Role(role)) is allowed
+
+
+@pytest.mark.parametrize("role", ["leader", "section_admin", "banned", "moderator", "group_member"])
+def test_rights_loaded_with_the_session_match_rights_asked_on_their_own(app, world, role):
+    # A signed-in request gets its memberships and appointments as JSON in the statement that
+    # loads the user from the session; anyone else's are asked with a query. Both must agree,
+    # a ban's end date and an appointment's section included.
+    from datetime import timedelta
+
+    from forum.auth.sessions import load_user, start_session
+    from forum.db import utcnow
+    from forum.groups.models import Membership
+
+    user = getattr(world, role)
+    ban = db.session.scalar(select(Membership).where(Membership.user_id == user.id))
+    if role == "banned":  # a ban with an end, so a timestamp crosses the JSON
+        ban.banned_until = utcnow() + timedelta(days=3)
+    token = start_session(user)
+    db.session.commit()
+    with app.test_request_context():
+        loaded = load_user(token)
+        with_session = Permissions(loaded)
+        held = (with_session.memberships, sorted(with_session.appointments, key=repr))
+        assert with_session.rank_in(world.group) == EXPECTED_RANK_IN_GROUP[role]
+    with app.test_request_context():
+        asked = Permissions(db.session.get(type(user), user.id))
+        assert held == (asked.memberships, sorted(asked.appointments, key=repr))
+    assert held[0] or held[1]  # every role here holds something

@@ -63,8 +63,9 @@ def session_id_for(token: str | None) -> int | None:
 
 # Facts other features print on every signed-in page (the bell's unread count), loaded in the
 # same statement as the user rather than one statement each: name -> a factory of a scalar
-# subquery correlated to ``users``. Features register at import; the statement is built once,
-# at the first sign-in check, after every feature has been imported by create_app.
+# subquery correlated to ``users``, which may use the bound parameter ``today``. Features
+# register at import; the statement is built once, at the first sign-in check, after every
+# feature has been imported by create_app.
 _WITH_USER: dict[str, Callable[[], ColumnElement]] = {}
 _statement: Select | None = None
 
@@ -92,13 +93,16 @@ def _user_by_session() -> Select:
 def load_user(token: str) -> User | None:
     if not token:
         return None
-    row = db.session.execute(_user_by_session(), {"token_hash": _hash(token)}).first()
+    today = utcnow().date()  # a registered column may ask what is in force today
+    row = db.session.execute(_user_by_session(),
+                             {"token_hash": _hash(token), "today": today}).first()
     if row is None:
         return None
     user = row[0]
     user.current_session_token = token
     user.current_session_seen_at = row.session_seen_at
     g.loaded_with_user = {user.id: row._mapping}  # read by loaded_with_user()
+    g.loaded_with_user_on = today
     return user
 
 
@@ -106,6 +110,11 @@ def loaded_with_user(user_id: int, name: str, default=None):
     """What ``load_with_user(name, …)`` loaded for this user on this request, or ``default``."""
     row = g.get("loaded_with_user", {}).get(user_id)
     return row[name] if row is not None and name in row else default
+
+
+def loaded_with_user_on():
+    """The date the registered columns were loaded for (bound as ``today``), if any were."""
+    return g.get("loaded_with_user_on")
 
 
 def active_sessions(user_id: int) -> list[AuthSession]:

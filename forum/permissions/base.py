@@ -10,9 +10,11 @@ from flask import abort
 from flask_login import AnonymousUserMixin
 from sqlalchemy import Integer, String, bindparam, literal, or_, select, type_coerce, union_all
 
-from forum.db import UTCDateTime, utcnow
+from forum.auth.sessions import load_with_user, loaded_with_user, loaded_with_user_on
+from forum.db import UTCDateTime, json_datetime, json_rows, json_rows_value, utcnow
 from forum.extensions import db, login_manager
 from forum.groups.models import Appointment, Membership, MembershipStatus, Role
+from forum.users.models import User
 
 
 class Rank(enum.IntEnum):
@@ -67,6 +69,20 @@ _STANDING = union_all(
            Appointment.starts_on <= bindparam("today"),
            or_(Appointment.ends_on.is_(None), Appointment.ends_on > bindparam("today"))),
 )
+
+
+# The signed-in user's memberships and appointments also ride in the statement that loads them
+# from their session (auth.sessions.load_with_user), as JSON: a signed-in request then spends
+# no statement of its own on them. _STANDING stays for anyone else.
+load_with_user("held_memberships", lambda: select(
+    json_rows(Membership.group_id, Membership.status, Membership.banned_until))
+    .where(Membership.user_id == User.id).scalar_subquery())
+load_with_user("held_appointments", lambda: select(
+    json_rows(Appointment.group_id, Appointment.section_id, Appointment.role))
+    .where(Appointment.user_id == User.id, Appointment.starts_on <= bindparam("today"),
+           or_(Appointment.ends_on.is_(None), Appointment.ends_on > bindparam("today")))
+    .scalar_subquery())
+_NOT_LOADED = object()
 
 
 class PermissionsBase:
@@ -129,7 +145,15 @@ class PermissionsBase:
         self._memberships, self._appointments = {}, []
         if not self.is_authenticated:
             return
-        rows = db.session.execute(_STANDING, {"user_id": self.user.id, "today": self.today})
+        uid = self.user.id
+        preloaded = loaded_with_user(uid, "held_memberships", _NOT_LOADED)
+        if preloaded is not _NOT_LOADED and loaded_with_user_on() == self.today:
+            rows = [("m", gid, None, status, json_datetime(until))
+                    for gid, status, until in json_rows_value(preloaded)]
+            rows += [("a", gid, sid, role, None) for gid, sid, role
+                     in json_rows_value(loaded_with_user(uid, "held_appointments"))]
+        else:  # not the signed-in user of this request (or not loaded with them)
+            rows = db.session.execute(_STANDING, {"user_id": uid, "today": self.today})
         for kind, group_id, section_id, value, banned_until in rows:
             if kind == "m":
                 self._memberships[group_id] = HeldMembership(
