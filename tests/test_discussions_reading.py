@@ -158,10 +158,10 @@ def test_thread_page_runs_the_same_few_queries_for_5_or_500_posts(client, pm, vi
     big_count = _thread_page_queries(client, big, view)
     # Ours: thread+group with the read mark and the reader's watch state; posts with people,
     # whether they go deeper, have files and are recommended by the reader (a tree page finds
-    # its bounds in the same statement; a time-line page counts first); plus sign-in and
-    # permissions (2), the notification bell coming with sign-in. Attachments are fetched
+    # its bounds in the same statement; a time-line page counts first); plus sign-in (1), with
+    # the notification bell and the reader's rights in the same row. Attachments are fetched
     # only when a post on the page has some.
-    assert small_count == big_count <= (5 if view == "tree" else 6)
+    assert small_count == big_count <= (4 if view == "tree" else 5)
 
 
 def test_group_list_runs_the_same_queries_for_few_or_many_threads(client, pm):
