@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from forum.extensions import db
-from forum.notifications.audience import can_read_clause, mentioned_keys
+from forum.notifications.audience import can_read_clause, can_read_params, mentioned_keys
 from forum.permissions import Permissions
 from forum.users.models import User
 from tests.world import ROLES
@@ -18,8 +18,9 @@ def test_readers_query_matches_can_read_for_every_role(world, where):
     group = getattr(world, where)
     users = {role: getattr(world, role) for role in ROLES if role != "anonymous"}
     ids = [u.id for u in users.values()]
+    clause = can_read_clause(group.visibility == "private")
     allowed = set(db.session.scalars(
-        select(User.id).where(User.id.in_(ids), can_read_clause(group))))
+        select(User.id).where(User.id.in_(ids), clause), can_read_params(group)))
     for role, user in users.items():
         perms = Permissions(user)
         expected = perms.is_member and perms.can_read(group)

@@ -9,10 +9,11 @@ Only members in good standing (verified, not suspended) are told anything.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
-from sqlalchemy import and_, exists, or_, select, true
+from sqlalchemy import and_, bindparam, exists, or_, select, true
 
 from forum.db import utcnow
 from forum.extensions import db
@@ -39,39 +40,53 @@ def mentioned_keys(source: str) -> set[str]:
     return keys
 
 
-def _in_force(now):
-    today = now.date()
-    return and_(Appointment.starts_on <= today,
-                or_(Appointment.ends_on.is_(None), Appointment.ends_on > today))
+def _in_force():
+    return and_(Appointment.starts_on <= bindparam("today"),
+                or_(Appointment.ends_on.is_(None), Appointment.ends_on > bindparam("today")))
 
 
-def can_read_clause(group: Group):
-    """SQL over ``User``: this user may read ``group``'s content (and is in good standing)."""
-    now = utcnow()
+@functools.cache
+def can_read_clause(private: bool):
+    """SQL over ``User``: this user may read the group's content (and is in good standing).
+
+    Built once per kind of group (private, or not); its values are bound parameters —
+    ``group_id``, ``section_id``, ``now``, ``today`` — given by ``can_read_params(group)``."""
+    now = bindparam("now")
     good_standing = and_(
         User.verified_at.is_not(None),
         or_(User.suspended_until.is_(None), User.suspended_until <= now),
     )
     section_admin = exists().where(
-        Appointment.user_id == User.id, Appointment.section_id == group.section_id,
-        Appointment.role == Role.SECTION_ADMIN, _in_force(now),
+        Appointment.user_id == User.id, Appointment.section_id == bindparam("section_id"),
+        Appointment.role == Role.SECTION_ADMIN, _in_force(),
     )
     banned = exists().where(
-        Membership.user_id == User.id, Membership.group_id == group.id,
+        Membership.user_id == User.id, Membership.group_id == bindparam("group_id"),
         Membership.status == MembershipStatus.BANNED,
         or_(Membership.banned_until.is_(None), Membership.banned_until > now),
     )
-    if group.visibility == Visibility.PRIVATE:
+    if private:
         belongs = or_(
-            exists().where(Membership.user_id == User.id, Membership.group_id == group.id,
+            exists().where(Membership.user_id == User.id,
+                           Membership.group_id == bindparam("group_id"),
                            Membership.status == MembershipStatus.ACTIVE),
-            exists().where(Appointment.user_id == User.id, Appointment.group_id == group.id,
-                           _in_force(now)),
+            exists().where(Appointment.user_id == User.id,
+                           Appointment.group_id == bindparam("group_id"), _in_force()),
         )
     else:
         belongs = true()  # public and members-only: any member in good standing
     return and_(good_standing,
                 or_(User.is_site_admin, section_admin, and_(~banned, belongs)))
+
+
+def can_read_params(group: Group) -> dict:
+    now = utcnow()
+    return {"group_id": group.id, "section_id": group.section_id, "now": now,
+            "today": now.date()}
+
+
+def is_private(group: Group) -> bool:
+    return group.visibility == Visibility.PRIVATE
 
 
 def chunks(items: Iterable, size: int = IN_LIMIT) -> list[list]:

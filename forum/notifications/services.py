@@ -9,9 +9,10 @@ bulk insert each for notifications and mails), and calling it twice for a post a
 
 from __future__ import annotations
 
+import functools
 from typing import NamedTuple
 
-from sqlalchemy import and_, exists, literal, or_, select, true, union
+from sqlalchemy import and_, bindparam, exists, literal, or_, select, true, union
 
 from forum.db import insert_or_merge, utcnow
 from forum.discussions.models import Post, PostStatus, Thread
@@ -21,7 +22,9 @@ from forum.mail import queue_bulk
 from forum.mailing.models import Delivery
 from forum.notifications.audience import (
     can_read_clause,
+    can_read_params,
     chunks,
+    is_private,
     mentioned_keys,
     user_ids_for_keys,
 )
@@ -68,20 +71,30 @@ def _answered_author(post: Post) -> int | None:
 def _people(thread: Thread, group: Group, direct: set[int]) -> tuple[list, dict[int, User]]:
     """In one statement: the subscriptions to the thread or its group, and — of their owners
     and of ``direct`` (whom the post answers or mentions) — who may read the group."""
-    watches = or_(Subscription.thread_id == thread.id, Subscription.group_id == group.id)
-    candidates = select(Subscription.user_id.label("user_id")).where(watches)
+    params = {**can_read_params(group), "thread_id": thread.id}
     if direct:
-        candidates = union(candidates, select(User.id).where(User.id.in_(sorted(direct))))
-    people = candidates.subquery()
-    rows = db.session.execute(
-        select(User, can_read_clause(group).label("may_read"), Subscription.thread_id,
-               Subscription.watching, Subscription.mode)
-        .join(people, people.c.user_id == User.id)
-        .outerjoin(Subscription, and_(Subscription.user_id == User.id, watches))).all()
+        params["direct"] = sorted(direct)
+    rows = db.session.execute(_audience_stmt(is_private(group), bool(direct)), params).all()
     subs = [_Sub(user.id, thread_id, watching, mode)
             for user, _, thread_id, watching, mode in rows if watching is not None]
     allowed = {user.id: user for user, may_read, *_ in rows if may_read}
     return subs, allowed
+
+
+@functools.cache
+def _audience_stmt(private: bool, with_direct: bool):
+    # Built once per shape (values are bound): composing it cost more than running it.
+    watches = or_(Subscription.thread_id == bindparam("thread_id"),
+                  Subscription.group_id == bindparam("group_id"))
+    candidates = select(Subscription.user_id.label("user_id")).where(watches)
+    if with_direct:
+        candidates = union(candidates, select(User.id).where(
+            User.id.in_(bindparam("direct", expanding=True))))
+    people = candidates.subquery()
+    return (select(User, can_read_clause(private).label("may_read"), Subscription.thread_id,
+                   Subscription.watching, Subscription.mode)
+            .join(people, people.c.user_id == User.id)
+            .outerjoin(Subscription, and_(Subscription.user_id == User.id, watches)))
 
 
 class _Sub(NamedTuple):
