@@ -10,7 +10,17 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+    or_,
+)
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -160,3 +170,9 @@ class Appointment(Base):
 
     def in_force_on(self, day: date) -> bool:
         return self.starts_on <= day and (self.ends_on is None or day < self.ends_on)
+
+    @classmethod
+    def in_force_clause(cls, day):
+        """``in_force_on`` in SQL, the one place it is written. ``day``: a date, or a bound
+        parameter for statements built once per process."""
+        return and_(cls.starts_on <= day, or_(cls.ends_on.is_(None), cls.ends_on > day))

@@ -79,8 +79,7 @@ def current_leaders(group: Group) -> list:
     return list(db.session.scalars(
         select(Appointment).where(
             Appointment.group_id == group.id, Appointment.role == Role.LEADER,
-            Appointment.starts_on <= today,
-            (Appointment.ends_on.is_(None)) | (Appointment.ends_on > today),
+            Appointment.in_force_clause(today),
         )
     ))
 

@@ -3,7 +3,7 @@ audit entries they leave. Runs after discussions (``ctx["threads"]``); does noth
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from forum.db import utcnow
 from forum.discussions.models import Post, PostStatus
@@ -44,8 +44,7 @@ def _staff(group_id: int):
         select(Appointment).where(
             Appointment.group_id == group_id,
             Appointment.role.in_((Role.MODERATOR, Role.LEADER)),
-            Appointment.starts_on <= today,
-            or_(Appointment.ends_on.is_(None), Appointment.ends_on > today))
+            Appointment.in_force_clause(today))
         .order_by(Appointment.role.desc(), Appointment.id))
     return appointment.user if appointment else None
 

@@ -40,11 +40,6 @@ def mentioned_keys(source: str) -> set[str]:
     return keys
 
 
-def _in_force():
-    return and_(Appointment.starts_on <= bindparam("today"),
-                or_(Appointment.ends_on.is_(None), Appointment.ends_on > bindparam("today")))
-
-
 @functools.cache
 def can_read_clause(private: bool):
     """SQL over ``User``: this user may read the group's content (and is in good standing).
@@ -58,7 +53,7 @@ def can_read_clause(private: bool):
     )
     section_admin = exists().where(
         Appointment.user_id == User.id, Appointment.section_id == bindparam("section_id"),
-        Appointment.role == Role.SECTION_ADMIN, _in_force(),
+        Appointment.role == Role.SECTION_ADMIN, Appointment.in_force_clause(bindparam("today")),
     )
     banned = exists().where(
         Membership.user_id == User.id, Membership.group_id == bindparam("group_id"),
@@ -71,7 +66,8 @@ def can_read_clause(private: bool):
                            Membership.group_id == bindparam("group_id"),
                            Membership.status == MembershipStatus.ACTIVE),
             exists().where(Appointment.user_id == User.id,
-                           Appointment.group_id == bindparam("group_id"), _in_force()),
+                           Appointment.group_id == bindparam("group_id"),
+                           Appointment.in_force_clause(bindparam("today"))),
         )
     else:
         belongs = true()  # public and members-only: any member in good standing

@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from flask import abort
 from flask_login import AnonymousUserMixin
-from sqlalchemy import Integer, String, bindparam, literal, or_, select, type_coerce, union_all
+from sqlalchemy import Integer, String, bindparam, literal, select, type_coerce, union_all
 
 from forum.auth.sessions import load_with_user, loaded_with_user, loaded_with_user_on
 from forum.db import UTCDateTime, json_datetime, json_rows, json_rows_value, utcnow
@@ -66,8 +66,7 @@ _STANDING = union_all(
     select(literal("a"), Appointment.group_id, Appointment.section_id,
            type_coerce(Appointment.role, String), literal(None, UTCDateTime()))
     .where(Appointment.user_id == bindparam("user_id"),
-           Appointment.starts_on <= bindparam("today"),
-           or_(Appointment.ends_on.is_(None), Appointment.ends_on > bindparam("today"))),
+           Appointment.in_force_clause(bindparam("today"))),
 )
 
 
@@ -79,8 +78,7 @@ load_with_user("held_memberships", lambda: select(
     .where(Membership.user_id == User.id).scalar_subquery())
 load_with_user("held_appointments", lambda: select(
     json_rows(Appointment.group_id, Appointment.section_id, Appointment.role))
-    .where(Appointment.user_id == User.id, Appointment.starts_on <= bindparam("today"),
-           or_(Appointment.ends_on.is_(None), Appointment.ends_on > bindparam("today")))
+    .where(Appointment.user_id == User.id, Appointment.in_force_clause(bindparam("today")))
     .scalar_subquery())
 _NOT_LOADED = object()
 
