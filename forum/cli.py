@@ -33,7 +33,7 @@ def seed_demo(if_empty: bool) -> None:
     """Build the demo site: the section, its groups, demo accounts and their content."""
     from forum.users.models import User
 
-    if db.session.scalar(select(func.count(User.id))):
+    if db.session.scalar(select(func.count()).select_from(User)):
         if if_empty:
             click.echo("Demo site already seeded; nothing to do.")
             return

@@ -6,14 +6,17 @@ import re
 from types import SimpleNamespace
 
 import pytest
+from sqlalchemy import select
 
-from forum.discussions.models import DISPLAY_DEPTH
+from forum.discussions.models import DISPLAY_DEPTH, Post
 from forum.discussions.pages import PAGE_CAP, TOP_PER_PAGE
 from forum.extensions import db
+from forum.files.attachments import attach_uploads
 from forum.groups.models import Visibility
 from forum.querycount import count_queries
 from tests.factories import make_group, make_membership, make_user
 from tests.factories_discussions import bulk_replies, make_reply, make_thread, root_post
+from tests.factories_files import upload_of
 from tests.helpers import login, post
 
 
@@ -152,16 +155,23 @@ def test_thread_page_runs_the_same_few_queries_for_5_or_500_posts(client, pm, vi
     bulk_replies(thread=pm.thread, author=pm.marcus, count=4)
     big = make_thread(group=pm.group, author=pm.priya, title="Big")
     bulk_replies(thread=big, author=pm.marcus, count=499)
+    # Files on a post of each page: they come in the posts' statement, in attachment order.
+    attach_uploads(root_post(big), [upload_of(name="b.csv"), upload_of(name="a.csv")], pm.priya)
+    newest = db.session.scalars(select(Post).where(Post.thread_id == big.id)
+                                .order_by(Post.id.desc())).first()
+    attach_uploads(newest, [upload_of(name="c.csv")], pm.marcus)
     db.session.commit()
     login(client, pm.priya)
     small_count = _thread_page_queries(client, pm.thread, view)
     big_count = _thread_page_queries(client, big, view)
     # Ours: thread+group with the read mark and the reader's watch state; posts with people,
-    # whether they go deeper, have files and are recommended by the reader (a tree page finds
-    # its bounds in the same statement; a time-line page counts first); plus sign-in (1), with
-    # the notification bell and the reader's rights in the same row. Attachments are fetched
-    # only when a post on the page has some.
+    # whether they go deeper, their files and whether the reader recommended them (a tree
+    # page finds its bounds in the same statement; a time-line page counts first); plus
+    # sign-in (1), with the notification bell and the reader's rights in the same row.
     assert small_count == big_count <= (4 if view == "tree" else 5)
+    html = client.get(f"/g/pm/t/{big.id}?view={view}").get_data(as_text=True)
+    shown = re.findall(r'download>([abc]\.csv)</a>', html)
+    assert shown == (["b.csv", "a.csv"] if view == "tree" else ["c.csv"])
 
 
 def test_group_list_runs_the_same_queries_for_few_or_many_threads(client, pm):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
+from forum.db import utcnow
 from forum.groups.models import GroupKind, Role, Visibility
 from forum.groups.queries import DIRECTORY_PAGE_SIZE
 from tests.factories import appoint, make_group, make_section, make_user
@@ -89,6 +90,33 @@ def test_group_page_shows_purpose_leaders_terms_and_count(client, world):
     assert "log in to view this content" in html
     history = client.get("/g/project-management/leadership").get_data(as_text=True)
     assert "since 2020" in history and "Past" in history
+
+
+def test_group_page_lists_the_staff_in_force_longest_serving_first(client, world):
+    today = utcnow().date()
+    old_hand = make_user(display_name="Olive Oldhand")
+    newcomer = make_user(display_name="Nico Newcomer")
+    former = make_user(display_name="Fay Former")
+    future = make_user(display_name="Felix Future")
+    appoint(user=newcomer, group=world.group, role=Role.LEADER, title="Co-chair",
+            starts_on=today - timedelta(days=2), ends_on=today + timedelta(days=1))
+    appoint(user=old_hand, group=world.group, role=Role.LEADER, title="",
+            starts_on=date(2019, 1, 1)).ends_on = None  # an open term
+    appoint(user=former, group=world.group, role=Role.LEADER, title="Past chair",
+            starts_on=date(2019, 1, 1), ends_on=today)  # ends_on is exclusive: over today
+    appoint(user=future, group=world.group, role=Role.MODERATOR,
+            starts_on=today + timedelta(days=1))
+    html = client.get("/g/project-management").get_data(as_text=True)
+    leaders = html[html.index('id="leaders-title"'):html.index("Leadership history")]
+    assert leaders.index("Olive Oldhand") < leaders.index("Chair</strong>") \
+        < leaders.index("Nico Newcomer")
+    assert "<strong>Leader</strong>: Olive Oldhand" in leaders  # no title: "Leader"
+    assert "(term 1 Jan 2019 – open)" in leaders
+    assert "<strong>Co-chair</strong>: Nico Newcomer" in leaders
+    assert f"– {today:%-d %b %Y})" in leaders  # the last day in force, not the exclusive end
+    assert "Fay Former" not in leaders and "Felix Future" not in leaders
+    moderators = leaders[leaders.index("<h3>Moderators</h3>"):]
+    assert "Moderator" in html and world.moderator.display_name in moderators
 
 
 def test_private_group_is_404_for_a_member_who_does_not_belong(client, world):

@@ -65,7 +65,7 @@ def _group_thread_statements(listed, with_marks: bool) -> tuple:
                                                ThreadRead.user_id == bindparam("user_id")))
     rows = rows.where(*where).order_by(Thread.pinned.desc(), Thread.last_post_at.desc(),
                                        Thread.id.desc())
-    count = select(func.count(Thread.id)).where(*where)
+    count = select(func.count()).where(*where)
     return paged(with_total(rows, count)), count
 
 

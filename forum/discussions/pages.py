@@ -9,14 +9,15 @@ continues under. Where a post is (for its permalink) is in ``permalinks``.
 
 Pages are loaded as plain rows (``PostRow``), not ORM entities: the columns a page prints, the
 names of the author and of whom each post answers, and — folded into the same statement — whether
-a post has replies beyond the display depth, has files, and is recommended by the reader.
+a post has replies beyond the display depth, its attached files (one JSON value, read by
+``files.attachments.attached_files``), and whether the reader recommended it.
 """
 
 from __future__ import annotations
 
 import functools
 
-from sqlalchemy import Integer, bindparam, case, exists, false, func, or_, select, true
+from sqlalchemy import Integer, bindparam, case, exists, false, func, null, or_, select, true
 from sqlalchemy.orm import aliased
 
 from forum.discussions.models import (
@@ -79,10 +80,9 @@ class PostRow:
     def __init__(self, row) -> None:
         (self.id, self.parent_id, self.reply_to_id, self.path, self.depth, self.author_id,
          self.html, self.status, self.created_at, self.edited_at, self.recommend_count,
-         self.author_name, self.parent_name, self.reply_to_name, deep, files,
+         self.author_name, self.parent_name, self.reply_to_name, deep, self.files_value,
          recommended, *_page_columns) = row
         self.deep = bool(deep)  # has replies past the display depth: "Continue this branch"
-        self.has_files = bool(files)
         self.recommended = bool(recommended)  # by the reader
 
 
@@ -90,13 +90,13 @@ class PostRow:
 # Building a statement and its cache key costs more Python than running it: each shape is
 # built once (values are bound parameters) and SQLAlchemy then reuses its compiled form.
 
-def _files_clause():
-    """Whether a post has attachments, so the attachments query runs only when some do."""
+def _files_column():
+    """The post's attached files, in the posts' statement (no statement of their own)."""
     try:
-        from forum.files.models import Attachment
+        from forum.files.attachments import attached_files_column
     except ImportError:  # files not installed
-        return false()
-    return exists().where(Attachment.post_id == Post.id)
+        return null()
+    return attached_files_column(Post.id)
 
 
 def _rows(where, order, reader: bool, deep):
@@ -110,7 +110,7 @@ def _rows(where, order, reader: bool, deep):
         select(Post.id, Post.parent_id, Post.reply_to_id, Post.path, Post.depth, Post.author_id,
                Post.html, Post.status, Post.created_at, Post.edited_at, Post.recommend_count,
                author.display_name, parent_author.display_name, target_author.display_name,
-               deep, _files_clause(), recommended)
+               deep, _files_column(), recommended)
         .outerjoin(author, author.id == Post.author_id)
         .outerjoin(parent, parent.id == Post.parent_id)
         .outerjoin(parent_author, parent_author.id == parent.author_id)
@@ -188,7 +188,7 @@ def _bounds_stmt(kind: str):
 
 @functools.cache
 def _count_stmt(kind: str):
-    return select(func.count(Post.id)).where(Post.thread_id == bindparam("thread_id"),
+    return select(func.count()).where(Post.thread_id == bindparam("thread_id"),
                                              _visible(kind))
 
 

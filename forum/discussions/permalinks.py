@@ -22,7 +22,7 @@ def locate(post: Post, perms, view: str) -> dict:
     visible = visible_clause(perms, thread)
     if view in ("oldest", "newest"):
         before = Post.id > post.id if view == "newest" else Post.id < post.id
-        n = db.session.scalar(select(func.count(Post.id))
+        n = db.session.scalar(select(func.count())
                               .where(Post.thread_id == thread.id, visible, before)) or 0
         return {"view": view, "page": n // FLAT_PER_PAGE + 1}
     root_depth = branch_root_depth(post.depth)
@@ -32,7 +32,7 @@ def locate(post: Post, perms, view: str) -> dict:
     if post.depth == 0:
         return {"view": "tree", "page": 1}
     top = post.path[: 2 * PATH_SEGMENT]
-    n = db.session.scalar(select(func.count(Post.id)).where(
+    n = db.session.scalar(select(func.count()).where(
         Post.thread_id == thread.id, Post.depth == 1, visible, Post.path < top)) or 0
     args = {"view": "tree", "page": n // TOP_PER_PAGE + 1}
     args.update(_after_for_cap(post, thread, perms, visible, args["page"]))
@@ -44,7 +44,7 @@ def _after_for_cap(post: Post, thread: Thread, perms, visible, number: int) -> d
     lo = page_bounds(thread, perms, number)[2]
     in_page = [Post.thread_id == thread.id, Post.depth <= DISPLAY_DEPTH, visible,
                Post.path >= lo, Post.path < post.path]
-    before = db.session.scalar(select(func.count(Post.id)).where(*in_page)) or 0
+    before = db.session.scalar(select(func.count()).where(*in_page)) or 0
     if before < PAGE_CAP:
         return {}
     skip = (before // PAGE_CAP) * PAGE_CAP - 1

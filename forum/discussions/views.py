@@ -140,12 +140,11 @@ def present(thread, page, viewer, last_read) -> dict:
     Markup from escaped parts (discussions.fragments): the loop prints three values per post,
     not some thirty escaped values and attribute look-ups (it was a quarter of the page's CPU)."""
     url = _Urls(thread)
-    files = _attachments([p.id for p in page.posts if p.has_files])
     csrf = escape(generate_csrf()) if viewer.is_authenticated else ""
     for item in page.items:
         p = item.post
         _present_post(p, viewer, url, last_read)
-        p.files = files.get(p.id)
+        p.files = _attached_files(p.files_value)
         p.head_html = head_html(p, item.level)
         p.body_html = Markup(p.html or "")  # stored HTML made by forum.markup at write time
         p.actions_html = actions_html(p, csrf)
@@ -178,13 +177,13 @@ def _present_post(p, viewer, url, last_read) -> None:
     p.branch_url = url("branch", sid) if p.deep else None
 
 
-def _attachments(ids: list[int]) -> dict:
-    try:
-        from forum.files import attachments as files_attachments
-    except ImportError:  # files not installed yet
-        return {}
-    finder = getattr(files_attachments, "attachments_for_posts", None)
-    return finder(ids) if finder and ids else {}
+def _attached_files(value) -> list | None:
+    """The post's files from the JSON its row brought (pages._files_column); None: no files."""
+    if value is None:
+        return None
+    from forum.files.attachments import attached_files
+
+    return attached_files(value) or None
 
 
 def _reply_form(thread, page, viewer) -> ReplyForm | None:

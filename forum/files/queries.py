@@ -63,7 +63,7 @@ def _library_statements(in_folder: bool, sort: str, direction: str) -> tuple:
     combinations (values bound per call). Building them cost more Python than the database
     takes to answer."""
     where = _library_where(in_folder)
-    count = select(func.count(SharedFile.id)).where(*where)
+    count = select(func.count()).where(*where)
     in_post = exists().where(Attachment.file_id == SharedFile.id).label("in_post")
     query = (select(SharedFile.id, SharedFile.title, SharedFile.kind, SharedFile.size,
                     SharedFile.updated_at, SharedFile.version_count, SharedFile.download_count,

@@ -14,7 +14,7 @@ from flask import current_app
 from sqlalchemy import Date, bindparam, or_, select
 from sqlalchemy.orm import joinedload
 
-from forum.db import utcnow
+from forum.db import json_rows, json_rows_value, utcnow
 from forum.extensions import db
 from forum.groups.models import Appointment, Group, Role, Section
 from forum.groups.services import Result
@@ -78,17 +78,12 @@ def end_term(appointment: Appointment, today: date | None = None) -> Result:
     return Result(True, f"The term of {appointment.user.display_name} ended today.")
 
 
-def _in_force(today: date):
-    return (Appointment.starts_on <= today) & or_(
-        Appointment.ends_on.is_(None), Appointment.ends_on > today)
-
-
 def group_staff(group: Group, today: date | None = None) -> list[Appointment]:
     """Leaders and moderators in force: one query, people loaded with them."""
     today = today or utcnow().date()
     return list(db.session.scalars(
         select(Appointment).options(joinedload(Appointment.user))
-        .where(Appointment.group_id == group.id, _in_force(today),
+        .where(Appointment.group_id == group.id, Appointment.in_force_clause(today),
                Appointment.role.in_((Role.LEADER, Role.MODERATOR)))
         .order_by(Appointment.role.desc(), Appointment.starts_on, Appointment.id)
     ))
@@ -103,30 +98,36 @@ class StaffRow(NamedTuple):
     last_day: date | None  # the last day of the term (ends_on is exclusive); None: open
 
 
+def staff_column():
+    """The group's leaders and moderators in force, as one JSON value (read with
+    ``current_staff``), for the statement that loads the group (``Group`` correlated, ``today``
+    bound): the group page spends no statement of its own on them."""
+    return (select(json_rows(Appointment.role, Appointment.title, User.display_name,
+                             Appointment.starts_on, Appointment.ends_on, Appointment.id))
+            .join(User, User.id == Appointment.user_id)
+            .where(Appointment.group_id == Group.id,
+                   Appointment.in_force_clause(bindparam("today", type_=Date)),
+                   Appointment.role.in_((Role.LEADER, Role.MODERATOR)))
+            .scalar_subquery())
+
+
 # Built once per process (building a statement costs more than the database takes to answer
 # it); values are bound per call.
-_STAFF = (select(Appointment.role, Appointment.title, User.display_name, Appointment.starts_on,
-                 Appointment.ends_on)
-          .join(User, User.id == Appointment.user_id)
-          .where(Appointment.group_id == bindparam("group_id"),
-                 _in_force(bindparam("today", type_=Date)),
-                 Appointment.role.in_((Role.LEADER, Role.MODERATOR)))
-          .order_by(Appointment.starts_on, Appointment.id))
 _LEADERS_OF_GROUPS = (select(Appointment.group_id, User.display_name, Appointment.title)
                       .join(User, User.id == Appointment.user_id)
                       .where(Appointment.group_id.in_(bindparam("group_ids", expanding=True)),
                              Appointment.role == Role.LEADER,
-                             _in_force(bindparam("today", type_=Date)))
+                             Appointment.in_force_clause(bindparam("today", type_=Date)))
                       .order_by(Appointment.starts_on, Appointment.id))
 
 
-def current_staff(group: Group, today: date | None = None) -> tuple[list, list]:
-    """(leaders, moderators) in force, as plain rows: one query, no entities loaded."""
-    rows = db.session.execute(_STAFF, {"group_id": group.id, "today": today or utcnow().date()})
+def current_staff(value) -> tuple[list[StaffRow], list[StaffRow]]:
+    """(leaders, moderators) from a ``staff_column`` value, longest-serving first."""
     leaders, moderators = [], []
-    for role, title, name, starts_on, ends_on in rows:
-        last_day = ends_on - timedelta(days=1) if ends_on is not None else None
-        row = StaffRow(title, name, starts_on, last_day)
+    rows = sorted(json_rows_value(value), key=lambda row: (row[3], row[5]))  # starts_on, id
+    for role, title, name, starts_on, ends_on, _id in rows:
+        last_day = date.fromisoformat(ends_on) - timedelta(days=1) if ends_on else None
+        row = StaffRow(title, name, date.fromisoformat(starts_on), last_day)
         (leaders if role == Role.LEADER else moderators).append(row)
     return leaders, moderators
 
@@ -172,6 +173,6 @@ def section_admins(section: Section, today: date | None = None) -> list[Appointm
     return list(db.session.scalars(
         select(Appointment).options(joinedload(Appointment.user))
         .where(Appointment.section_id == section.id, Appointment.role == Role.SECTION_ADMIN,
-               _in_force(today))
+               Appointment.in_force_clause(today))
         .order_by(Appointment.starts_on)
     ))

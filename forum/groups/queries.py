@@ -30,14 +30,20 @@ def _group_by_slug():
 
 
 @cache
-def _group_and_waiting_by_slug():
-    # The leaders' "requests waiting" count as a column of the group's statement: one statement
-    # fewer on a leader's group page; an indexed count (group, status), cheap for the others.
-    waiting = (select(func.count(Membership.id))
+def _group_page_by_slug(signed_in: bool):
+    """The group page's statement: the group, its staff in force (JSON) and, for a signed-in
+    reader (who may lead it), the requests to join waiting — one statement, not three. The
+    count is indexed (group, status), cheap for those who do not lead."""
+    from forum.groups.appointments import staff_column
+
+    stmt = _group_by_slug().add_columns(staff_column())
+    if not signed_in:
+        return stmt
+    waiting = (select(func.count())
                .where(Membership.group_id == Group.id,
                       Membership.status == MembershipStatus.PENDING)
                .scalar_subquery())
-    return _group_by_slug().add_columns(waiting)
+    return stmt.add_columns(waiting)
 
 
 def get_group(slug: str, *, lead: bool = False, manage: bool = False) -> Group:
@@ -46,14 +52,16 @@ def get_group(slug: str, *, lead: bool = False, manage: bool = False) -> Group:
     return _checked(group, lead=lead, manage=manage)
 
 
-def get_group_and_waiting(slug: str) -> tuple[Group, int | None]:
-    """get_group, plus for a signed-in reader (who may lead it) the number of requests to join
-    waiting, read in the same statement; None for visitors, who cannot lead."""
-    if not g.perms.is_authenticated:
-        return get_group(slug), None
-    row = db.session.execute(_group_and_waiting_by_slug(), {"slug": slug}).first()
-    group, waiting = row if row else (None, None)
-    return _checked(group), waiting
+def get_group_page(slug: str) -> tuple[Group, object, int | None]:
+    """get_group, plus what the group page prints beside it: ``(group, staff, waiting)`` —
+    staff for ``appointments.current_staff``; waiting None for visitors, who cannot lead."""
+    signed_in = g.perms.is_authenticated
+    row = db.session.execute(_group_page_by_slug(signed_in),
+                             {"slug": slug, "today": g.perms.today}).first()
+    if row is None:
+        _checked(None)
+    group, staff, *waiting = row
+    return _checked(group), staff, (waiting[0] if waiting else None)
 
 
 def _checked(group: Group | None, *, lead: bool = False, manage: bool = False) -> Group:
@@ -126,7 +134,7 @@ def _directory_statements(visible, kind: str | None, searching: bool) -> tuple:
         where.append(Group.kind == bindparam("kind"))
     if searching:
         where.append(func.lower(Group.name).like(bindparam("pattern"), escape="\\"))
-    count = select(func.count(Group.id)).where(*where)
+    count = select(func.count()).where(*where)
     rows = (select(Group.id, Group.slug, Group.name, Group.kind, Group.visibility,
                    Group.member_count, Group.last_activity_at, Group.purpose)
             .where(*where).order_by(Group.name, Group.id))

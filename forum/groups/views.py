@@ -12,7 +12,7 @@ from forum.groups.paging import url_parts
 from forum.groups.queries import (
     directory_page,
     get_group,
-    get_group_and_waiting,
+    get_group_page,
     my_groups,
 )
 
@@ -37,9 +37,9 @@ def mine():
 
 @bp.get("/g/<slug>")
 def show(slug: str):
-    group, waiting = get_group_and_waiting(slug)
+    group, staff, waiting = get_group_page(slug)
     rights = _page_rights(g.perms, group)
-    leaders, moderators = appointments.current_staff(group)
+    leaders, moderators = appointments.current_staff(staff)
     waiting = (waiting or 0) if rights["lead"] else 0
     return render_template("groups/show.html", group=group, rights=rights, leaders=leaders,
                            moderators=moderators, waiting=waiting)

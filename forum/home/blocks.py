@@ -54,7 +54,7 @@ def spotlight(perms, today):
     for the count first (NULLIF: no such group is no row, not a division by zero)."""
     where = (visible_groups_clause(perms), Group.archived_at.is_(None),
              Group.kind == GroupKind.INTEREST_GROUP)
-    count = select(func.count(Group.id)).where(*where).scalar_subquery()
+    count = select(func.count()).where(*where).scalar_subquery()
     offset = func.coalesce(literal(today.toordinal()) % func.nullif(count, 0), 0)
     return db.session.execute(
         select(Group.id, Group.slug, Group.name, Group.purpose, Group.purpose_html)

@@ -33,7 +33,7 @@ def recount_thread(thread_id: int) -> None:
     latest = select(Post).where(published).order_by(Post.created_at.desc(), Post.id.desc())
     db.session.execute(
         update(Thread).where(Thread.id == thread_id).values(
-            post_count=select(func.count(Post.id)).where(published).scalar_subquery(),
+            post_count=select(func.count()).where(published).scalar_subquery(),
             last_post_id=latest.with_only_columns(Post.id).limit(1).scalar_subquery(),
             last_poster_id=latest.with_only_columns(Post.author_id).limit(1).scalar_subquery(),
             last_post_at=func.coalesce(

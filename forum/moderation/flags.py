@@ -47,7 +47,7 @@ def _already_flagged(post_id: int, user_id: int) -> bool:
 
 def _check_rate(user_id: int) -> None:
     since = utcnow() - timedelta(hours=1)
-    recent = db.session.scalar(select(func.count(Flag.id)).where(
+    recent = db.session.scalar(select(func.count()).where(
         Flag.reporter_id == user_id, Flag.created_at >= since))
     if recent >= current_app.config["MODERATION_FLAGS_PER_HOUR"]:
         raise ModerationError("You have flagged many posts in the last hour. "

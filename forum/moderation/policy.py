@@ -56,7 +56,7 @@ def _facts(user, group) -> _Facts:
     key = (user.id, group.id)
     if key not in memo:
         since = utcnow() - timedelta(hours=1)
-        recent = (select(func.count(Post.id))
+        recent = (select(func.count())
                   .where(Post.author_id == user.id, Post.created_at >= since).scalar_subquery())
         holds = func.coalesce(select(GroupModerationSettings.hold_first_posts)
                               .where(GroupModerationSettings.group_id == group.id)

@@ -48,7 +48,7 @@ def open_opportunities(perms, limit: int | None = None) -> list[Opportunity]:
 def managed_opportunities(perms) -> list[tuple[Opportunity, int]]:
     """Opportunities this user reviews, each with its number of undecided applications."""
     waiting = (
-        select(Application.opportunity_id, func.count(Application.id).label("n"))
+        select(Application.opportunity_id, func.count().label("n"))
         .where(Application.status.in_((ApplicationStatus.SUBMITTED,
                                        ApplicationStatus.WAITLISTED)))
         .group_by(Application.opportunity_id).subquery()

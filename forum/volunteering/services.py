@@ -207,6 +207,6 @@ def _store_answers(application: Application, answers: dict[int, str]) -> None:
 
 
 def choices_used(user_id: int, cycle_id: int) -> int:
-    return db.session.scalar(select(func.count(Application.id)).where(
+    return db.session.scalar(select(func.count()).where(
         Application.cycle_id == cycle_id, Application.user_id == user_id,
         Application.status != ApplicationStatus.WITHDRAWN)) or 0
