@@ -16,6 +16,7 @@ from forum.files.queries import recent_group_file_rows
 from forum.permissions import Permissions
 from forum.querycount import count_queries
 from tests.factories_files import make_file, make_pdf, post_in, upload_of
+from tests.helpers import login
 
 SLUG = "project-management"
 
@@ -40,6 +41,28 @@ def test_recent_group_files_are_the_groups_newest_undeleted_files_in_one_query(w
     assert [(r.id, r.title) for r in rows] == [(new.id, "New"), (old.id, "Old")]
     assert rows[0].kind == "csv" and rows[0].size > 0 and rows[0].updated_at is not None
     assert [r.title for r in recent_group_file_rows(perms, world.group, limit=1)] == ["New"]
+
+
+def test_the_group_page_shows_recent_files_newest_first_from_the_groups_own_statement(
+        client, world):
+    login(client, world.group_member)
+    client.get(f"/g/{SLUG}")  # warm-up
+    with count_queries() as before:
+        assert client.get(f"/g/{SLUG}").status_code == 200
+    titles = ["Minutes March", "Minutes May", "Budget", "Agenda", "Roster", "Oldest"]
+    for days, title in zip((5, 1, 3, 2, 4, 6), titles, strict=True):
+        _aged(make_file(group=world.group, uploader=world.leader, title=title), days)
+    gone = make_file(group=world.group, uploader=world.leader, title="Withdrawn")
+    services.delete_file(gone, world.leader)
+    make_file(group=world.other, uploader=world.leader, title="Elsewhere")
+    db.session.commit()
+    with count_queries() as after:
+        html = client.get(f"/g/{SLUG}").get_data(as_text=True)
+    assert len(after) == len(before)  # the files came with the group, not in a query of their own
+    block = html[html.index('id="files-title"'):]
+    shown = [t for t in titles + ["Withdrawn", "Elsewhere"] if f">{t}</a>" in block]
+    assert sorted(shown, key=block.index) == ["Minutes May", "Agenda", "Budget", "Roster",
+                                              "Minutes March"]  # five, newest first
 
 
 def test_recent_group_files_are_empty_for_readers_who_may_not_browse(world):

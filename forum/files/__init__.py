@@ -1,12 +1,24 @@
 from flask import Blueprint, g
 
+from forum.groups.queries import group_page_column
+
 bp = Blueprint("files", __name__)
 
 
-def _recent_group_files(group, limit: int = 5):
+def _recent_group_files(group):
     from forum.files.queries import recent_group_file_rows
 
-    return recent_group_file_rows(g.perms, group, limit=limit)
+    return recent_group_file_rows(g.perms, group)
+
+
+def _recent_files_column():
+    from forum.files.queries import GROUP_PAGE_FILES, recent_files_column
+
+    return recent_files_column(GROUP_PAGE_FILES)
+
+
+# The group page's "Recent files" come with the group, in its statement.
+group_page_column("recent_files", _recent_files_column)
 
 
 def _attachment_urls() -> tuple[str, str]:

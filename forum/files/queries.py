@@ -4,12 +4,19 @@ when the page asked for lies past the end)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from functools import cache
+from typing import NamedTuple
+
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Integer, bindparam, exists, func, select
+from sqlalchemy.orm import aliased
 
+from forum.db import json_datetime, json_rows, json_rows_value
 from forum.extensions import db
 from forum.files.models import Attachment, Folder, SharedFile
 from forum.groups.models import Group
+from forum.groups.queries import NOT_LOADED, group_page_value
 from forum.permissions import readable_groups_clause
 from forum.users.models import User
 
@@ -132,22 +139,56 @@ def _latest_ids(perms, group, limit: int):
 
 
 # A group's latest files: built once (values bound per call), served by the index
-# (group_id, deleted_at, updated_at); only the columns the group page's block prints.
-_GROUP_RECENT = (
-    select(SharedFile.id, SharedFile.title, SharedFile.kind, SharedFile.size,
-           SharedFile.updated_at)
-    .where(SharedFile.group_id == bindparam("group_id"), SharedFile.deleted_at.is_(None))
-    .order_by(SharedFile.updated_at.desc(), SharedFile.id.desc())
-    .limit(bindparam("limit", type_=Integer)))
+GROUP_PAGE_FILES = 5  # the group page's "Recent files"
 
 
-def recent_group_file_rows(perms, group, *, limit: int = 5) -> list:
-    """The latest files of one group as plain rows (one query), or none when the reader may
-    not browse its files: the rule is asked once in Python for the one group instead of as
-    SQL, which lets the statement be built once."""
+class RecentFile(NamedTuple):
+    """A row of a group's recent files: only the columns the group page's block prints."""
+
+    id: int
+    title: str
+    kind: str
+    size: int
+    updated_at: datetime
+
+
+def recent_files_column(limit):
+    """The group's (``Group``, correlated) newest undeleted files as one JSON value, read with
+    ``recent_files``: the group page loads it with the group (groups.queries.group_page_column).
+    The newest are picked by (group_id, deleted_at, updated_at) in a subquery; their order is
+    restored in Python because an aggregate's input order is not promised."""
+    newest = aliased(SharedFile)
+    picked = (select(newest.id)
+              .where(newest.group_id == Group.id, newest.deleted_at.is_(None))
+              .order_by(newest.updated_at.desc(), newest.id.desc()).limit(limit)
+              .correlate(Group))  # two levels down: auto-correlation stops at one
+    return (select(json_rows(SharedFile.id, SharedFile.title, SharedFile.kind, SharedFile.size,
+                             SharedFile.updated_at))
+            .where(SharedFile.id.in_(picked)).scalar_subquery())
+
+
+def recent_files(value) -> list[RecentFile]:
+    rows = [RecentFile(i, title, kind, size, json_datetime(at))
+            for i, title, kind, size, at in json_rows_value(value)]
+    return sorted(rows, key=lambda f: (f.updated_at, f.id), reverse=True)
+
+
+@cache
+def _group_recent():
+    return (select(recent_files_column(bindparam("limit", type_=Integer)))
+            .where(Group.id == bindparam("group_id")))
+
+
+def recent_group_file_rows(perms, group, *, limit: int = GROUP_PAGE_FILES) -> list[RecentFile]:
+    """The latest files of one group (one query, none on the group page, which loads them
+    with the group), or none when the reader may not browse its files: the rule is asked
+    once in Python for the one group instead of as SQL."""
     if not perms.can_browse_files(group):
         return []
-    return db.session.execute(_GROUP_RECENT, {"group_id": group.id, "limit": limit}).all()
+    loaded = group_page_value(group, "recent_files")
+    if loaded is NOT_LOADED or limit != GROUP_PAGE_FILES:
+        loaded = db.session.scalar(_group_recent(), {"group_id": group.id, "limit": limit})
+    return recent_files(loaded)
 
 
 def recent_file_rows(perms, *, limit: int = 5) -> list:

@@ -5,10 +5,11 @@ Each function runs a fixed number of queries whatever the number of groups, memb
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 
 from flask import abort, g
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import ColumnElement, bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from forum.extensions import db
@@ -29,14 +30,37 @@ def _group_by_slug():
     return select(Group).options(joinedload(Group.section)).where(Group.slug == bindparam("slug"))
 
 
+# What other features print beside the group on its page, as columns of the group's own
+# statement (correlated to ``Group``; ``today`` may be bound): the page then spends no
+# statement on them. A feature registers its column at import (files: the recent files) and
+# reads the value back with ``group_page_value``.
+_PAGE_COLUMNS: dict[str, Callable[[], ColumnElement]] = {}
+NOT_LOADED = object()  # group_page_value: this request's group page did not load it
+
+
+def group_page_column(name: str, column: Callable[[], ColumnElement]) -> None:
+    _PAGE_COLUMNS[name] = column
+    _group_page_by_slug.cache_clear()
+
+
+def group_page_value(group: Group, name: str):
+    """The value of a registered column as the group page loaded it for ``group`` in this
+    request, or ``NOT_LOADED`` (another page: ask the database yourself)."""
+    loaded = g.get("_group_page_values")
+    if loaded is None or loaded[0] != group.id:
+        return NOT_LOADED
+    return loaded[1].get(name, NOT_LOADED)
+
+
 @cache
 def _group_page_by_slug(signed_in: bool):
-    """The group page's statement: the group, its staff in force (JSON) and, for a signed-in
-    reader (who may lead it), the requests to join waiting — one statement, not three. The
+    """The group page's statement: the group, its staff in force (JSON), the registered
+    columns and, for a signed-in reader (who may lead it), the requests to join waiting. The
     count is indexed (group, status), cheap for those who do not lead."""
     from forum.groups.appointments import staff_column
 
-    stmt = _group_by_slug().add_columns(staff_column())
+    stmt = _group_by_slug().add_columns(
+        staff_column(), *(make().label(name) for name, make in _PAGE_COLUMNS.items()))
     if not signed_in:
         return stmt
     waiting = (select(func.count())
@@ -54,14 +78,17 @@ def get_group(slug: str, *, lead: bool = False, manage: bool = False) -> Group:
 
 def get_group_page(slug: str) -> tuple[Group, object, int | None]:
     """get_group, plus what the group page prints beside it: ``(group, staff, waiting)`` —
-    staff for ``appointments.current_staff``; waiting None for visitors, who cannot lead."""
+    staff for ``appointments.current_staff``; waiting None for visitors, who cannot lead.
+    The registered columns' values are kept for ``group_page_value``."""
     signed_in = g.perms.is_authenticated
     row = db.session.execute(_group_page_by_slug(signed_in),
                              {"slug": slug, "today": g.perms.today}).first()
     if row is None:
         _checked(None)
-    group, staff, *waiting = row
-    return _checked(group), staff, (waiting[0] if waiting else None)
+    group, staff, *rest = row
+    g._group_page_values = (group.id, dict(zip(_PAGE_COLUMNS, rest, strict=False)))
+    waiting = rest[len(_PAGE_COLUMNS)] if signed_in else None
+    return _checked(group), staff, waiting
 
 
 def _checked(group: Group | None, *, lead: bool = False, manage: bool = False) -> Group:
