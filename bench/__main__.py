@@ -53,7 +53,10 @@ def main(scale: str, database_url: str, duration: int, connections: int, threads
            "settings": settings.__dict__, "seed": info, "ceilings": {}, "pages": []}
     for key, label, spec in CEILINGS:
         run["ceilings"][key] = _ceiling(key, label, spec, settings)
-    with Server("forum", "forum:create_app()", forum_env(url)) as server:
+    # A second hello, served all along and loaded just before each page: the page's ratio is to
+    # the hello of the same minute (this machine's speed drifts within a run).
+    with Server("hello-beside", CEILINGS[0][2]) as hello, \
+            Server("forum", "forum:create_app()", forum_env(url)) as server:
         session: Session | None = Session(server.base)
         try:
             session.login(info["bench_email"], info["password"])
@@ -65,7 +68,7 @@ def main(scale: str, database_url: str, duration: int, connections: int, threads
                 continue
             click.echo(f"… {page['label']}", err=True)
             try:
-                result = measure(server, page, settings, session)
+                result = measure(server, page, settings, session, beside=hello)
             except (OSError, RuntimeError, ValueError) as exc:  # one page must not sink the run
                 result = {"key": page["key"], "label": page["label"],
                           "path": page.get("path", ""), "status": f"failed: {exc}"[:200]}

@@ -41,20 +41,28 @@ def hello_reference(run: dict) -> float | None:
     return sum(runs) / len(runs) if runs else None
 
 
+def _hello_for(row: dict, reference: float | None) -> float | None:
+    """The hello a row is compared with: the one loaded just before it (runs since 2026-11-23),
+    else the run's reference."""
+    return row.get("hello_rps_beside") or reference
+
+
 def table(run: dict) -> str:
-    hello = hello_reference(run)
+    reference = hello_reference(run)
     lines = [
-        "| Page | req/s | p50 ms | p99 ms | % of hello | CPU ms/req | SQL/req | KB/resp | "
-        "worker peak MB | RSS growth MB | notes |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| Page | req/s | p50 ms | p99 ms | hello beside req/s | % of hello | CPU ms/req | "
+        "SQL/req | KB/resp | worker peak MB | RSS growth MB | notes |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     rows = [{**r, "label": f"*ceiling: {r['label']}*"} for r in run["ceilings"].values()]
     for row in rows + run["pages"]:
         if row.get("status") != "ok":
-            lines.append(f"| {row['label']} | {row.get('status', '?')} | | | | | | | | | "
+            lines.append(f"| {row['label']} | {row.get('status', '?')} | | | | | | | | | | "
                          f"`{row.get('path', '')}` |")
             continue
+        hello = _hello_for(row, reference)
         ratio = f"{100 * row['rps'] / hello:.1f}%" if hello else "–"
+        beside = f"{row['hello_rps_beside']:.0f}" if row.get("hello_rps_beside") else "–"
         mem = row.get("memory", {})
         notes = [f"`{row['path']}`"]
         if row.get("errors"):
@@ -62,7 +70,7 @@ def table(run: dict) -> str:
         notes.extend(_verdicts(row, hello))
         lines.append(
             f"| {row['label']} | {row['rps']:.0f} | {_ms(row['p50_ms'])} | {_ms(row['p99_ms'])} "
-            f"| {ratio} | {_ms(row.get('cpu_ms_per_request'))} "
+            f"| {beside} | {ratio} | {_ms(row.get('cpu_ms_per_request'))} "
             f"| {row.get('queries') if row.get('queries') is not None else '–'} "
             f"| {row.get('kb_per_response', '–')} | {_mb(mem.get('peak_kb'))} "
             f"| {_mb(mem.get('growth_kb'))} | {'; '.join(notes)} |")
@@ -127,7 +135,8 @@ def markdown_section(run: dict) -> str:
         f"{m.get('load_average_end', ['?'])[0]}"
         + (f", {min(loads):.1f}–{max(loads):.1f} before the pages' runs" if loads else "")
         + f". Hello reference: {run.get('hello_reference_rps') or 0:.0f} req/s "
-        f"(mean of the first and last hello runs).",
+        f"(mean of the first and last hello runs; a page's % is to the hello loaded just "
+        f"before it where the run has one).",
         "",
         table(run),
         "",

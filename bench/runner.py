@@ -83,9 +83,10 @@ def _memory_summary(before: dict, after: dict) -> dict:
             "growth_kb": rss_after - rss_before}
 
 
-def measure(server: Server, page: dict, settings: Settings, session: Session | None = None
-            ) -> dict:
-    """Probe the page once (status, X-Query-Count), then warm up and load it with wrk."""
+def measure(server: Server, page: dict, settings: Settings, session: Session | None = None,
+            beside: Server | None = None) -> dict:
+    """Probe the page once (status, X-Query-Count), then warm up and load it with wrk. With
+    ``beside`` (a hello server), load hello just before the page: ``hello_rps_beside``."""
     result = {"key": page["key"], "label": page["label"]}
     path = page.get("path")
     if "permalink" in page:
@@ -111,6 +112,9 @@ def measure(server: Server, page: dict, settings: Settings, session: Session | N
     if probe.status >= 400:
         return {**result, "status": _status_name(probe.status)}
     run_wrk(server.base + path, settings.warmup, settings, env)
+    if beside is not None:
+        result["hello_rps_beside"] = run_wrk(beside.base + "/", settings.duration, settings,
+                                             {"BENCH_COOKIE": ""})["rps"]
     before, load_before, cpu_before = server.memory(), _load_average(), server.cpu_seconds()
     result.update(run_wrk(server.base + path, settings.duration, settings, env))
     cpu = server.cpu_seconds() - cpu_before
