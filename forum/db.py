@@ -19,7 +19,7 @@ import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy import DateTime, Integer, MetaData, event, literal_column
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
@@ -86,6 +86,18 @@ def start_reader(session) -> None:
     """
     if session.get_bind().dialect.name == "postgresql":
         session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
+def sql_int(value: int):
+    """A constant integer written into the SQL rather than bound, for a LIMIT or a comparison
+    whose value is fixed in the code.
+
+    PostgreSQL plans a prepared statement for its values five times, then keeps one generic
+    plan only if that plan does not look dearer. A bound LIMIT, or a bound ``post_count > 0``,
+    is a guess to the generic plan (a tenth, a third of the rows), so for a short list walked
+    off an index it looks dearer for good, and the statement is planned anew on every request:
+    the home page's latest discussions cost PostgreSQL 0.4 ms of planning to run in 0.1 ms."""
+    return literal_column(str(int(value)), Integer)
 
 
 def insert_or_merge(session, model):

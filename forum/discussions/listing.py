@@ -7,8 +7,9 @@ from functools import cache
 from typing import NamedTuple
 
 from flask import g
-from sqlalchemy import Integer, and_, bindparam, func, null, or_, select, true
+from sqlalchemy import and_, bindparam, func, null, or_, select, true
 
+from forum.db import sql_int
 from forum.discussions.models import Thread, ThreadRead
 from forum.extensions import db
 from forum.groups.models import Group
@@ -95,36 +96,36 @@ def group_threads(group: Group, page: int = 1) -> RowPage:
     return pagination
 
 
-def _latest_statement(readable):
+def _latest_statement(readable, limit: int):
     """The home page's latest discussions as plain rows: the block prints the thread's title,
     reply count and date, and its group's slug and name; loading Thread, Group and User
     entities for that cost more than the query. (Listed threads have an opening post, so
     post_count - 1 is the reply count.)"""
     from forum.groups.models import GroupKind
 
-    return (select(Thread.id, Thread.title, (Thread.post_count - 1).label("reply_count"),
+    return (select(Thread.id, Thread.title, (Thread.post_count - sql_int(1)).label("reply_count"),
                    Thread.last_post_at, Group.slug.label("group_slug"),
                    Group.name.label("group_name"))
             .join(Group, Group.id == Thread.group_id)
             .where(readable, Group.kind == GroupKind.INTEREST_GROUP, Group.archived_at.is_(None),
-                   Thread.hidden.is_(False), Thread.post_count > 0)
+                   Thread.hidden.is_(False), Thread.post_count > sql_int(0))
             .order_by(Thread.last_post_at.desc(), Thread.id.desc())
-            .limit(bindparam("limit", type_=Integer)))
+            .limit(sql_int(limit)))
 
 
 @cache
-def _visitor_latest_statement():
+def _visitor_latest_statement(limit: int):
     """Every visitor reads the same groups: their statement is built once per process."""
     from forum.permissions import Permissions
 
-    return _latest_statement(readable_groups_clause(Permissions()))
+    return _latest_statement(readable_groups_clause(Permissions()), limit)
 
 
 def latest_threads(perms, limit: int = 5) -> list:
     """Latest discussions in interest groups the reader may read, as plain rows (one query).
     What a signed-in reader may read depends on their memberships: built per call."""
     if perms.is_authenticated:
-        stmt = _latest_statement(readable_groups_clause(perms))
+        stmt = _latest_statement(readable_groups_clause(perms), limit)
     else:
-        stmt = _visitor_latest_statement()
-    return db.session.execute(stmt, {"limit": limit}).all()
+        stmt = _visitor_latest_statement(limit)
+    return db.session.execute(stmt).all()

@@ -1,12 +1,17 @@
-"""What a member's profile page shows: one query per block, filtered for the viewer in SQL."""
+"""What a member's profile page shows, filtered for the viewer in SQL: the member, their
+groups and their latest posts in one statement (the two lists ride as JSON columns)."""
 
 from __future__ import annotations
 
 import re
+from datetime import datetime
+from functools import cache
 from html import unescape
+from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
+from forum.db import json_datetime, json_rows, json_rows_value
 from forum.discussions.models import Post, PostStatus, Thread
 from forum.extensions import db
 from forum.groups.models import Group, Membership, MembershipStatus
@@ -16,47 +21,95 @@ from forum.users.names import NameError_, username_key
 
 RECENT_POSTS = 5
 EXCERPT_CHARS = 200
+_KEY = bindparam("key")
 
 
-def load_profile_user(username: str) -> User | None:
+class ProfileGroup(NamedTuple):
+    slug: str
+    name: str
+
+
+class RecentPost(NamedTuple):
+    id: int
+    html: str
+    created_at: datetime
+    thread_title: str
+    group_name: str
+
+
+def load_profile(perms, username: str) -> tuple[User, list[ProfileGroup], list[RecentPost]] | None:
+    """The member at ``username`` with the groups and latest posts the viewer may see, in one
+    statement; None where there is no such member.
+
+    Why one statement and not three: besides two round trips, PostgreSQL could not keep a
+    cached plan for "this author's five latest posts" (a bound author is an average author to
+    the generic plan, a prolific one costs less planned for: it re-planned on every request,
+    0.5 ms to run a 0.1 ms query). Correlated to the member's row, the lists plan the same
+    whoever the member is. The caller still decides whether the profile may be shown."""
     try:
         key = username_key(username)
     except NameError_:
         return None
-    return db.session.scalar(select(User).where(User.username_key == key))
+    stmt = _visitor_profile_statement() if perms.user_id is None else _profile_statement(perms)
+    row = db.session.execute(stmt, {"key": key}).first()
+    if row is None:
+        return None
+    user, groups, posts = row
+    return user, _groups(groups), _posts(posts)
+
+
+def _profile_statement(perms):
+    return (select(User, _groups_column(visible_groups_clause(perms)),
+                   _posts_column(readable_groups_clause(perms)))
+            .where(User.username_key == _KEY))
+
+
+@cache
+def _visitor_profile_statement():
+    """Every visitor sees the same groups: their statement is built once per process."""
+    from forum.permissions import Permissions
+
+    return _profile_statement(Permissions())
+
+
+def _groups_column(visible):
+    """The member's active memberships in groups the viewer may know exist."""
+    return (select(json_rows(Group.slug, Group.name))
+            .join(Membership, Membership.group_id == Group.id)
+            .where(Membership.user_id == User.id, Membership.status == MembershipStatus.ACTIVE,
+                   Group.archived_at.is_(None), visible)
+            .correlate(User).scalar_subquery())
+
+
+def _posts_column(readable):
+    """The member's latest published posts in threads the viewer may read."""
+    latest = (select(Post.id, Post.html, Post.created_at, Thread.title, Group.name)
+              .join(Thread, Thread.id == Post.thread_id)
+              .join(Group, Group.id == Thread.group_id)
+              .where(Post.author_id == User.id, Post.status == PostStatus.PUBLISHED,
+                     Thread.hidden.is_(False), readable)
+              .order_by(Post.created_at.desc(), Post.id.desc())
+              .limit(RECENT_POSTS)
+              .correlate(User).subquery())
+    return select(json_rows(*latest.c)).scalar_subquery()
+
+
+def _groups(value) -> list[ProfileGroup]:
+    return sorted((ProfileGroup(slug, name) for slug, name in json_rows_value(value)),
+                  key=lambda group: (group.name.casefold(), group.name))
+
+
+def _posts(value) -> list[RecentPost]:
+    # JSON arrays carry no order that both databases promise: sort here, newest first.
+    posts = [RecentPost(i, html, json_datetime(at), title, group)
+             for i, html, at, title, group in json_rows_value(value)]
+    return sorted(posts, key=lambda post: (post.created_at, post.id), reverse=True)
 
 
 def can_see_profile(perms, user: User) -> bool:
     """Profiles of verified accounts are public; an unverified one only to itself and admins
     (so a spam sign-up gets no public page)."""
     return user.is_verified or perms.user_id == user.id or perms.is_site_admin
-
-
-def groups_of(perms, user: User) -> list:
-    """The member's groups that the viewer may know exist (private groups stay hidden), as
-    plain (slug, name) rows: the page prints nothing else."""
-    return db.session.execute(
-        select(Group.slug, Group.name)
-        .join(Membership, Membership.group_id == Group.id)
-        .where(Membership.user_id == user.id, Membership.status == MembershipStatus.ACTIVE,
-               Group.archived_at.is_(None), visible_groups_clause(perms))
-        .order_by(Group.name)
-    ).all()
-
-
-def recent_posts_of(perms, user: User, limit: int = RECENT_POSTS) -> list:
-    """The member's latest published posts in threads the viewer may read, as plain rows
-    (id, html, created_at, thread_title, group_name)."""
-    return db.session.execute(
-        select(Post.id, Post.html, Post.created_at, Thread.title.label("thread_title"),
-               Group.name.label("group_name"))
-        .join(Thread, Thread.id == Post.thread_id)
-        .join(Group, Group.id == Thread.group_id)
-        .where(Post.author_id == user.id, Post.status == PostStatus.PUBLISHED,
-               Thread.hidden.is_(False), readable_groups_clause(perms))
-        .order_by(Post.created_at.desc(), Post.id.desc())
-        .limit(limit)
-    ).all()
 
 
 # Any tag, its quoted attribute values included (a ">" inside quotes does not end it).

@@ -6,24 +6,18 @@ from flask import abort, current_app, g, render_template
 
 from forum.home.urls import url_format
 from forum.users import bp
-from forum.users.profile import (
-    can_see_profile,
-    excerpt,
-    groups_of,
-    load_profile_user,
-    recent_posts_of,
-)
+from forum.users.profile import can_see_profile, excerpt, load_profile
 
 
 @bp.get("/<username>")
 def profile(username: str):
     perms = g.perms
-    user = load_profile_user(username)
-    if user is None or not can_see_profile(perms, user):
+    found = load_profile(perms, username)
+    if found is None or not can_see_profile(perms, found[0]):
         abort(404)
-    posts = recent_posts_of(perms, user)
+    user, groups, posts = found
     return render_template(
-        "users/profile.html", member=user, groups=groups_of(perms, user),
+        "users/profile.html", member=user, groups=groups,
         posts=posts, excerpts=[excerpt(p.html) for p in posts],
         is_self=perms.user_id == user.id,
         # One url_for per list, not per item: items fill their slug or id into the pattern.
