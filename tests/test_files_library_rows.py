@@ -51,3 +51,16 @@ def test_home_rows_hide_unreadable_groups_and_come_newest_first(world):
         {r.title for r in rows} == {"Newer", "Older"}
     assert "Private file" not in {r.title for r in rows}
     assert all(r.group_slug == SLUG for r in rows)
+
+
+def test_home_rows_keep_their_limit_in_the_sql_so_postgresql_keeps_one_plan(world):
+    # A bound LIMIT made PostgreSQL re-plan this statement on every signed-in home page
+    # (pg_prepared_statements: 0 generic plans); written into the SQL it keeps one.
+    for n in range(7):
+        make_file(group=world.group, uploader=world.leader, title=f"Sheet {n}")
+    perms = Permissions(world.member)
+    _ = perms.memberships  # their rights, loaded before the list as a request has them
+    with count_queries() as q:
+        rows = recent_file_rows(perms, limit=3)
+    assert [r.title for r in rows] == ["Sheet 6", "Sheet 5", "Sheet 4"] and len(q) == 1
+    assert "LIMIT 3" in q[0]

@@ -12,7 +12,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Integer, bindparam, exists, func, select
 from sqlalchemy.orm import aliased
 
-from forum.db import json_datetime, json_rows, json_rows_value
+from forum.db import json_datetime, json_rows, json_rows_value, sql_int
 from forum.extensions import db
 from forum.files.models import Attachment, Folder, SharedFile
 from forum.groups.models import Group
@@ -135,7 +135,8 @@ def _latest_ids(perms, group, limit: int):
                                         SharedFile.group_id.in_(readable))
     if group is not None:
         query = query.where(SharedFile.group_id == group.id)
-    return query.order_by(SharedFile.updated_at.desc(), SharedFile.id.desc()).limit(limit)
+    # The LIMIT is written into the SQL so PostgreSQL can keep a cached plan (forum.db.sql_int).
+    return query.order_by(SharedFile.updated_at.desc(), SharedFile.id.desc()).limit(sql_int(limit))
 
 
 # A group's latest files: built once (values bound per call), served by the index
