@@ -11,6 +11,7 @@ import os
 
 from flask import Flask, g, request
 
+from forum.application import ForumFlask
 from forum.config import CONFIGS, DEV_SECRET_KEY
 
 # Each feature package exposes ``bp`` and ``ROUTE_MODULES``; the order is the order of URL
@@ -22,7 +23,7 @@ BLUEPRINTS = (
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(
+    app = ForumFlask(
         __name__, instance_relative_config=True,
         template_folder="../templates", static_folder="../static",
         instance_path=(test_config or {}).get("INSTANCE_PATH") or os.environ.get(
