@@ -8,9 +8,10 @@ import hashlib
 import random
 from datetime import timedelta
 
+from sqlalchemy import update
 from sqlalchemy.engine import Connection
 
-from bench.seed import Base, Scale, insert_batches, next_id
+from bench.seed import Base, Scale, insert_batches, next_id, table
 
 KINDS = (("pdf", "application/pdf"), ("png", "image/png"), ("csv", "text/csv"),
          ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))
@@ -71,4 +72,7 @@ def seed_files(conn: Connection, scale: Scale, groups: list[dict], members: dict
     insert_batches(conn, "shared_files", files)
     insert_batches(conn, "file_versions", versions)
     insert_batches(conn, "attachments", attachments)
+    posts = table("posts")
+    conn.execute(update(posts).where(posts.c.id.in_([a["post_id"] for a in attachments]))
+                 .values(has_files=True))
     return len(files)

@@ -106,3 +106,7 @@ def test_bulk_seed_file_rows_point_at_their_latest_version(app):
         assert (current.file_id, current.number, current.size) == (f.id, numbers[-1], f.size)
     attached = db.session.scalars(sa.select(Attachment)).all()
     assert attached and all(a.file.attached for a in attached)
+    from forum.discussions.models import Post
+
+    flagged = set(db.session.scalars(sa.select(Post.id).where(Post.has_files)))
+    assert flagged == {a.post_id for a in attached}  # the thread page shows them

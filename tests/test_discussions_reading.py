@@ -174,6 +174,27 @@ def test_thread_page_runs_the_same_few_queries_for_5_or_500_posts(client, pm, vi
     assert shown == (["b.csv", "a.csv"] if view == "tree" else ["c.csv"])
 
 
+def test_a_post_whose_files_were_deleted_shows_no_file_list(client, pm):
+    """The post keeps its "has files" flag; the page still lists only files that exist."""
+    from forum.files import services as file_services
+    from forum.files.models import SharedFile
+
+    post = root_post(pm.thread)
+    (kept, gone) = attach_uploads(post, [upload_of(name="kept.csv"), upload_of(name="gone.csv")],
+                                  pm.priya)
+    db.session.commit()
+    login(client, pm.priya)
+    url = f"/g/pm/t/{pm.thread.id}"
+    assert re.findall(r'download>(\w+\.csv)</a>', client.get(url).get_data(as_text=True)) == [
+        "kept.csv", "gone.csv"]
+    for attachment in (kept, gone):
+        file_services.delete_file(db.session.get(SharedFile, attachment.file_id), pm.priya)
+    db.session.commit()
+    response = client.get(url)
+    assert response.status_code == 200 and post.has_files
+    assert "kept.csv" not in response.get_data(as_text=True)
+
+
 def test_group_list_runs_the_same_queries_for_few_or_many_threads(client, pm):
     login(client, pm.priya)
     with count_queries() as q1:

@@ -165,9 +165,10 @@ def test_purge_command_runs(world, app):
 
 def test_attached_files_join_the_library_and_come_back_with_the_post(world):
     post = post_in(world.group, world.group_member)
+    assert not post.has_files  # a thread page asks for files only of flagged posts
     attached = attach_uploads(post, [upload_of(make_pdf("A", []), "a.pdf"),
                                      upload_of(name="b.csv")], world.group_member)
-    assert len(attached) == 2
+    assert len(attached) == 2 and post.has_files
     with count_queries() as q:
         found = attachments_for_posts([post.id, 999])
     assert len(q) == 1
@@ -183,7 +184,7 @@ def test_a_refused_attachment_keeps_nothing(world, app):
         attach_uploads(post, [upload_of(name="a.csv"), upload_of(b"<script>", "b.txt")],
                        world.group_member)
     assert counts() == (0, 0) and stored(app) == []
-    assert db.session.scalars(select(Attachment)).all() == []
+    assert db.session.scalars(select(Attachment)).all() == [] and not post.has_files
 
 
 def test_a_banned_member_cannot_attach(world):

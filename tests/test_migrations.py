@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -46,3 +47,55 @@ def test_migrations_match_the_models(empty_database, tmp_path):
             diff = compare_metadata(context, db.metadata)
         db.engine.dispose()
     assert diff == [], f"models and migrations disagree: {diff}"
+
+
+def test_posts_with_files_before_the_flag_are_flagged(empty_database, tmp_path):
+    """Files attached before posts carried ``has_files`` still show on their thread page."""
+    app = make_test_app(empty_database, tmp_path / "instance")
+    with app.app_context():
+        upgrade(revision="e41a7c9b2d63")
+        with db.engine.begin() as conn:
+            _rows_before_the_flag(conn)
+        upgrade()
+        with db.engine.connect() as conn:
+            flagged = dict(conn.execute(sa.text("SELECT id, has_files FROM posts")).all())
+        db.engine.dispose()
+    assert {k: bool(v) for k, v in flagged.items()} == {1: True, 2: False}
+
+
+def _rows_before_the_flag(conn) -> None:
+    """Two posts of one thread, the first with a file attached, written as the schema stood."""
+    rows = [
+        ("sections", {"id": 1, "slug": "s"}),
+        ("users", {"id": 1, "username": "a", "username_key": "a", "is_site_admin": False}),
+        ("groups", {"id": 1, "section_id": 1, "slug": "g", "kind": "interest_group",
+                    "visibility": "public", "join_policy": "open", "member_count": 0}),
+        ("threads", {"id": 1, "group_id": 1, "kind": "discussion", "pinned": False,
+                     "locked": False, "hidden": False, "post_count": 2}),
+        ("posts", {"id": 1, "thread_id": 1, "path": "00000001", "depth": 0, "author_id": 1,
+                   "status": "published", "recommend_count": 0}),
+        ("posts", {"id": 2, "thread_id": 1, "path": "0000000100000002", "depth": 1,
+                   "author_id": 1, "status": "published", "recommend_count": 0}),
+        ("shared_files", {"id": 1, "group_id": 1, "size": 1, "kind": "csv",
+                          "content_type": "text/csv", "version_count": 1, "download_count": 0,
+                          "attached": True}),
+        ("attachments", {"id": 1, "post_id": 1, "file_id": 1, "position": 0}),
+    ]
+    metadata = sa.MetaData()
+    for name, values in rows:
+        table = sa.Table(name, metadata, autoload_with=conn)
+        conn.execute(table.insert().values(**_filled(table, values)))
+
+
+def _filled(table: sa.Table, values: dict) -> dict:
+    """``values`` plus a plain value for every other required column (text, a time)."""
+    filled = dict(values)
+    for column in table.columns:
+        if column.name in filled or column.nullable or column.primary_key:
+            continue
+        if column.server_default is not None:
+            continue
+        python_type = column.type.python_type
+        filled[column.name] = (datetime(2026, 11, 1, tzinfo=UTC) if python_type is datetime
+                               else "x")
+    return filled

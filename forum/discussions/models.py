@@ -13,7 +13,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.db import Base, TimestampMixin, utcnow
@@ -108,6 +108,9 @@ class Post(Base):
     edited_at: Mapped[datetime | None]
     edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     recommend_count: Mapped[int] = mapped_column(default=0)
+    # Set when files are attached (files.attachments), never cleared: a page asks for a post's
+    # files only when it may have some. A file removed later leaves an empty list, not an error.
+    has_files: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     thread = relationship("Thread", foreign_keys=[thread_id])
     author = relationship("User", foreign_keys=[author_id])

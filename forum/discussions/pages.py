@@ -96,7 +96,7 @@ def _files_column():
         from forum.files.attachments import attached_files_column
     except ImportError:  # files not installed
         return null()
-    return attached_files_column(Post.id)
+    return attached_files_column(Post.id, Post.has_files)
 
 
 def _rows(where, order, reader: bool, deep):
