@@ -14,9 +14,20 @@ from tests.helpers import login
 def test_visitor_browses_directory_and_sees_purpose_and_leaders(client, world):
     chair = make_user(username="priya", display_name="Priya Raman")
     appoint(user=chair, group=world.group, role=Role.LEADER, title="Chair")
+    today = utcnow().date()
+    appoint(user=make_user(display_name="Olive Oldhand"), group=world.group, role=Role.LEADER,
+            starts_on=today - timedelta(days=900))  # no title: the name alone
+    appoint(user=make_user(display_name="Fay Former"), group=world.group, role=Role.LEADER,
+            starts_on=today - timedelta(days=800), ends_on=today - timedelta(days=1))
+    appoint(user=make_user(display_name="Milo Moderator"), group=world.group,
+            role=Role.MODERATOR)
     html = client.get("/groups").get_data(as_text=True)
     assert "Project Management Interest Group" in html
-    assert "Priya Raman (Chair)" in html
+    # Leaders in force, longest-serving first; not past terms, not moderators.
+    # (the world's group has a chair already, appointed before Priya on the same day)
+    assert (f"Led by Olive Oldhand, {world.leader.display_name} (Chair), Priya Raman (Chair)</p>"
+            in html)
+    assert "Fay Former" not in html and "Milo Moderator" not in html
     assert "Nominating Committee" not in html  # private
 
 

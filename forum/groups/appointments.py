@@ -111,14 +111,16 @@ def staff_column():
             .scalar_subquery())
 
 
-# Built once per process (building a statement costs more than the database takes to answer
-# it); values are bound per call.
-_LEADERS_OF_GROUPS = (select(Appointment.group_id, User.display_name, Appointment.title)
-                      .join(User, User.id == Appointment.user_id)
-                      .where(Appointment.group_id.in_(bindparam("group_ids", expanding=True)),
-                             Appointment.role == Role.LEADER,
-                             Appointment.in_force_clause(bindparam("today", type_=Date)))
-                      .order_by(Appointment.starts_on, Appointment.id))
+def leaders_column():
+    """A group's leaders in force as one JSON value (read with ``leader_names``), for the
+    statement that lists groups (``Group`` correlated, ``today`` bound): the directory's page
+    of groups brings its leaders in the same statement."""
+    return (select(json_rows(User.display_name, Appointment.title, Appointment.starts_on,
+                             Appointment.id))
+            .select_from(Appointment).join(User, User.id == Appointment.user_id)
+            .where(Appointment.group_id == Group.id, Appointment.role == Role.LEADER,
+                   Appointment.in_force_clause(bindparam("today", type_=Date)))
+            .scalar_subquery())
 
 
 def current_staff(value) -> tuple[list[StaffRow], list[StaffRow]]:
@@ -132,16 +134,10 @@ def current_staff(value) -> tuple[list[StaffRow], list[StaffRow]]:
     return leaders, moderators
 
 
-def leaders_by_group(group_ids: list[int], today: date | None = None) -> dict[int, str]:
-    """"Name (Title), Name" of the current leaders of many groups: one query (the directory)."""
-    if not group_ids:
-        return {}
-    rows = db.session.execute(_LEADERS_OF_GROUPS, {"group_ids": group_ids,
-                                                   "today": today or utcnow().date()})
-    found: dict[int, list[str]] = {}
-    for group_id, name, title in rows:
-        found.setdefault(group_id, []).append(f"{name} ({title})" if title else name)
-    return {group_id: ", ".join(names) for group_id, names in found.items()}
+def leader_names(value) -> str:
+    """"Name (Title), Name" from a ``leaders_column`` value, longest-serving first."""
+    rows = sorted(json_rows_value(value), key=lambda row: (row[2], row[3]))  # starts_on, id
+    return ", ".join(f"{name} ({title})" if title else name for name, title, _s, _i in rows)
 
 
 def history(group: Group) -> list[Appointment]:

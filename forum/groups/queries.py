@@ -12,7 +12,9 @@ from flask import abort, g
 from sqlalchemy import ColumnElement, bindparam, func, select
 from sqlalchemy.orm import joinedload
 
+from forum.db import utcnow
 from forum.extensions import db
+from forum.groups.appointments import leaders_column
 from forum.groups.models import Group, GroupKind, Membership, MembershipStatus, Section
 from forum.groups.paging import RowPage, paged, with_total
 from forum.permissions import visible_groups_clause
@@ -137,7 +139,8 @@ def find_person(who: str):
 def directory_page(perms, kind: str | None, search: str | None, page: int) -> RowPage:
     """One page of the directory as plain rows (only the columns a row prints), + a count."""
     kind = kind if kind in _KINDS else None
-    params = {"kind": GroupKind(kind) if kind else None, "pattern": None}
+    params = {"kind": GroupKind(kind) if kind else None, "pattern": None,
+              "today": utcnow().date()}
     if search:
         escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         params["pattern"] = f"%{escaped.lower()}%"
@@ -154,8 +157,9 @@ _KINDS = frozenset(k.value for k in GroupKind)
 
 
 def _directory_statements(visible, kind: str | None, searching: bool) -> tuple:
-    """(rows, count) of the directory; :kind and :pattern are bound per call. The rows carry
-    the total (with_total): one statement, not two."""
+    """(rows, count) of the directory; :kind, :pattern and :today are bound per call. The
+    rows carry the total (with_total) and each group's leaders (JSON, read with
+    ``appointments.leader_names``): one statement, not three."""
     where = [visible, Group.archived_at.is_(None)]
     if kind:
         where.append(Group.kind == bindparam("kind"))
@@ -163,7 +167,8 @@ def _directory_statements(visible, kind: str | None, searching: bool) -> tuple:
         where.append(func.lower(Group.name).like(bindparam("pattern"), escape="\\"))
     count = select(func.count()).where(*where)
     rows = (select(Group.id, Group.slug, Group.name, Group.kind, Group.visibility,
-                   Group.member_count, Group.last_activity_at, Group.purpose)
+                   Group.member_count, Group.last_activity_at, Group.purpose,
+                   leaders_column().label("leaders"))
             .where(*where).order_by(Group.name, Group.id))
     return with_total(rows, count), count
 

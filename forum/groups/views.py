@@ -22,7 +22,7 @@ def directory():
     kind = request.args.get("kind") or None
     search = (request.args.get("q") or "").strip()[:100]
     page = directory_page(g.perms, kind, search, request.args.get("page", 1, type=int))
-    leaders = appointments.leaders_by_group([row.id for row in page.items])
+    leaders = {row.id: appointments.leader_names(row.leaders) for row in page.items}
     return render_template("groups/directory.html", page=page, leaders=leaders, kind=kind,
                            search=search, kinds=list(GroupKind),
                            group_url=url_parts("groups.show", "slug"))
