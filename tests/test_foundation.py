@@ -88,6 +88,26 @@ def test_copied_session_cookie_is_useless_after_sign_out(app, client):
     assert "Sign out" not in page and "Sign in" in page
 
 
+def test_a_cookie_signed_with_a_retired_secret_key_signs_no_one_in(app, client):
+    """The session's signer is kept between requests; a key change must still count."""
+    user = make_user(display_name="Hedy Indexer")
+    login(client, user)
+    cookie = client.get_cookie("session").value
+
+    def page_with(cookie_value):
+        other = app.test_client()
+        other.set_cookie("session", cookie_value)
+        return other.get("/").get_data(as_text=True)
+
+    old_key = app.secret_key
+    app.secret_key = app.config["SECRET_KEY"] = "a-new-key-" + "n" * 40
+    app.config["SECRET_KEY_FALLBACKS"] = [old_key]
+    assert "Sign out" in page_with(cookie)  # rotating: the old key still verifies
+    app.config["SECRET_KEY_FALLBACKS"] = []
+    page = page_with(cookie)
+    assert "Sign out" not in page and "Sign in" in page
+
+
 @pytest.mark.parametrize("target", ["//evil.example", "/\\evil.example", "https://evil.example/",
                                     "javascript:alert(1)"])
 def test_next_redirects_only_to_own_paths(client, target):
