@@ -10,7 +10,7 @@ import click
 from bench import report
 from bench.client import Session, redirect_target
 from bench.database import prepare
-from bench.runner import Settings, forum_pages, measure
+from bench.runner import Settings, forum_pages, measure, median_of_rounds
 from bench.seed import SCALES
 from bench.server import Server, forum_env
 from bench.soak import soak, soak_line
@@ -34,9 +34,11 @@ CEILINGS = (("hello", "Flask hello world", "bench.ceiling_apps:hello_app()"),
 @click.option("--soak-rounds", envvar="BENCH_SOAK_ROUNDS", default=6, show_default=True,
               help="Rounds over every GET page afterwards, RSS read after each (0: skip).")
 @click.option("--soak-seconds", default=3, show_default=True, help="Seconds per page per round.")
+@click.option("--rounds", envvar="BENCH_ROUNDS", default=3, show_default=True,
+              help="Times every page is loaded; each page reports its median round.")
 @click.option("--seed-only", is_flag=True, help="Seed (or find cached) and stop.")
 def main(scale: str, database_url: str, duration: int, connections: int, threads: int,
-         compare_scale: str, only: str, soak_rounds: int, soak_seconds: int,
+         compare_scale: str, only: str, soak_rounds: int, soak_seconds: int, rounds: int,
          seed_only: bool) -> None:
     """Seed a large forum, serve it with gunicorn, load every page with wrk, report."""
     if not seed_only and shutil.which("wrk") is None:
@@ -50,7 +52,8 @@ def main(scale: str, database_url: str, duration: int, connections: int, threads
     keys = {k.strip() for k in only.split(",") if k.strip()}
     run = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "scale": scale,
            "database": url.split(":", 1)[0].split("+", 1)[0], "machine": report.machine(),
-           "settings": settings.__dict__, "seed": info, "ceilings": {}, "pages": []}
+           "settings": settings.__dict__, "rounds": rounds, "seed": info, "ceilings": {},
+           "pages": [], "page_runs": []}
     for key, label, spec in CEILINGS:
         run["ceilings"][key] = _ceiling(key, label, spec, settings)
     # A second hello, served all along and loaded just before each page: the page's ratio is to
@@ -63,17 +66,16 @@ def main(scale: str, database_url: str, duration: int, connections: int, threads
         except (OSError, RuntimeError) as exc:
             click.echo(f"Signing in failed ({exc}): signed-in pages are skipped.", err=True)
             session = None
-        for page in forum_pages(info):
-            if keys and page["key"] not in keys:
-                continue
-            click.echo(f"… {page['label']}", err=True)
-            try:
-                result = measure(server, page, settings, session, beside=hello)
-            except (OSError, RuntimeError, ValueError) as exc:  # one page must not sink the run
-                result = {"key": page["key"], "label": page["label"],
-                          "path": page.get("path", ""), "status": f"failed: {exc}"[:200]}
-            run["pages"].append({**result, "kind": "page", "method": page.get("method", "GET"),
-                                 "signed_in": bool(page.get("signed_in"))})
+        pages = [p for p in forum_pages(info) if not keys or p["key"] in keys]
+        by_key: dict[str, list[dict]] = {p["key"]: [] for p in pages}
+        for number in range(1, max(rounds, 1) + 1):
+            for page in pages:
+                click.echo(f"… round {number}: {page['label']}", err=True)
+                result = _measure_page(server, page, settings, session, hello)
+                by_key[page["key"]].append(result)
+                run["page_runs"].append({"key": page["key"], "round": number,
+                                         "memory": result.get("memory")})
+        run["pages"] = [median_of_rounds(by_key[p["key"]]) for p in pages]
         if soak_rounds > 0:
             click.echo("… memory soak", err=True)
             readable = [p for p in run["pages"] if p.get("status") == "ok"
@@ -98,6 +100,17 @@ def main(scale: str, database_url: str, duration: int, connections: int, threads
     if run.get("query_counts_by_scale"):
         click.echo("\n" + report.query_count_table(run))
     click.echo(f"\nResults: {path}")
+
+
+def _measure_page(server: Server, page: dict, settings: Settings, session: Session | None,
+                  hello: Server) -> dict:
+    try:
+        result = measure(server, page, settings, session, beside=hello)
+    except (OSError, RuntimeError, ValueError) as exc:  # one page must not sink the run
+        result = {"key": page["key"], "label": page["label"], "path": page.get("path", ""),
+                  "status": f"failed: {exc}"[:200]}
+    return {**result, "kind": "page", "method": page.get("method", "GET"),
+            "signed_in": bool(page.get("signed_in"))}
 
 
 def _ceiling(key: str, label: str, spec: str, settings: Settings) -> dict:

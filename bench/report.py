@@ -68,6 +68,10 @@ def table(run: dict) -> str:
         if row.get("errors"):
             notes.append(f"{row['errors']} errors")
         notes.extend(_verdicts(row, hello))
+        if len(row.get("rounds", [])) > 1:
+            ratios = sorted(100 * r["ratio"] for r in row["rounds"])
+            notes.append(f"median of {len(ratios)} rounds "
+                         f"({', '.join(f'{r:.1f}%' for r in ratios)})")
         lines.append(
             f"| {row['label']} | {row['rps']:.0f} | {_ms(row['p50_ms'])} | {_ms(row['p99_ms'])} "
             f"| {beside} | {ratio} | {_ms(row.get('cpu_ms_per_request'))} "
@@ -78,8 +82,9 @@ def table(run: dict) -> str:
 
 
 def memory_line(run: dict) -> str:
-    """Worker RSS from the first page's warmed-up start to the last page's end."""
-    measured = [p["memory"] for p in run["pages"] if p.get("memory")]
+    """Worker RSS from the first page's warmed-up start to the last page's end (in the order
+    they ran: with several rounds, ``page_runs``)."""
+    measured = [p["memory"] for p in run.get("page_runs") or run["pages"] if p.get("memory")]
     if not measured:
         return ""
     start, end = measured[0]["rss_before_kb"], measured[-1]["rss_after_kb"]

@@ -128,3 +128,21 @@ def measure(server: Server, page: dict, settings: Settings, session: Session | N
 
 def _status_name(status: int) -> str:
     return "missing" if status == 404 else f"error {status}"
+
+
+def median_of_rounds(results: list[dict]) -> dict:
+    """One page's result over several rounds: the round whose ratio to the hello beside it is
+    the median, with every round's figures under ``rounds``. On two shared cores whose speed
+    drifts minute to minute, one round moves a ratio by a point or two; the median of three
+    is the fairer verdict, and the spread is shown beside it."""
+    measured = [r for r in results if r.get("status") == "ok" and r.get("hello_rps_beside")]
+    if not measured:
+        return results[-1]
+    ordered = sorted(measured, key=lambda r: r["rps"] / r["hello_rps_beside"])
+    chosen = dict(ordered[(len(ordered) - 1) // 2])  # the lower middle of an even count
+    chosen["rounds"] = [{"rps": r["rps"], "hello_rps_beside": r["hello_rps_beside"],
+                         "ratio": r["rps"] / r["hello_rps_beside"],
+                         "p99_ms": r["p99_ms"], "cpu_ms_per_request": r["cpu_ms_per_request"]}
+                        for r in measured]
+    return chosen
+
