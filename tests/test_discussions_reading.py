@@ -238,6 +238,14 @@ def test_a_reply_at_the_depth_cap_says_whom_it_answers(client, pm):
     r = client.get(f"/p/{capped.id}")
     html = client.get(r.headers["Location"]).get_data(as_text=True)
     assert re.search(r"Priya Raman</span>\s*replied to Marcus Webb", html)
+    # Placed beside the post it answers, it names that post's author, not its parent's.
+    ines = make_user(username="ines", display_name="Ines Archivist")
+    make_membership(group=pm.group, user=ines)
+    deepest = make_reply(thread=pm.thread, author=ines, parent=posts[-1], body="Deepest")
+    answer = make_reply(thread=pm.thread, author=pm.priya, parent=deepest, body="Answer")
+    assert answer.reply_to_id == deepest.id and answer.parent_id != deepest.id
+    html = client.get(client.get(f"/p/{answer.id}").headers["Location"]).get_data(as_text=True)
+    assert re.search(r"Priya Raman</span>\s*replied to Ines Archivist", html)
 
 
 def test_thread_page_shows_the_readers_watch_state_from_the_threads_own_statement(client, pm):

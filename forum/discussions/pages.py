@@ -74,13 +74,14 @@ def _run(stmt, params: dict):
 
 
 class PostRow:
-    """One post as a page prints it. ``author_name``/``parent_name``/``reply_to_name`` are the
-    display names (None: no such person any more); flags come from the same statement."""
+    """One post as a page prints it. ``author_name`` and ``answered_name`` (whom it answers:
+    the post it replied to, else its parent) are display names (None: no such person any
+    more); flags come from the same statement."""
 
     def __init__(self, row) -> None:
         (self.id, self.parent_id, self.reply_to_id, self.path, self.depth, self.author_id,
          self.html, self.status, self.created_at, self.edited_at, self.recommend_count,
-         self.author_name, self.parent_name, self.reply_to_name, deep, self.files_value,
+         self.author_name, self.answered_name, deep, self.files_value,
          recommended, *_page_columns) = row
         self.deep = bool(deep)  # has replies past the display depth: "Continue this branch"
         self.recommended = bool(recommended)  # by the reader
@@ -100,22 +101,22 @@ def _files_column():
 
 
 def _rows(where, order, reader: bool, deep):
-    """Posts with the three names they print, one row each."""
-    author, parent, parent_author = aliased(User), aliased(Post), aliased(User)
-    target, target_author = aliased(Post), aliased(User)
+    """Posts with the two names they print (the author's, and whom the post answers), one row
+    each. Whom it answers is the post it replied to when placed beside it at the depth cap,
+    else its parent: one join to posts and one to users, not two of each (PostgreSQL spent a
+    third of the statement's CPU on the joins)."""
+    author, answered, answered_author = aliased(User), aliased(Post), aliased(User)
     recommended = false() if not reader else exists().where(
         Recommendation.post_id == Post.id,
         Recommendation.user_id == bindparam("reader_id", type_=Integer))
     return (
         select(Post.id, Post.parent_id, Post.reply_to_id, Post.path, Post.depth, Post.author_id,
                Post.html, Post.status, Post.created_at, Post.edited_at, Post.recommend_count,
-               author.display_name, parent_author.display_name, target_author.display_name,
+               author.display_name, answered_author.display_name,
                deep, _files_column(), recommended)
         .outerjoin(author, author.id == Post.author_id)
-        .outerjoin(parent, parent.id == Post.parent_id)
-        .outerjoin(parent_author, parent_author.id == parent.author_id)
-        .outerjoin(target, target.id == Post.reply_to_id)
-        .outerjoin(target_author, target_author.id == target.author_id)
+        .outerjoin(answered, answered.id == func.coalesce(Post.reply_to_id, Post.parent_id))
+        .outerjoin(answered_author, answered_author.id == answered.author_id)
         .where(*where).order_by(order)
     )
 
@@ -249,7 +250,8 @@ def _paged(page: Page, rows) -> Page:
     page.posts = posts
     first = posts[0] if posts else None
     if page.after and first and first.parent_id is not None and first.depth > 1:
-        page.continued_from = (first.parent_id, first.parent_name)
+        # "in reply to": the post the first one answers (at the depth cap, not its parent)
+        page.continued_from = (first.reply_to_id or first.parent_id, first.answered_name)
     page.items = list(walk(posts))
     return page
 

@@ -156,10 +156,8 @@ def _present_post(p, viewer, url, last_read) -> None:
     sid = str(p.id)
     published = p.status == "published"
     p.name = p.author_name if p.author_id is not None else FORMER_MEMBER
-    if p.reply_to_id is not None:
-        p.answered = p.reply_to_name or FORMER_MEMBER
-    elif p.parent_id is not None:
-        p.answered = p.parent_name or FORMER_MEMBER
+    if p.reply_to_id is not None or p.parent_id is not None:
+        p.answered = p.answered_name or FORMER_MEMBER
     else:
         p.answered = None  # nothing it answers (the opening post)
     p.shows_body = viewer.can_see_post_body(p)
