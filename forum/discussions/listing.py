@@ -9,7 +9,7 @@ from typing import NamedTuple
 from flask import g
 from sqlalchemy import and_, bindparam, func, null, or_, select, true
 
-from forum.db import sql_int
+from forum.db import run_columns, sql_int
 from forum.discussions.models import Thread, ThreadRead
 from forum.extensions import db
 from forum.groups.models import Group
@@ -128,4 +128,4 @@ def latest_threads(perms, limit: int = 5) -> list:
         stmt = _latest_statement(readable_groups_clause(perms), limit)
     else:
         stmt = _visitor_latest_statement(limit)
-    return db.session.execute(stmt).all()
+    return run_columns(db.session, stmt).all()

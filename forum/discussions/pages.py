@@ -20,6 +20,7 @@ import functools
 from sqlalchemy import Integer, bindparam, case, exists, false, func, null, or_, select, true
 from sqlalchemy.orm import aliased
 
+from forum.db import run_columns
 from forum.discussions.models import (
     DISPLAY_DEPTH,
     Post,
@@ -70,7 +71,7 @@ def _params(perms, thread: Thread, **values) -> dict:
 def _run(stmt, params: dict):
     """Run a prebuilt statement of plain columns on the session's connection (its transaction),
     without the ORM's per-execution layer: rows come back the same, with less Python."""
-    return db.session.connection().execute(stmt, params)
+    return run_columns(db.session, stmt, params)
 
 
 class PostRow:

@@ -12,7 +12,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Integer, bindparam, exists, func, select
 from sqlalchemy.orm import aliased
 
-from forum.db import json_datetime, json_rows, json_rows_value, sql_int
+from forum.db import json_datetime, json_rows, json_rows_value, run_columns, sql_int
 from forum.extensions import db
 from forum.files.models import Attachment, Folder, SharedFile
 from forum.groups.models import Group
@@ -47,7 +47,7 @@ class LibraryPage(Pagination):
     def _query_items(self) -> list:
         params = dict(self._query_args["params"], limit=self.per_page,
                       offset=self._query_offset)
-        return db.session.execute(self._query_args["select"], params).all()
+        return run_columns(db.session, self._query_args["select"], params).all()
 
     def _query_count(self) -> int:
         if self.items:
@@ -107,7 +107,7 @@ _FOLDER_ROWS = (select(Folder.id, Folder.name).where(Folder.group_id == bindpara
 
 
 def folder_rows(group_id: int) -> list:
-    return db.session.execute(_FOLDER_ROWS, {"group_id": group_id}).all()
+    return run_columns(db.session, _FOLDER_ROWS, {"group_id": group_id}).all()
 
 
 def trash_page(group, *, page: int):
@@ -195,7 +195,7 @@ def recent_group_file_rows(perms, group, *, limit: int = GROUP_PAGE_FILES) -> li
 def recent_file_rows(perms, *, limit: int = 5) -> list:
     """The home block's latest readable files as plain rows (one query): title, kind, size,
     date and the group's slug and name are all it prints."""
-    return db.session.execute(
+    return run_columns(db.session,
         select(SharedFile.id, SharedFile.title, SharedFile.kind, SharedFile.size,
                SharedFile.updated_at, Group.slug.label("group_slug"),
                Group.name.label("group_name"))

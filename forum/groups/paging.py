@@ -17,6 +17,7 @@ from flask import url_for
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Integer, bindparam, func, select
 
+from forum.db import run_columns
 from forum.extensions import db
 
 
@@ -33,7 +34,7 @@ class RowPage(Pagination):
             params = {**params, "_limit": self.per_page, "_offset": self._query_offset}
         else:
             stmt = stmt.limit(self.per_page).offset(self._query_offset)
-        return db.session.execute(stmt, params).all()
+        return run_columns(db.session, stmt, params).all()
 
     def _query_count(self) -> int:
         if self.items and "total" in self.items[0]._fields:  # a statement made by with_total

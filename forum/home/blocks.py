@@ -11,6 +11,7 @@ import importlib
 
 from sqlalchemy import func, literal, select
 
+from forum.db import run_columns
 from forum.extensions import db
 from forum.groups.models import Group, GroupKind
 from forum.permissions import visible_groups_clause
@@ -56,7 +57,7 @@ def spotlight(perms, today):
              Group.kind == GroupKind.INTEREST_GROUP)
     count = select(func.count()).where(*where).scalar_subquery()
     offset = func.coalesce(literal(today.toordinal()) % func.nullif(count, 0), 0)
-    return db.session.execute(
+    return run_columns(db.session,
         select(Group.id, Group.slug, Group.name, Group.purpose, Group.purpose_html)
         .where(*where).order_by(Group.id).offset(offset).limit(1)
     ).first()

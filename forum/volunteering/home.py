@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from forum.db import utcnow
+from forum.db import run_columns, utcnow
 from forum.extensions import db
 from forum.groups.models import Group
 from forum.permissions import visible_groups_clause
@@ -18,7 +18,7 @@ def open_opportunity_rows(perms, limit: int = BLOCK_SIZE) -> list:
 
     The same selection as queries.open_opportunities, without loading whole opportunities and
     groups (descriptions and all) for the four columns the block prints."""
-    return db.session.execute(
+    return run_columns(db.session,
         select(Opportunity.id, Opportunity.title, Opportunity.deadline,
                Group.name.label("group_name"))
         .join(Group, Group.id == Opportunity.group_id)
