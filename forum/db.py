@@ -96,6 +96,13 @@ def run_columns(session, stmt, params=None):
     return session.connection().execute(stmt, params)
 
 
+def contains_pattern(term: str) -> str:
+    """A LIKE pattern matching ``term`` anywhere, lower-cased, with its own ``%``, ``_`` and
+    backslashes taken literally: use with ``func.lower(column).like(pattern, escape="\\")``."""
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped.lower()}%"
+
+
 def sql_int(value: int):
     """A constant integer written into the SQL rather than bound, for a LIMIT or a comparison
     whose value is fixed in the code.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Response, abort, flash, g, redirect, render_template, url_for
+from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -21,7 +21,13 @@ from forum.groups.models import (
     Role,
     Visibility,
 )
-from forum.groups.queries import find_person, get_group, get_membership
+from forum.groups.queries import (
+    active_members_page,
+    find_person,
+    get_group,
+    get_membership,
+    waiting_memberships,
+)
 from forum.markup import render
 from forum.permissions import Permissions
 
@@ -45,17 +51,15 @@ def settings(slug: str):
 
 
 def _manage_page(group, invite_form=None, appoint_form=None, status=200):
-    rows = list(db.session.scalars(
-        select(Membership).options(joinedload(Membership.user))
-        .where(Membership.group_id == group.id).order_by(Membership.status, Membership.id)
-    ))
-    by_status = {s.value: [m for m in rows if m.status == s] for s in MembershipStatus}
+    search = (request.args.get("q") or "").strip()[:100]
+    members = active_members_page(group.id, search, request.args.get("page", 1, type=int))
     appoint_form = appoint_form or AppointmentForm(role=Role.MODERATOR.value, title="Moderator")
     start, end = appointments.association_year(g.perms.today)
     if not appoint_form.is_submitted():
         appoint_form.starts_on.data, appoint_form.ends_on.data = g.perms.today, end
     return render_template(
-        "groups/manage.html", group=group, by_status=by_status,
+        "groups/manage.html", group=group, waiting=waiting_memberships(group.id),
+        members=members, search=search,
         staff=appointments.group_staff(group), invite_form=invite_form or PersonForm(),
         appoint_form=appoint_form, titles=appointments.SUGGESTED_TITLES, form=ActionForm(),
     ), status

@@ -9,10 +9,10 @@ from collections.abc import Callable
 from functools import cache
 
 from flask import abort, g
-from sqlalchemy import ColumnElement, bindparam, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import ColumnElement, bindparam, func, or_, select
+from sqlalchemy.orm import contains_eager, joinedload
 
-from forum.db import utcnow
+from forum.db import contains_pattern, utcnow
 from forum.extensions import db
 from forum.groups.appointments import leaders_column
 from forum.groups.models import Group, GroupKind, Membership, MembershipStatus, Section
@@ -142,8 +142,7 @@ def directory_page(perms, kind: str | None, search: str | None, page: int) -> Ro
     params = {"kind": GroupKind(kind) if kind else None, "pattern": None,
               "today": utcnow().date()}
     if search:
-        escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        params["pattern"] = f"%{escaped.lower()}%"
+        params["pattern"] = contains_pattern(search)
     if perms.is_authenticated:  # what a member sees depends on their memberships
         rows, count = _directory_statements(visible_groups_clause(perms), kind, bool(search))
     else:  # every visitor sees the same groups: statements built once per process
@@ -191,3 +190,37 @@ def my_groups(perms) -> list[Membership]:
                Membership.status != MembershipStatus.BANNED)
         .order_by(Group.name)
     ))
+
+
+# The leaders' member list: 50 a page, so a group of thousands stays one quick page to scan,
+# with a search by name or username to find the one to remove.
+MEMBERS_PAGE_SIZE = 50
+
+
+def active_members_page(group_id: int, search: str, page: int):
+    """One page of the group's active members, by display name (two queries: rows, count)."""
+    from forum.users.models import User
+
+    stmt = (select(Membership).join(Membership.user).options(contains_eager(Membership.user))
+            .where(Membership.group_id == group_id,
+                   Membership.status == MembershipStatus.ACTIVE))
+    if search:
+        pattern = contains_pattern(search)
+        stmt = stmt.where(or_(func.lower(User.display_name).like(pattern, escape="\\"),
+                              func.lower(User.username).like(pattern, escape="\\")))
+    return db.paginate(stmt.order_by(func.lower(User.display_name), User.id),
+                       page=max(page, 1), per_page=MEMBERS_PAGE_SIZE,
+                       max_per_page=MEMBERS_PAGE_SIZE, error_out=False, count=True)
+
+
+def waiting_memberships(group_id: int) -> dict[str, list[Membership]]:
+    """Requests to join and unanswered invitations, oldest first, by status."""
+    rows = db.session.scalars(
+        select(Membership).options(joinedload(Membership.user))
+        .where(Membership.group_id == group_id,
+               Membership.status.in_((MembershipStatus.PENDING, MembershipStatus.INVITED)))
+        .order_by(Membership.id))
+    by_status = {"pending": [], "invited": []}
+    for m in rows:
+        by_status[m.status.value].append(m)
+    return by_status

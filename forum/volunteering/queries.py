@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import contains_eager
 
-from forum.db import utcnow
+from forum.db import contains_pattern, utcnow
 from forum.extensions import db
 from forum.groups.models import Appointment, Group, Role
 from forum.permissions import visible_groups_clause
@@ -111,8 +111,7 @@ def find_volunteers(term: str, limit: int = 100) -> list[VolunteerProfile]:
     term = term.strip()
     if not term:
         return []
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    pattern = f"%{escaped.lower()}%"
+    pattern = contains_pattern(term)
     stmt = (
         select(VolunteerProfile).join(VolunteerProfile.user)
         .where(or_(func.lower(VolunteerProfile.interests).like(pattern, escape="\\"),
