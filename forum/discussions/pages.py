@@ -68,12 +68,6 @@ def _params(perms, thread: Thread, **values) -> dict:
             **values}
 
 
-def _run(stmt, params: dict):
-    """Run a prebuilt statement of plain columns on the session's connection (its transaction),
-    without the ORM's per-execution layer: rows come back the same, with less Python."""
-    return run_columns(db.session, stmt, params)
-
-
 class PostRow:
     """One post as a page prints it. ``author_name`` and ``answered_name`` (whom it answers:
     the post it replied to, else its parent) are display names (None: no such person any
@@ -204,7 +198,7 @@ def page_bounds(thread: Thread, perms, number: int) -> tuple[int, int, str, str]
         number = max(number, 1)
         params = _params(perms, thread, lo_at=(number - 1) * TOP_PER_PAGE,
                          hi_at=number * TOP_PER_PAGE)
-        count, lo, hi = _run(stmt, params).one()
+        count, lo, hi = run_columns(db.session, stmt, params).one()
         pages = max((count + TOP_PER_PAGE - 1) // TOP_PER_PAGE, 1)
         if number <= pages:  # else: asked past the end, so show the last page
             break
@@ -218,7 +212,7 @@ def tree_page(thread: Thread, perms, number: int, after: str | None) -> Page:
     stmt = _tree_page_stmt(kind, number == 1, bool(after), perms.user_id is not None)
     params = _params(perms, thread, limit=DISPLAY_DEPTH, after=after, lo="",
                      lo_at=(number - 1) * TOP_PER_PAGE, hi_at=number * TOP_PER_PAGE)
-    rows = _run(stmt, params).all()
+    rows = run_columns(db.session, stmt, params).all()
     if not rows:  # past the last page (or a stale keyset): find the bounds, then read
         number, pages, lo, hi = page_bounds(thread, perms, number)
         return _fetch(thread, perms, Page([], number, pages, "tree", after=after), lo, hi,
@@ -238,7 +232,7 @@ def _fetch(thread: Thread, perms, page: Page, lo: str, hi: str, limit_depth: int
     keyset = bool(page.after and page.after >= lo)
     stmt = _tree_stmt(_visibility(perms, thread), keyset, perms.user_id is not None)
     params = _params(perms, thread, limit=limit_depth, lo=lo, hi=hi, after=page.after)
-    return _paged(page, _run(stmt, params))
+    return _paged(page, run_columns(db.session, stmt, params))
 
 
 def _paged(page: Page, rows) -> Page:
@@ -259,12 +253,12 @@ def _paged(page: Page, rows) -> Page:
 
 def flat_page(thread: Thread, perms, number: int, newest_first: bool) -> Page:
     kind = _visibility(perms, thread)
-    total = _run(_count_stmt(kind), _params(perms, thread)).scalar() or 0
+    total = run_columns(db.session, _count_stmt(kind), _params(perms, thread)).scalar() or 0
     pages = max((total + FLAT_PER_PAGE - 1) // FLAT_PER_PAGE, 1)
     number = min(max(number, 1), pages)
     stmt = _flat_stmt(kind, newest_first, perms.user_id is not None)
     params = _params(perms, thread, offset=(number - 1) * FLAT_PER_PAGE)
-    posts = [PostRow(r) for r in _run(stmt, params)]
+    posts = [PostRow(r) for r in run_columns(db.session, stmt, params)]
     page = Page(posts, number, pages, "newest" if newest_first else "oldest")
     page.items = [TreeItem(p, 0, False, 0) for p in posts]  # every post at one level
     return page
