@@ -7,7 +7,7 @@ import re
 from forum.groups.queries import MEMBERS_PAGE_SIZE
 from forum.querycount import count_queries
 from tests.factories import make_group_member
-from tests.helpers import login
+from tests.helpers import login, post
 
 MANAGE = "/g/project-management/manage"
 
@@ -57,6 +57,21 @@ def test_search_wildcards_are_taken_literally(client, world):
     assert _names(page) == []
     assert "0 members match" in page
     assert _names(client.get(f"{MANAGE}?q=crowd_0").get_data(as_text=True)) == []
+
+
+def test_removing_a_member_returns_the_leader_to_the_same_page_and_search(client, world):
+    _crowd(world, MEMBERS_PAGE_SIZE + 5)
+    login(client, world.leader)
+    second = client.get(f"{MANAGE}?page=2&q=crowd").get_data(as_text=True)
+    target = _names(second)[0]
+    form = re.search(r'action="(/g/project-management/members/\d+/remove[^"]*)"',
+                     second[second.index('id="members-title"'):])
+    url = form.group(1).replace("&amp;", "&")
+    response = post(client, url, token_from=MANAGE)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/manage?page=2&q=crowd")
+    assert target not in _names(client.get(f"{MANAGE}?q=crowd&page=2").get_data(as_text=True))
+    assert target not in _names(client.get(f"{MANAGE}?q=crowd").get_data(as_text=True))
 
 
 def test_past_the_last_page_is_an_empty_page_not_an_error(client, world):

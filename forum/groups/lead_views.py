@@ -106,7 +106,15 @@ def remove_member(slug: str, user_id: int):
     result = services.remove_member(group, membership)
     db.session.commit()
     flash(result.message, "success" if result.changed else "info")
-    return redirect(url_for("groups.manage", slug=group.slug))
+    return redirect(_back_to_member_list(group))
+
+
+def _back_to_member_list(group) -> str:
+    """The page of the member list the leader removed someone from, with its search kept."""
+    page = request.args.get("page", type=int)
+    search = (request.args.get("q") or "").strip()[:100]
+    return url_for("groups.manage", slug=group.slug, page=page if page and page > 1 else None,
+                   q=search or None)
 
 
 @bp.post("/g/<slug>/appointments")
