@@ -9,7 +9,7 @@ from flask import g, render_template, request
 from forum.discussions import bp
 from forum.discussions.listing import group_threads
 from forum.discussions.loading import load_group
-from forum.groups.paging import url_parts
+from forum.urls import url_parts
 
 
 def threads_for_group(group, page: int = 1) -> SimpleNamespace:

@@ -22,8 +22,8 @@ from forum.discussions.pages import VIEWS, branch_page, flat_page, tree_page
 from forum.discussions.permalinks import locate
 from forum.discussions.quoting import quote_source
 from forum.discussions.tree import ancestor_ids
-from forum.discussions.urls import cached_url
 from forum.extensions import db
+from forum.urls import cached_url
 
 VIEW_COOKIE = "thread_view"
 _PATH = re.compile(r"^(?:\d{10}){1,25}$")
@@ -241,4 +241,4 @@ def first_unread(slug: str, thread_id: int):
     return redirect(url_for("discussions.permalink", post_id=first))
 
 
-from forum.discussions import feed, group_views, urls, views_write  # noqa: E402,F401
+from forum.discussions import feed, group_views, views_write  # noqa: E402,F401

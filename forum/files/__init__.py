@@ -26,7 +26,7 @@ def _attachment_urls() -> tuple[str, str]:
     Kept for the request: files/_post_attachments.html is included once per post."""
     urls = g.get("_attachment_urls")
     if urls is None:
-        from forum.home.urls import url_format
+        from forum.urls import url_format
 
         urls = g._attachment_urls = (url_format("files.download", "slug", "file_id"),
                                      url_format("files.preview", "slug", "file_id"))

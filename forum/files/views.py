@@ -21,7 +21,7 @@ from forum.files.queries import (
     trash_page,
 )
 from forum.forms import ActionForm
-from forum.home.urls import url_format
+from forum.urls import url_format
 
 
 def _listing_args():

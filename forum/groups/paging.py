@@ -1,5 +1,5 @@
-"""Helpers for list pages (the directory, a group's discussions): pages of plain rows, and
-per-item URLs built from one ``url_for`` per request.
+"""Helpers for list pages (the directory, a group's discussions): pages of plain rows.
+(Per-item URLs from one pattern per list: forum.urls.)
 
 ``db.paginate`` returns ORM entities (``.scalars()``): a list page that prints a few columns
 would pay for loading whole objects and their relationships. ``RowPage`` runs a ``select`` of
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import weakref
 
-from flask import url_for
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Integer, bindparam, func, select
 
@@ -67,17 +66,3 @@ def paged(stmt):
         bindparam("_offset", type_=Integer))
     _PAGED.add(out)
     return out
-
-
-# Stands in for the varying part of a URL; an int so that <int:...> rules accept it.
-_SENTINEL = 987654321
-
-
-def url_parts(endpoint: str, key: str, **values) -> tuple[str, str]:
-    """``(before, after)`` such that ``before + str(v) + after == url_for(endpoint, key=v,
-    **values)`` for an int or slug ``v``: a list then builds each item's URL by concatenation
-    instead of a ``url_for`` per item. The sentinel is looked for from the right, as the varying
-    part is the last variable of our URL rules (e.g. /g/<slug>/t/<thread_id>/unread)."""
-    url = url_for(endpoint, **values, **{key: _SENTINEL})
-    before, _, after = url.rpartition(str(_SENTINEL))
-    return before, after

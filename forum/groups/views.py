@@ -8,13 +8,13 @@ from forum.extensions import db
 from forum.forms import ActionForm
 from forum.groups import appointments, bp, services
 from forum.groups.models import GroupKind, Visibility
-from forum.groups.paging import url_parts
 from forum.groups.queries import (
     directory_page,
     get_group,
     get_group_page,
     my_groups,
 )
+from forum.urls import url_parts
 
 
 @bp.get("/groups")

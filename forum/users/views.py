@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, g, render_template
 
-from forum.home.urls import url_format
+from forum.urls import url_format
 from forum.users import bp
 from forum.users.profile import can_see_profile, excerpt, load_profile
 
