@@ -82,7 +82,7 @@ def url_format(endpoint: str, *keys: str, **fixed) -> str:
     .format(slug, file_id) == url_for("files.detail", slug=slug, file_id=file_id)``
     for URL-safe values (slugs are [a-z0-9-], ids are ints)."""
     values = {key: _BASE + i for i, key in enumerate(keys)}
-    url = url_for(endpoint, **values, **fixed).replace("{", "{{").replace("}", "}}")
+    url = cached_url(endpoint, **values, **fixed).replace("{", "{{").replace("}", "}}")
     for index, key in enumerate(keys):
         url = url.replace(str(values[key]), f"{{{index}}}")
     return url
@@ -93,6 +93,6 @@ def url_parts(endpoint: str, key: str, **values) -> tuple[str, str]:
     **values)`` for an int or slug ``v``: a list then builds each item's URL by concatenation
     instead of a ``url_for`` per item. The stand-in is looked for from the right, as the varying
     part is the last variable of our URL rules (e.g. /g/<slug>/t/<thread_id>/unread)."""
-    url = url_for(endpoint, **values, **{key: _BASE})
+    url = cached_url(endpoint, **values, **{key: _BASE})
     before, _, after = url.rpartition(str(_BASE))
     return before, after
