@@ -71,7 +71,7 @@ def trusted_html(html: str | None) -> Markup:
     return Markup(html or "")
 
 
-def _user_zone():
+def user_zone():
     # Looked up once per request: a thread page prints hundreds of dates.
     zone = g.get("_user_zone")
     if zone is None:
@@ -88,12 +88,14 @@ DATETIME_FORMAT = "%-d %b %Y, %H:%M"  # "4 Nov 2026, 09:30", in the reader's tim
 _MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def format_datetime(value: datetime | None, fmt: str = DATETIME_FORMAT) -> str:
+def format_datetime(value: datetime | None, fmt: str = DATETIME_FORMAT, zone=None) -> str:
+    """``value`` as the reader reads it, in their time zone (``zone``: theirs, when a caller
+    printing many dates has it at hand already)."""
     if value is None:
         return ""
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    local = value.astimezone(_user_zone())
+    local = value.astimezone(zone or user_zone())
     if fmt == DATETIME_FORMAT:
         # A thread page prints one per post: written out, it costs a third of strftime's
         # (which goes through the C library and its locale for %b). Same text as the format.

@@ -9,8 +9,8 @@ from flask import g, render_template
 
 from forum.db import utcnow
 from forum.extensions import db
-from forum.files import services
-from forum.files.attachments import attach_uploads, attachments_for_posts
+from forum.files import attachment_urls, services
+from forum.files.attachments import attach_uploads, attachments_for_posts, attachments_html
 from forum.files.models import SharedFile
 from forum.files.queries import recent_group_file_rows
 from forum.permissions import Permissions
@@ -89,7 +89,7 @@ def test_attachments_render_download_and_preview_links_and_skip_deleted_files(ap
     rows = attachments_for_posts([post.id])[post.id]
     assert [r.id for r in rows] == [pdf.file_id, csv.file_id]
     with app.test_request_context():
-        html = render_template("files/_post_attachments.html", attachments=rows)
+        html = attachments_html(rows, *attachment_urls())
     base = f"/g/{SLUG}/files/{pdf.file_id}"
     assert f'href="{base}/download" download>a.pdf</a>' in html
     assert f'href="{base}/preview">preview<span class="visually-hidden"> a.pdf</span>' in html

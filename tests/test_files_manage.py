@@ -194,15 +194,16 @@ def test_a_banned_member_cannot_attach(world):
     assert attach_uploads(post, [], world.leader) == []
 
 
-def test_attachments_render_with_links_to_download(app, world):
-    from flask import render_template
+def test_attachment_names_are_printed_as_text(app, world):
+    from forum.files import attachment_urls
+    from forum.files.attachments import AttachedFile, attachments_html
 
-    post = post_in(world.group, world.group_member)
-    attach_uploads(post, [upload_of(name="b.csv")], world.group_member)
+    hostile = AttachedFile(7, '<img src=x onerror="alert(1)">.pdf', "pdf", 2048, True, SLUG)
     with app.test_request_context():
-        html = render_template("files/_post_attachments.html",
-                               attachments=attachments_for_posts([post.id])[post.id])
-    assert "b.csv" in html and f"/g/{SLUG}/files/" in html
+        html = attachments_html([hostile], *attachment_urls())
+    assert "<img" not in html and "&lt;img src=x" in html
+    assert f'href="/g/{SLUG}/files/7/download" download>' in html
+    assert "(PDF, 2.0 KB)" in html and f'href="/g/{SLUG}/files/7/preview"' in html
 
 
 # --- blocks on other pages -------------------------------------------------------------------

@@ -1,20 +1,81 @@
-"""A post's opening (article tag, heading, date line) and action list as Markup, for
-discussions/_post_list.html.
+"""The posts of a thread page as Markup: each post's article (heading, date line, body or
+placeholder, attached files, actions) inside the tree of branches, for
+discussions/_post_list.html, which prints it inside its list.
 
 Built in Python from escaped parts (names escaped here; URLs arrive escaped from views._Urls,
-the CSRF token from views.present): the loop then prints three values per post instead of some
-thirty escaped values and attribute look-ups, which made the loop a quarter of a thread page's
-CPU. The markup is the one the template printed; change both together.
+the CSRF token from views.present). In Jinja the loop printed some thirty escaped values and
+attribute look-ups per post, a quarter of a thread page's CPU; three values per post still
+cost the loop's per-item template machinery (callgrind: about 5% of the page). The markup is
+what a screen reader walks (headings with levels, named branches): change it with care;
+tests/test_discussions_reading.py and the browser tests (axe) check it.
 """
 
 from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from forum.jinja import format_datetime
+from forum.jinja import DATETIME_FORMAT, format_datetime, user_zone
+
+_REMOVED = ('  <p class="post-placeholder">This post was removed by its author. '
+            'Replies to it are kept.</p>')
+_HIDDEN_POST = '  <p class="post-placeholder">This post was hidden by a moderator.</p>'
+_PENDING = ('  <p class="badge badge-pending">Awaiting a moderator\'s approval — only you and '
+            'the moderators can see it.</p>')
+_HIDDEN_BADGE = '  <p class="badge badge-hidden">Hidden from members by a moderator.</p>'
+_CLOSE_BRANCH = "      </ol>\n    </details>\n  </li>"
 
 
-def head_html(p, level: int) -> Markup:
+def post_items_html(items, csrf) -> Markup:
+    """The ``<li>`` of every item of a page (discussions.tree.walk: each post with its level,
+    whether a branch opens under it and how many close after it)."""
+    out = []
+    add = out.append
+    attachment_urls = None
+    zone = user_zone()
+    for item in items:
+        p = item.post
+        status = p.status
+        add('<li class="tree-node">')
+        add(head_html(p, item.level, zone))
+        if status == "deleted":
+            add(_REMOVED)
+        elif not p.shows_body:
+            add(_HIDDEN_POST)
+        else:
+            if status == "pending":
+                add(_PENDING)
+            elif status == "hidden":
+                add(_HIDDEN_BADGE)
+            add(f'  <div class="post-body">{p.html or ""}</div>')  # stored by forum.markup
+            if p.files:
+                if attachment_urls is None:
+                    from forum.files import attachment_urls as urls
+
+                    attachment_urls = urls()
+                add(_attachments_html(p.files, *attachment_urls))
+        add(actions_html(p, csrf))
+        if p.branch_url:
+            add(f'  <p class="continue-branch"><a href="{p.branch_url}">Continue this branch'
+                f'<span class="visually-hidden"> (replies to {escape(p.name)})</span> →</a></p>')
+        add("</article>")
+        if item.opens:
+            whose = escape(p.name) if status == "published" else "this post"
+            add(f'  <details class="branch" open>\n    <summary>Replies to {whose}</summary>\n'
+                f'    <ol class="replies">')
+        else:
+            add("</li>")
+        if item.closes:
+            out.extend([_CLOSE_BRANCH] * item.closes)
+    return Markup("\n".join(out))
+
+
+def _attachments_html(files, download_url, preview_url):
+    from forum.files.attachments import attachments_html
+
+    return attachments_html(files, download_url, preview_url)
+
+
+def head_html(p, level: int, zone=None) -> Markup:
     """The article's opening tag and its header: heading and date line.
 
     Levels: the page's headings sit under the h1 and the h2 "Posts", so a post at level n is
@@ -40,13 +101,13 @@ def head_html(p, level: int) -> Markup:
         f'<div class="post-heading" role="heading" aria-level="{level + 3}" '
         f'id="post-{pid}-heading">\n{who_}{what}'
         f'<span class="visually-hidden">, level {level + 1}</span>\n</div>\n'
-        f'    <p class="post-meta">\n      {_meta(p)}\n    </p>\n  </header>')
+        f'    <p class="post-meta">\n      {_meta(p, zone)}\n    </p>\n  </header>')
 
 
-def _meta(p) -> str:
+def _meta(p, zone) -> str:
     created = p.created_at
     out = f'<time datetime="{created.isoformat() if created else ""}">' \
-          f'{format_datetime(created)}</time>'
+          f'{format_datetime(created, DATETIME_FORMAT, zone)}</time>'
     if p.edited_at and p.status != "deleted":
         out += '\n      <span class="edited">(edited)</span>'
     if p.is_new:

@@ -21,9 +21,9 @@ def _recent_files_column():
 group_page_column("recent_files", _recent_files_column)
 
 
-def _attachment_urls() -> tuple[str, str]:
+def attachment_urls() -> tuple[str, str]:
     """(download, preview) URL patterns of attached files, filled with a slug and a file id.
-    Kept for the request: files/_post_attachments.html is included once per post."""
+    Kept for the request: a page prints them for every post with files."""
     urls = g.get("_attachment_urls")
     if urls is None:
         from forum.urls import url_format
@@ -36,8 +36,8 @@ def _attachment_urls() -> tuple[str, str]:
 @bp.app_context_processor
 def _library_helpers():
     # For files/_group_recent.html, included by the group page with only `group` in context,
-    # and files/_post_attachments.html, included per post.
-    return {"recent_group_files": _recent_group_files, "attachment_urls": _attachment_urls}
+    # and the attachment links of a thread page's posts (discussions.fragments).
+    return {"recent_group_files": _recent_group_files, "attachment_urls": attachment_urls}
 
 
 # Route modules: imported by create_app, not here, so importing this package (for its

@@ -9,8 +9,8 @@
   (``id``, ``original_name``, ``kind``, ``size``, ``previewable``, ``group_slug``: what the
   links print).
 - ``attachments_for_posts(post_ids)`` returns ``{post_id: [AttachedFile, …]}`` in one query
-  for posts loaded without that column; templates show a list with
-  ``{% include "files/_post_attachments.html" %}`` (expects ``attachments``: one post's list).
+  for posts loaded without that column; ``attachments_html(files, download_url, preview_url)``
+  prints one post's list (the URL patterns: ``forum.files._attachment_urls``, once a request).
 
 Attached files join the library flagged ``attached`` (shown as "attached to a post", with a
 link to it) so members find them in one place; the library's rules (group, quota, types) apply.
@@ -21,6 +21,7 @@ from __future__ import annotations
 from functools import cache
 from typing import NamedTuple
 
+from markupsafe import Markup, escape
 from sqlalchemy import bindparam, case, select
 
 from forum.db import json_rows, json_rows_value
@@ -119,3 +120,23 @@ def attachments_for_posts(post_ids) -> dict[int, list[AttachedFile]]:
 
 __all__ = ["AttachedFile", "attach_uploads", "attached_files", "attached_files_column",
            "attachments_for_posts"]
+
+
+def attachments_html(files: list[AttachedFile], download_url: str, preview_url: str) -> Markup:
+    """One post's attached files as its links print them: download, kind and size, preview.
+    The URL patterns are ``str.format`` ones, filled with the file's group slug and id."""
+    from forum.jinja import format_filesize
+
+    out = ['<div class="post-attachments">\n  <h3 class="visually-hidden">Attachments</h3>\n'
+           '  <ul>']
+    for f in files:
+        name = escape(f.original_name)
+        line = (f'    <li><a href="{escape(download_url.format(f.group_slug, f.id))}" download>'
+                f'{name}</a>\n      <span class="muted">({escape(f.kind.upper())}, '
+                f'{format_filesize(f.size)})</span>')
+        if f.previewable:
+            line += (f' · <a href="{escape(preview_url.format(f.group_slug, f.id))}">preview'
+                     f'<span class="visually-hidden"> {name}</span></a>')
+        out.append(line + "\n    </li>")
+    out.append("  </ul>\n</div>")
+    return Markup("\n".join(out))
