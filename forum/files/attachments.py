@@ -10,7 +10,7 @@
   links print).
 - ``attachments_for_posts(post_ids)`` returns ``{post_id: [AttachedFile, …]}`` in one query
   for posts loaded without that column; ``attachments_html(files, download_url, preview_url)``
-  prints one post's list (the URL patterns: ``forum.files._attachment_urls``, once a request).
+  prints one post's list (the URL patterns: ``forum.files.attachment_urls``, once a request).
 
 Attached files join the library flagged ``attached`` (shown as "attached to a post", with a
 link to it) so members find them in one place; the library's rules (group, quota, types) apply.
@@ -119,7 +119,7 @@ def attachments_for_posts(post_ids) -> dict[int, list[AttachedFile]]:
 
 
 __all__ = ["AttachedFile", "attach_uploads", "attached_files", "attached_files_column",
-           "attachments_for_posts"]
+           "attachments_for_posts", "attachments_html"]
 
 
 def attachments_html(files: list[AttachedFile], download_url: str, preview_url: str) -> Markup:
