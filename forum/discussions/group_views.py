@@ -7,27 +7,37 @@ from types import SimpleNamespace
 from flask import g, render_template, request
 
 from forum.discussions import bp
+from forum.discussions.list_html import thread_rows_html
 from forum.discussions.listing import group_threads
 from forum.discussions.loading import load_group
 from forum.urls import url_parts
 
 
-def threads_for_group(group, page: int = 1) -> SimpleNamespace:
+def threads_for_group(group, page: int | None = None) -> SimpleNamespace:
     """What templates/discussions/_group_threads.html prints, computed once per page: the
-    reader's rights in the group (the rules stay in forum.permissions), the page of threads
-    (only if they may read it) and the URL patterns of its rows (no url_for per row)."""
+    reader's rights in the group (the rules stay in forum.permissions) and, only if they may
+    read it, the page of threads (``page``; None: the request's ``?page=``) with its rows as
+    Markup (list_html: no loop, no url_for per row in the template)."""
     perms = g.perms
     can_read = perms.can_read(group)
-    slug = group.slug
-    return SimpleNamespace(
+    listing = SimpleNamespace(
         can_read=can_read,
         can_start=can_read and perms.can_start_thread(group),
         signed_in=perms.is_authenticated,
         can_mark_read=perms.is_member,
-        page=group_threads(group, page) if can_read else None,
-        thread_url=url_parts("discussions.thread", "thread_id", slug=slug),
-        unread_url=url_parts("discussions.first_unread", "thread_id", slug=slug),
+        page=None,
+        rows_html="",
     )
+    if can_read:
+        if page is None:
+            page = request.args.get("page", 1, type=int)
+        listing.page = threads = group_threads(group, page)
+        slug = group.slug
+        listing.rows_html = thread_rows_html(
+            threads.items, threads.unread,
+            url_parts("discussions.thread", "thread_id", slug=slug),
+            url_parts("discussions.first_unread", "thread_id", slug=slug))
+    return listing
 
 
 @bp.app_context_processor
