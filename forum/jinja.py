@@ -9,6 +9,7 @@ from flask import Flask, g, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
+from forum.pagination import pagination
 from forum.urls import cached_url, url_format
 
 
@@ -21,8 +22,10 @@ def register_jinja(app: Flask) -> None:
     app.jinja_env.filters["iso"] = lambda d: d.isoformat() if d else ""
     app.jinja_env.filters["filesize"] = format_filesize
     # Every template's url_for builds from a per-process pattern where one fits (forum.urls);
-    # url_format is for lists whose items' links vary in several parts.
-    app.jinja_env.globals.update(url_for=cached_url, url_format=url_format)
+    # url_format is for lists whose items' links vary in several parts; every list's page
+    # links come from forum.pagination.
+    app.jinja_env.globals.update(url_for=cached_url, url_format=url_format,
+                                 pagination=pagination)
 
     layout_links_by_root: dict[str, dict[str, str]] = {}
 

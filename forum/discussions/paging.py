@@ -1,5 +1,5 @@
 """A page of a thread as the templates read it: its posts and where it sits among the pages
-(the interface of ``templates/_macros/pagination.html``, plus the tree's keyset continuation)."""
+(the interface of ``forum.pagination``, plus the tree's keyset continuation)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ class Page:
     next_is_new_branch: bool = False  # the "More" link leads to the next top-level reply
     items: list = field(default_factory=list)
 
-    # The pagination macro's interface.
+    # forum.pagination's interface.
     @property
     def page(self) -> int:
         return self.number

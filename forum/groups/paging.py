@@ -4,7 +4,7 @@
 ``db.paginate`` returns ORM entities (``.scalars()``): a list page that prints a few columns
 would pay for loading whole objects and their relationships. ``RowPage`` runs a ``select`` of
 columns and keeps the rows as they come (plus the usual count query). It has every attribute
-templates/_macros/pagination.html reads. (A ``count(*) over ()`` column instead of the count
+forum.pagination reads. (A ``count(*) over ()`` column instead of the count
 query was measured slower on SQLite: it materialises every matching row before the LIMIT; an
 uncorrelated count subquery, ``with_total``, is not.)
 """
