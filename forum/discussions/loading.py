@@ -8,6 +8,7 @@ from flask import abort, g
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import contains_eager
 
+from forum.db import detached_entity, entity_columns, run_columns
 from forum.discussions.models import Post, PostStatus, Thread, ThreadRead
 from forum.extensions import db
 from forum.groups.models import Group
@@ -24,8 +25,20 @@ def load_group(slug: str, *, read: bool = False) -> Group:
 
 
 def load_thread(slug: str, thread_id: int) -> Thread:
-    """The thread and its group in one query; 404 where its existence must not leak."""
-    return load_thread_for_reading(slug, thread_id, read_mark=False)[0]
+    """The thread and its group in one query, in the session (for a request that may change
+    them); 404 where its existence must not leak."""
+    thread = db.session.scalar(_thread_stmt(), {"thread_id": thread_id, "slug": slug})
+    if thread is None:
+        abort(404)
+    g.perms.ensure(g.perms.can_read_thread(thread), hide=g.perms.hides_thread(thread))
+    return thread
+
+
+@functools.cache
+def _thread_stmt():
+    # Built once: on a read page, building the statement cost more than running it.
+    return (select(Thread).join(Thread.group).options(contains_eager(Thread.group))
+            .where(Thread.id == bindparam("thread_id"), Group.slug == bindparam("slug")))
 
 
 def _watch_column():
@@ -41,9 +54,11 @@ def _watch_column():
 
 
 @functools.cache
-def _thread_stmt(read_mark: bool):
-    # Built once: on a read page, building the statement cost more than running it.
-    stmt = (select(Thread).join(Thread.group).options(contains_eager(Thread.group))
+def _reading_stmt(read_mark: bool):
+    """The thread's and its group's columns (forum.db.detached_entity), and for a signed-in
+    reader their read mark and whether they watch it."""
+    stmt = (select(*entity_columns(Thread), *entity_columns(Group))
+            .join(Group, Group.id == Thread.group_id)
             .where(Thread.id == bindparam("thread_id"), Group.slug == bindparam("slug")))
     if read_mark:
         stmt = stmt.add_columns(select(ThreadRead.last_read_post_id).where(
@@ -55,19 +70,22 @@ def _thread_stmt(read_mark: bool):
     return stmt
 
 
-def load_thread_for_reading(slug: str, thread_id: int, read_mark: bool = True):
-    """``(thread, last_read_post_id, watching)``: a signed-in reader's read mark, and whether
-    they watch the thread (None: not known here), come in the same query."""
-    reader_id = g.perms.user_id if read_mark else None
-    row = db.session.execute(_thread_stmt(reader_id is not None),
-                             {"thread_id": thread_id, "slug": slug, "reader_id": reader_id}).first()
+def load_thread_for_reading(slug: str, thread_id: int):
+    """``(thread, last_read_post_id, watching)`` for a page that only reads them: the thread
+    and its group detached (forum.db.detached_entity), a signed-in reader's read mark and
+    whether they watch the thread (None: not known here) in the same query."""
+    reader_id = g.perms.user_id
+    row = run_columns(db.session, _reading_stmt(reader_id is not None),
+                      {"thread_id": thread_id, "slug": slug, "reader_id": reader_id}).first()
     if row is None:
         abort(404)
-    thread = row[0]
+    at = len(entity_columns(Thread))
+    end = at + len(entity_columns(Group))
+    thread = detached_entity(Thread, row[:at], group=detached_entity(Group, row[at:end]))
     g.perms.ensure(g.perms.can_read_thread(thread), hide=g.perms.hides_thread(thread))
     if reader_id is None:
         return thread, None, None
-    return thread, row[1], (bool(row[2]) if len(row) > 2 else None)
+    return thread, row[end], (bool(row[end + 1]) if len(row) > end + 1 else None)
 
 
 def load_thread_with_post(slug: str, thread_id: int, post_id: int | None

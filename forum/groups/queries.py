@@ -12,7 +12,7 @@ from flask import abort, g
 from sqlalchemy import ColumnElement, bindparam, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
-from forum.db import contains_pattern, utcnow
+from forum.db import contains_pattern, detached_entity, entity_columns, run_columns, utcnow
 from forum.extensions import db
 from forum.groups.appointments import leaders_column
 from forum.groups.models import Group, GroupKind, Membership, MembershipStatus, Section
@@ -56,13 +56,16 @@ def group_page_value(group: Group, name: str):
 
 @cache
 def _group_page_by_slug(signed_in: bool):
-    """The group page's statement: the group, its staff in force (JSON), the registered
-    columns and, for a signed-in reader (who may lead it), the requests to join waiting. The
-    count is indexed (group, status), cheap for those who do not lead."""
+    """The group page's statement: the group's and its section's columns (read as detached
+    entities: forum.db.detached_entity), its staff in force (JSON), the registered columns
+    and, for a signed-in reader (who may lead it), the requests to join waiting. The count is
+    indexed (group, status), cheap for those who do not lead."""
     from forum.groups.appointments import staff_column
 
-    stmt = _group_by_slug().add_columns(
-        staff_column(), *(make().label(name) for name, make in _PAGE_COLUMNS.items()))
+    stmt = (select(*entity_columns(Group), *entity_columns(Section), staff_column(),
+                   *(make().label(name) for name, make in _PAGE_COLUMNS.items()))
+            .join(Section, Section.id == Group.section_id)
+            .where(Group.slug == bindparam("slug")))
     if not signed_in:
         return stmt
     waiting = (select(func.count())
@@ -79,15 +82,19 @@ def get_group(slug: str, *, lead: bool = False, manage: bool = False) -> Group:
 
 
 def get_group_page(slug: str) -> tuple[Group, object, int | None]:
-    """get_group, plus what the group page prints beside it: ``(group, staff, waiting)`` —
-    staff for ``appointments.current_staff``; waiting None for visitors, who cannot lead.
-    The registered columns' values are kept for ``group_page_value``."""
+    """get_group for the group page, which only reads it (the group and its section come
+    detached), plus what the page prints beside it: ``(group, staff, waiting)`` — staff for
+    ``appointments.current_staff``; waiting None for visitors, who cannot lead. The
+    registered columns' values are kept for ``group_page_value``."""
     signed_in = g.perms.is_authenticated
-    row = db.session.execute(_group_page_by_slug(signed_in),
-                             {"slug": slug, "today": g.perms.today}).first()
+    row = run_columns(db.session, _group_page_by_slug(signed_in),
+                      {"slug": slug, "today": g.perms.today}).first()
     if row is None:
         _checked(None)
-    group, staff, *rest = row
+    at = len(entity_columns(Group))
+    end = at + len(entity_columns(Section))
+    group = detached_entity(Group, row[:at], section=detached_entity(Section, row[at:end]))
+    staff, *rest = row[end:]
     g._group_page_values = (group.id, dict(zip(_PAGE_COLUMNS, rest, strict=False)))
     waiting = rest[len(_PAGE_COLUMNS)] if signed_in else None
     return _checked(group), staff, waiting
