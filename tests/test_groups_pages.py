@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from forum.db import utcnow
 from forum.groups.models import GroupKind, Role, Visibility
@@ -141,3 +141,29 @@ def test_my_groups_needs_sign_in_and_lists_mine(client, world):
     login(client, world.group_member)
     html = client.get("/groups/mine").get_data(as_text=True)
     assert "Project Management Interest Group" in html and "Nominating Committee" in html
+
+
+def test_directory_rows_print_each_groups_facts_escaped(client):
+    section = make_section()
+    long_purpose = "word " * 60  # 300 characters: cut at a word, "..." after it
+    quiet = make_group(section=section, name="Alpha <Readers> & Co", slug="alpha",
+                       visibility=Visibility.PUBLIC, purpose=long_purpose)
+    quiet.member_count = 1
+    busy = make_group(section=section, name="Beta Group", slug="beta",
+                      visibility=Visibility.MEMBERS, kind=GroupKind.COMMITTEE,
+                      purpose="Short & <sweet>.")
+    busy.member_count = 12
+    busy.last_activity_at = datetime(2026, 3, 4, 23, 30, tzinfo=UTC)
+    member = make_user()
+    member.timezone = "Asia/Tokyo"  # the 4th in UTC is the 5th there
+    html = client.get("/groups").get_data(as_text=True)
+    assert '<h2><a href="/g/alpha">Alpha &lt;Readers&gt; &amp; Co</a></h2>' in html
+    assert "<li>1 member</li>" in html and "No activity yet" in html
+    assert f"<p>{'word ' * 46}word...</p>" in html  # 237 characters, whole words
+    assert '<li><span class="badge">Members only</span></li>' in html  # listed, marked
+    assert "<li>Last active 4 Mar 2026</li>" in html
+    login(client, member)
+    html = client.get("/groups").get_data(as_text=True)
+    assert "<li>Committee</li>" in html and "<li>12 members</li>" in html
+    assert "<li>Last active 5 Mar 2026</li>" in html  # in the reader's time zone
+    assert "<p>Short &amp; &lt;sweet&gt;.</p>" in html

@@ -7,6 +7,7 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from forum.extensions import db
 from forum.forms import ActionForm
 from forum.groups import appointments, bp, services
+from forum.groups.directory_html import group_rows_html
 from forum.groups.models import GroupKind, Visibility
 from forum.groups.queries import (
     directory_page,
@@ -22,10 +23,9 @@ def directory():
     kind = request.args.get("kind") or None
     search = (request.args.get("q") or "").strip()[:100]
     page = directory_page(g.perms, kind, search, request.args.get("page", 1, type=int))
-    leaders = {row.id: appointments.leader_names(row.leaders) for row in page.items}
-    return render_template("groups/directory.html", page=page, leaders=leaders, kind=kind,
-                           search=search, kinds=list(GroupKind),
-                           group_url=url_parts("groups.show", "slug"))
+    rows_html = group_rows_html(page.items, url_parts("groups.show", "slug"))
+    return render_template("groups/directory.html", page=page, rows_html=rows_html, kind=kind,
+                           search=search, kinds=list(GroupKind))
 
 
 @bp.get("/groups/mine")
