@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 
 from forum.extensions import db
 from forum.groups.models import Group, GroupKind, Visibility
-from forum.home.blocks import spotlight
+from forum.home.blocks import _visitor_spotlight_statement, spotlight
 from forum.permissions import Permissions
 from forum.querycount import count_queries
-from tests.factories import make_group, make_section
+from tests.factories import make_group, make_membership, make_section, make_user
 
 
 def test_home_page_shows_the_section_heading_and_quiet_empty_blocks(client):
@@ -58,3 +58,16 @@ def test_a_feature_home_module_fills_its_blocks_and_can_ask_visitors_to_log_in(c
     html = client.get("/").get_data(as_text=True)
     assert "Open volunteer roles" in html
     assert "Members — log in to view this content" in html
+
+
+def test_visitors_share_one_spotlight_statement_and_members_keep_their_own(app):
+    section = make_section()
+    secret = make_group(section=section, name="Secret Interest Group",
+                        visibility=Visibility.PRIVATE)
+    member = make_user()
+    make_membership(group=secret, user=member)
+    assert _visitor_spotlight_statement() is _visitor_spotlight_statement()
+    day = date(2026, 1, 1)
+    assert spotlight(Permissions(None), day) is None  # built once, for every visitor
+    assert spotlight(Permissions(member), day).name == "Secret Interest Group"
+    assert spotlight(Permissions(None), day) is None

@@ -8,10 +8,11 @@ that has not landed simply has no module, and its block does not appear.
 from __future__ import annotations
 
 import importlib
+from functools import cache
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import Integer, bindparam, func, select
 
-from forum.db import run_columns
+from forum.db import run_columns, sql_int
 from forum.extensions import db
 from forum.groups.models import Group, GroupKind
 from forum.permissions import visible_groups_clause
@@ -53,11 +54,25 @@ def spotlight(perms, today):
 
     One statement: the day's offset is taken modulo a count subquery, so the page does not ask
     for the count first (NULLIF: no such group is no row, not a division by zero)."""
-    where = (visible_groups_clause(perms), Group.archived_at.is_(None),
-             Group.kind == GroupKind.INTEREST_GROUP)
+    if perms.is_authenticated:  # what a member may know of depends on their memberships
+        stmt = _spotlight_statement(visible_groups_clause(perms))
+    else:
+        stmt = _visitor_spotlight_statement()
+    return run_columns(db.session, stmt, {"day": today.toordinal()}).first()
+
+
+def _spotlight_statement(visible):
+    where = (visible, Group.archived_at.is_(None), Group.kind == GroupKind.INTEREST_GROUP)
     count = select(func.count()).where(*where).scalar_subquery()
-    offset = func.coalesce(literal(today.toordinal()) % func.nullif(count, 0), 0)
-    return run_columns(db.session,
-        select(Group.id, Group.slug, Group.name, Group.purpose, Group.purpose_html)
-        .where(*where).order_by(Group.id).offset(offset).limit(1)
-    ).first()
+    offset = func.coalesce(bindparam("day", type_=Integer) % func.nullif(count, 0), 0)
+    return (select(Group.id, Group.slug, Group.name, Group.purpose, Group.purpose_html)
+            .where(*where).order_by(Group.id).offset(offset).limit(sql_int(1)))
+
+
+@cache
+def _visitor_spotlight_statement():
+    """Every visitor may know of the same groups: built once per process (building it cost
+    more than running it)."""
+    from forum.permissions import Permissions
+
+    return _spotlight_statement(visible_groups_clause(Permissions()))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from functools import cache
 
-from forum.db import run_columns, utcnow
+from sqlalchemy import Date, bindparam, select
+
+from forum.db import run_columns, sql_int, utcnow
 from forum.extensions import db
 from forum.groups.models import Group
 from forum.permissions import visible_groups_clause
@@ -18,15 +20,29 @@ def open_opportunity_rows(perms, limit: int = BLOCK_SIZE) -> list:
 
     The same selection as queries.open_opportunities, without loading whole opportunities and
     groups (descriptions and all) for the four columns the block prints."""
-    return run_columns(db.session,
-        select(Opportunity.id, Opportunity.title, Opportunity.deadline,
-               Group.name.label("group_name"))
-        .join(Group, Group.id == Opportunity.group_id)
-        .where(Opportunity.status == OpportunityStatus.OPEN,
-               Opportunity.deadline >= utcnow().date(),
-               Group.archived_at.is_(None), visible_groups_clause(perms))
-        .order_by(Opportunity.deadline, Opportunity.id).limit(limit)
-    ).all()
+    if perms.is_authenticated:  # the groups a member may know of depend on their memberships
+        stmt = _open_statement(visible_groups_clause(perms), limit)
+    else:
+        stmt = _visitor_open_statement(limit)
+    return run_columns(db.session, stmt, {"today": utcnow().date()}).all()
+
+
+def _open_statement(visible, limit: int):
+    return (select(Opportunity.id, Opportunity.title, Opportunity.deadline,
+                   Group.name.label("group_name"))
+            .join(Group, Group.id == Opportunity.group_id)
+            .where(Opportunity.status == OpportunityStatus.OPEN,
+                   Opportunity.deadline >= bindparam("today", type_=Date),
+                   Group.archived_at.is_(None), visible)
+            .order_by(Opportunity.deadline, Opportunity.id).limit(sql_int(limit)))
+
+
+@cache
+def _visitor_open_statement(limit: int):
+    """Every visitor sees the same groups: built once per process."""
+    from forum.permissions import Permissions
+
+    return _open_statement(visible_groups_clause(Permissions()), limit)
 
 
 def home_blocks(perms) -> list[dict]:
