@@ -21,6 +21,7 @@ from forum.groups.models import (
     Role,
     Visibility,
 )
+from forum.groups.paging import search_term
 from forum.groups.queries import (
     active_members_page,
     find_person,
@@ -51,7 +52,7 @@ def settings(slug: str):
 
 
 def _manage_page(group, invite_form=None, appoint_form=None, status=200):
-    search = (request.args.get("q") or "").strip()[:100]
+    search = search_term()
     members = active_members_page(group.id, search, request.args.get("page", 1, type=int))
     appoint_form = appoint_form or AppointmentForm(role=Role.MODERATOR.value, title="Moderator")
     start, end = appointments.association_year(g.perms.today)
@@ -112,7 +113,7 @@ def remove_member(slug: str, user_id: int):
 def _back_to_member_list(group) -> str:
     """The page of the member list the leader removed someone from, with its search kept."""
     page = request.args.get("page", type=int)
-    search = (request.args.get("q") or "").strip()[:100]
+    search = search_term()
     return url_for("groups.manage", slug=group.slug, page=page if page and page > 1 else None,
                    q=search or None)
 

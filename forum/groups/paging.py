@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import weakref
 
+from flask import request
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Integer, bindparam, func, select
 
@@ -48,6 +49,13 @@ class RowPage(Pagination):
 
 
 _PAGED: weakref.WeakSet = weakref.WeakSet()
+
+SEARCH_LENGTH = 100  # characters of a list's search (?q=) kept: a name, not a paragraph
+
+
+def search_term() -> str:
+    """The request's ``?q=``, trimmed, as a list (the directory, the member list) searches it."""
+    return (request.args.get("q") or "").strip()[:SEARCH_LENGTH]
 
 
 def with_total(rows, count):

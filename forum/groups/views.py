@@ -9,6 +9,7 @@ from forum.forms import ActionForm
 from forum.groups import appointments, bp, services
 from forum.groups.directory_html import group_rows_html
 from forum.groups.models import GroupKind, Visibility
+from forum.groups.paging import search_term
 from forum.groups.queries import (
     directory_page,
     get_group,
@@ -21,7 +22,7 @@ from forum.urls import url_parts
 @bp.get("/groups")
 def directory():
     kind = request.args.get("kind") or None
-    search = (request.args.get("q") or "").strip()[:100]
+    search = search_term()
     page = directory_page(g.perms, kind, search, request.args.get("page", 1, type=int))
     rows_html = group_rows_html(page.items, url_parts("groups.show", "slug"))
     return render_template("groups/directory.html", page=page, rows_html=rows_html, kind=kind,
