@@ -4,7 +4,7 @@ Built in Python from escaped parts, as the thread page's posts are (discussions.
 Jinja the loop printed a dozen escaped values and tests per row, and the list was the dearest
 part of the group page. The markup is what a screen reader walks (a heading per thread, the
 "New posts" badge, a "first unread" link named after its thread): change it with care;
-tests/test_discussions_unread.py and the browser tests (axe) check it.
+tests/test_discussions_group_list.py and the browser tests (axe) check it.
 """
 
 from __future__ import annotations

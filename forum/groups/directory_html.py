@@ -24,9 +24,9 @@ def group_rows_html(rows, group_url: tuple[str, str]) -> Markup:
     before, after = (escape(part) for part in group_url)
     zone = user_zone()
     out = []
+    add = out.append
     for row in rows:
         count = row.member_count
-        add = out.append
         add(f'  <li>\n    <h2><a href="{before}{escape(row.slug)}{after}">{escape(row.name)}'
             f'</a></h2>\n    <ul class="group-meta">\n      <li>{escape(row.kind.label)}</li>\n'
             f'      <li>{count} member{"" if count == 1 else "s"}</li>\n')
