@@ -139,6 +139,17 @@ def detached_entity(model, values, **related):
     return obj
 
 
+def split_entities(row, *models) -> tuple[list, tuple]:
+    """The detached instances of ``models`` whose ``entity_columns`` open ``row``, in that
+    order, and the row's values after them (relationships are the caller's to set)."""
+    entities, at = [], 0
+    for model in models:
+        end = at + len(entity_columns(model))
+        entities.append(detached_entity(model, row[at:end]))
+        at = end
+    return entities, tuple(row[at:])
+
+
 def contains_pattern(term: str) -> str:
     """A LIKE pattern matching ``term`` anywhere, lower-cased, with its own ``%``, ``_`` and
     backslashes taken literally: use with ``func.lower(column).like(pattern, escape="\\")``."""

@@ -7,8 +7,9 @@ import functools
 from flask import abort, g
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm.attributes import set_committed_value
 
-from forum.db import detached_entity, entity_columns, run_columns
+from forum.db import entity_columns, run_columns, split_entities
 from forum.discussions.models import Post, PostStatus, Thread, ThreadRead
 from forum.extensions import db
 from forum.groups.models import Group
@@ -79,13 +80,12 @@ def load_thread_for_reading(slug: str, thread_id: int):
                       {"thread_id": thread_id, "slug": slug, "reader_id": reader_id}).first()
     if row is None:
         abort(404)
-    at = len(entity_columns(Thread))
-    end = at + len(entity_columns(Group))
-    thread = detached_entity(Thread, row[:at], group=detached_entity(Group, row[at:end]))
+    (thread, group), rest = split_entities(row, Thread, Group)
+    set_committed_value(thread, "group", group)
     g.perms.ensure(g.perms.can_read_thread(thread), hide=g.perms.hides_thread(thread))
     if reader_id is None:
         return thread, None, None
-    return thread, row[end], (bool(row[end + 1]) if len(row) > end + 1 else None)
+    return thread, rest[0], (bool(rest[1]) if len(rest) > 1 else None)
 
 
 def load_thread_with_post(slug: str, thread_id: int, post_id: int | None

@@ -11,8 +11,9 @@ from functools import cache
 from flask import abort, g
 from sqlalchemy import ColumnElement, bindparam, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
-from forum.db import contains_pattern, detached_entity, entity_columns, run_columns, utcnow
+from forum.db import contains_pattern, entity_columns, run_columns, split_entities, utcnow
 from forum.extensions import db
 from forum.groups.appointments import leaders_column
 from forum.groups.models import Group, GroupKind, Membership, MembershipStatus, Section
@@ -91,10 +92,8 @@ def get_group_page(slug: str) -> tuple[Group, object, int | None]:
                       {"slug": slug, "today": g.perms.today}).first()
     if row is None:
         _checked(None)
-    at = len(entity_columns(Group))
-    end = at + len(entity_columns(Section))
-    group = detached_entity(Group, row[:at], section=detached_entity(Section, row[at:end]))
-    staff, *rest = row[end:]
+    (group, section), (staff, *rest) = split_entities(row, Group, Section)
+    set_committed_value(group, "section", section)
     g._group_page_values = (group.id, dict(zip(_PAGE_COLUMNS, rest, strict=False)))
     waiting = rest[len(_PAGE_COLUMNS)] if signed_in else None
     return _checked(group), staff, waiting
