@@ -42,6 +42,18 @@ class DiscussionRules:
             return True
         return self.can_moderate(post.thread.group)
 
+    def can_see_post(self, post) -> bool:
+        """THE rule for showing a post's words anywhere: its thread page, a permalink, a quote,
+        a revision, a flag form, an excerpt, a notification, a feed entry, a mail, an attached
+        file. Every route that shows any of them asks this, now, and answers 404 when it is
+        False (``hides_post``) — exactly where the thread page would not show the body."""
+        return self.can_read_thread(post.thread) and self.can_see_post_body(post)
+
+    def hides_post(self, post) -> bool:
+        """Refusals on a post are always 404: whether a hidden or deleted post exists is not
+        the visitor's business either."""
+        return True
+
     # --- writing -------------------------------------------------------------------------------
     def _takes_part_in(self, group) -> bool:
         if not self.is_member or group.is_archived:
