@@ -19,7 +19,7 @@ from werkzeug.security import generate_password_hash
 
 from bench import content
 from forum.db import Base, utcnow
-from forum.users.names import username_key
+from forum.users.names import username_key, username_skeleton
 
 BENCH_PASSWORD = "bench-password-not-secret"
 BATCH = 5000
@@ -105,7 +105,8 @@ def _seed_users(conn: Connection, scale: Scale, now) -> dict:
             username = bench_name if n == 0 else f"{prefix}{n:05d}"
             display, affiliation = content.person(n)
             yield {"id": first + n, "email": f"{username}@example.org", "username": username,
-                   "username_key": username_key(username), "display_name": display,
+                   "username_key": username_key(username),
+                   "username_skeleton": username_skeleton(username), "display_name": display,
                    "affiliation": affiliation, "bio": "Librarian and section member.",
                    "password_hash": password_hash, "verified_at": now - timedelta(days=900),
                    "created_at": now - timedelta(days=900), "updated_at": now}

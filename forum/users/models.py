@@ -17,8 +17,13 @@ class User(UserMixin, TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)  # normalised: see users.names
     username: Mapped[str] = mapped_column(String(40))  # as the member typed it, for display
-    # NFKC + casefold of the username: unique, so look-alikes of an existing name are refused.
+    # NFKC + casefold of the username: unique, and what lookups (profiles, mentions) go by.
     username_key: Mapped[str] = mapped_column(String(40), unique=True)
+    # What the name looks like (UTS #39 skeleton: users.names.username_skeleton). A unique
+    # index, so no name can sit beside a confusable one ("admın" by "admin"), even when two
+    # registrations race. NULL only for an account made before the column whose skeleton an
+    # older account already held (the backfill keeps the oldest); that row still guards it.
+    username_skeleton: Mapped[str | None] = mapped_column(String(320), unique=True, index=True)
     display_name: Mapped[str] = mapped_column(String(100))
     affiliation: Mapped[str] = mapped_column(String(200), default="")
     bio: Mapped[str] = mapped_column(Text, default="")  # Markdown as written
