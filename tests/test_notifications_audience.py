@@ -7,8 +7,9 @@ import pytest
 from sqlalchemy import select
 
 from forum.extensions import db
-from forum.notifications.audience import can_read_clause, can_read_params, mentioned_keys
+from forum.notifications.audience import mentioned_keys
 from forum.permissions import Permissions
+from forum.permissions.audience import can_read_clause, can_read_params
 from forum.users.models import User
 from tests.world import ROLES
 

@@ -9,10 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from forum.discussions import bp
-from forum.discussions.models import Post, PostStatus, Thread
+from forum.discussions.models import Post, Thread
 from forum.extensions import db
 from forum.groups.models import Group, Visibility
 from forum.markup import plain_text
+from forum.permissions import Permissions, visible_posts_clause
 
 FEED_ENTRIES = 30
 
@@ -22,11 +23,11 @@ def group_feed(slug: str):
     group = db.session.scalar(select(Group).where(Group.slug == slug))
     if group is None or group.visibility != Visibility.PUBLIC:
         abort(404)
+    # A feed reader is a visitor (no cookie): the entries are what a visitor may see.
     posts = db.session.scalars(
-        select(Post).join(Post.thread).options(contains_eager(Post.thread),
-                                               joinedload(Post.author))
-        .where(Thread.group_id == group.id, Thread.hidden.is_(False),
-               Post.status == PostStatus.PUBLISHED)
+        select(Post).join(Post.thread).join(Group, Group.id == Thread.group_id)
+        .options(contains_eager(Post.thread), joinedload(Post.author))
+        .where(Thread.group_id == group.id, visible_posts_clause(Permissions()))
         .order_by(Post.id.desc()).limit(FEED_ENTRIES)).all()
     updated = posts[0].created_at if posts else group.created_at
     xml = render_template("discussions/feed.atom.xml", group=group, posts=posts,

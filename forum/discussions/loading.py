@@ -10,7 +10,7 @@ from sqlalchemy.orm import contains_eager
 from sqlalchemy.orm.attributes import set_committed_value
 
 from forum.db import entity_columns, run_columns, split_entities
-from forum.discussions.models import Post, PostStatus, Thread, ThreadRead
+from forum.discussions.models import Post, Thread, ThreadRead
 from forum.extensions import db
 from forum.groups.models import Group
 
@@ -106,7 +106,9 @@ def load_thread_with_post(slug: str, thread_id: int, post_id: int | None
 
 
 def load_post(post_id: int) -> Post:
-    """A post with its thread and group; others' held posts do not exist for the reader."""
+    """A post with its thread and group, where the thread page lists it (``can_reach_post``:
+    others' held posts do not exist for the reader). A view that prints the post's words asks
+    ``perms.ensure_can_see_post`` as well."""
     post = db.session.scalar(
         select(Post).join(Post.thread).join(Thread.group)
         .options(contains_eager(Post.thread).contains_eager(Thread.group))
@@ -115,8 +117,7 @@ def load_post(post_id: int) -> Post:
         abort(404)
     thread = post.thread
     g.perms.ensure(g.perms.can_read_thread(thread), hide=g.perms.hides_thread(thread))
-    if post.status == PostStatus.PENDING and not g.perms.can_see_post_body(post):
-        abort(404)
+    g.perms.ensure(g.perms.can_reach_post(post), hide=g.perms.hides_post(post))
     return post
 
 

@@ -221,7 +221,8 @@ def edit_post(post: Post, editor, source: str) -> bool:
 def delete_post(post: Post, actor) -> bool:
     """The author removes their post: a placeholder keeps the tree intact, replies stay.
 
-    The text is kept as a last revision (moderators and the author can still see the history)."""
+    The text is kept as a last revision, for the record: no page shows it (a removed post's
+    words are nobody's to see, ``Permissions.can_see_post``; its history answers 404)."""
     if post.status == PostStatus.DELETED:
         return False
     db.session.add(PostRevision(post_id=post.id, source=post.source, html=post.html,

@@ -23,6 +23,7 @@ from forum.discussions.permalinks import locate
 from forum.discussions.quoting import quote_source
 from forum.discussions.tree import ancestor_ids
 from forum.extensions import db
+from forum.http import arg_id, arg_page
 from forum.urls import cached_url
 
 VIEW_COOKIE = "thread_view"
@@ -48,7 +49,7 @@ def _after_arg() -> str | None:
 def thread(slug: str, thread_id: int):
     thread, last_read, watching = load_thread_for_reading(slug, thread_id)
     view = chosen_view()
-    number = request.args.get("page", 1, type=int)
+    number = arg_page()
     if view == "tree":
         page = tree_page(thread, g.perms, number, _after_arg())
     else:
@@ -69,12 +70,13 @@ def thread(slug: str, thread_id: int):
 def branch(slug: str, thread_id: int, post_id: int):
     thread, last_read, _ = load_thread_for_reading(slug, thread_id)
     root = db.session.get(Post, post_id)
-    if root is None or root.thread_id != thread.id:
+    viewer = g.perms.thread_viewer(thread)
+    # Others' held posts are not on the thread page: no branch page (nor author's name) either.
+    if root is None or root.thread_id != thread.id or not viewer.can_reach_post(root):
         abort(404)
     page = branch_page(thread, root, g.perms, _after_arg())
     if not page.posts:
         abort(404)
-    viewer = g.perms.thread_viewer(thread)
     context = present(thread, page, viewer, last_read)
     shown = page.posts[0]  # the root itself unless this is a continuation
     root_name = shown.name if shown.id == root.id else who(root.author)
@@ -184,12 +186,14 @@ def _reply_form(thread, page, viewer) -> ReplyForm | None:
     if not viewer.can_reply:
         return None
     form = ReplyForm(formdata=None)
-    target_id = request.args.get("quote", type=int) or request.args.get("reply_to", type=int)
+    target_id = arg_id("quote") or arg_id("reply_to")
     target = db.session.get(Post, target_id) if target_id else None
+    # Only a published post of this thread that the reader sees (``viewer``: can_see_post for
+    # this thread's posts) is answered or quoted: a quote copies its words into the form.
     if target is not None and target.thread_id == thread.id and \
-            target.status == PostStatus.PUBLISHED:
+            target.status == PostStatus.PUBLISHED and viewer.can_see_post(target):
         form.parent_id.data = str(target.id)
-        if request.args.get("quote", type=int) == target.id:
+        if arg_id("quote") == target.id:
             form.body.data = quote_source(target)
         form.replying_to = target
     else:

@@ -48,4 +48,7 @@ class Delivery(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The post a per-post notification tells of (no foreign key: the outbox outlives posts).
+    # A mail still waiting when its post stops being visible is withdrawn (withdraw_post_mail).
+    post_id: Mapped[int | None] = mapped_column(index=True)
     sent_at: Mapped[datetime | None]

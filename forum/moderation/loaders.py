@@ -36,6 +36,20 @@ def get_post(post_id: int) -> Post:
     return post
 
 
+def get_moderated_post(post_id: int, right) -> Post:
+    """``get_post``, then ``right(post)`` (a moderator's right on it, asked of ``g.perms``).
+
+    Whoever may neither use that right nor see the post's words (``can_see_post``) gets a
+    404, not a 403: a refusal must not tell them that a hidden, held or removed post exists.
+    Moderators reach every post of their groups; the pages print its words only where
+    ``perms.can_see_post`` (a post its author removed has none left to show)."""
+    post = get_post(post_id)
+    allowed = right(post)
+    g.perms.ensure(allowed or g.perms.can_see_post(post), hide=g.perms.hides_post(post))
+    g.perms.ensure(allowed)
+    return post
+
+
 def get_thread(thread_id: int) -> Thread:
     thread = db.session.scalar(select(Thread).options(joinedload(Thread.group))
                                .where(Thread.id == thread_id))

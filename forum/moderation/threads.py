@@ -5,6 +5,8 @@ from __future__ import annotations
 from sqlalchemy import update
 
 from forum.extensions import db
+from forum.groups.models import Visibility
+from forum.mail import withdraw_post_mail
 from forum.moderation import audit
 from forum.moderation.common import ModerationError, Outcome
 from forum.moderation.models import Flag
@@ -51,6 +53,9 @@ def move_thread(thread, *, by, target_group, reason: str = "") -> Outcome:
     db.session.execute(
         update(Flag).where(Flag.post_id.in_(_post_ids(thread.id)))
         .values(group_id=target_group.id).execution_options(synchronize_session=False))
+    if target_group.visibility == Visibility.PRIVATE:
+        # Its waiting mails were addressed to the old group's readers.
+        withdraw_post_mail(_post_ids(thread.id))
     db.session.flush()
     details = f"from {source_slug} to {target_group.slug}"
     for group_id in (source_id, target_group.id):  # both groups' logs tell the story

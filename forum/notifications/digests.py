@@ -21,14 +21,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from forum.db import utcnow, writing
-from forum.discussions.models import Post, PostStatus, Thread
+from forum.discussions.models import Post, Thread
 from forum.extensions import db
 from forum.groups.models import Group, Membership, MembershipStatus
 from forum.mail import queue_template
 from forum.markup import plain_text
 from forum.notifications.emails import absolute, post_url, unsubscribe_token
 from forum.notifications.models import DEFAULT_MODE, DigestCursor, MailMode, Subscription
-from forum.permissions import Permissions
+from forum.permissions import Permissions, visible_posts_clause
 from forum.users.models import User
 
 log = logging.getLogger(__name__)
@@ -96,7 +96,7 @@ def _digest_for(user_id: int, group_ids: set[int], period: str, high: int,
     since_id = cursor.last_post_id if cursor else None
     if not _move_cursor(cursor, user_id, period, high, now):
         return 0
-    posts = _new_posts(user_id, [g.id for g in groups], since_id, high, now - PERIODS[period])
+    posts = _new_posts(perms, [g.id for g in groups], since_id, high, now - PERIODS[period])
     if not posts:
         return 0
     _queue(user, period, groups, posts)
@@ -120,14 +120,17 @@ def _move_cursor(cursor, user_id: int, period: str, high: int, now: datetime) ->
     return moved == 1
 
 
-def _new_posts(user_id: int, group_ids: list[int], since_id: int | None, high: int,
+def _new_posts(perms, group_ids: list[int], since_id: int | None, high: int,
                since_time: datetime) -> list[Post]:
+    """The new posts a digest quotes: only those this member may see now (in SQL, before the
+    LIMIT: ``visible_posts_clause``), whatever was true when they were written."""
     if not group_ids:
         return []
+    user_id = perms.user_id
     query = (
         select(Post).join(Thread, Thread.id == Post.thread_id)
-        .where(Thread.group_id.in_(group_ids), Thread.hidden.is_(False),
-               Post.status == PostStatus.PUBLISHED, Post.id <= high,
+        .join(Group, Group.id == Thread.group_id)
+        .where(Thread.group_id.in_(group_ids), visible_posts_clause(perms), Post.id <= high,
                (Post.author_id != user_id) | Post.author_id.is_(None))
         .options(joinedload(Post.author), joinedload(Post.thread))
         .order_by(Thread.group_id, Post.thread_id, Post.id)

@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from forum.auth.sessions import load_with_user, loaded_with_user
 from forum.db import utcnow
+from forum.discussions.models import Post, Thread
 from forum.extensions import db
 from forum.notifications.models import Notification
 from forum.users.models import User
@@ -44,11 +45,16 @@ def unread_count(user_id: int) -> int:
 
 
 def page_of(user_id: int, page: int):
-    """One page of the member's notifications, newest first, with what each one shows."""
+    """One page of the member's notifications, newest first, with what each one shows.
+
+    Each row is shown through its post as it is now — with the post's thread and that
+    thread's group, not the notification's own thread and group columns, which keep where
+    the post was when it was announced (a thread moved into a private group, a branch split
+    off) — so the template asks ``perms.can_see_post(n.post)`` with no query per row."""
     query = (select(Notification)
              .where(Notification.user_id == user_id)
-             .options(joinedload(Notification.post), joinedload(Notification.thread),
-                      joinedload(Notification.group), joinedload(Notification.actor))
+             .options(joinedload(Notification.post).joinedload(Post.thread)
+                      .joinedload(Thread.group), joinedload(Notification.actor))
              .order_by(Notification.id.desc()))
     return db.paginate(query, page=page, per_page=PER_PAGE, error_out=False)
 

@@ -12,22 +12,16 @@ from __future__ import annotations
 import functools
 from typing import NamedTuple
 
-from sqlalchemy import and_, bindparam, exists, literal, or_, select, true, union
+from sqlalchemy import and_, bindparam, event, exists, inspect, literal, or_, select, true, union
+from sqlalchemy.orm import Session
 
 from forum.db import insert_or_merge, utcnow
 from forum.discussions.models import Post, PostStatus, Thread
 from forum.extensions import db
 from forum.groups.models import Group
-from forum.mail import queue_bulk
+from forum.mail import queue_bulk, withdraw_post_mail
 from forum.mailing.models import Delivery
-from forum.notifications.audience import (
-    can_read_clause,
-    can_read_params,
-    chunks,
-    is_private,
-    mentioned_keys,
-    user_ids_for_keys,
-)
+from forum.notifications.audience import chunks, mentioned_keys, user_ids_for_keys
 from forum.notifications.emails import post_mail
 from forum.notifications.models import (
     KIND_STRENGTH,
@@ -37,6 +31,7 @@ from forum.notifications.models import (
     NotificationSettings,
     Subscription,
 )
+from forum.permissions.audience import can_read_clause, can_read_params, is_private, may_announce
 from forum.users.models import User
 
 
@@ -44,7 +39,7 @@ def post_published(post: Post) -> None:
     """Notify the people who should hear about ``post`` (replies, mentions, watchers)."""
     db.session.flush()  # the post has its id and path
     thread = db.session.get(Thread, post.thread_id)
-    if post.status != PostStatus.PUBLISHED or thread is None or thread.hidden:
+    if not may_announce(post, thread):  # its words are for moderators at most, if anyone
         return
     group = db.session.get(Group, thread.group_id)
     answered = _answered_author(post)
@@ -184,3 +179,20 @@ def _auto_watch(author_id: int | None, thread_id: int, subs: list[_Sub]) -> None
 def auto_watch_enabled(user_id: int) -> bool:
     setting = db.session.get(NotificationSettings, user_id)
     return setting is None or setting.auto_watch
+
+
+@event.listens_for(Session, "before_flush")
+def _withdraw_mail_of_posts_leaving_view(session, flush_context, instances) -> None:
+    """A post that stops being published (hidden by a moderator or by flags, removed by its
+    author) takes its waiting mails with it, whichever service changed its status: one
+    listener rather than a call in each of them. Registered when this module is imported,
+    which create_app does (through the notifications views) before any request."""
+    ids = [obj.id for obj in session.dirty
+           if isinstance(obj, Post) and obj.id is not None and _left_published(obj)]
+    if ids:
+        withdraw_post_mail(ids, session)
+
+
+def _left_published(post: Post) -> bool:
+    old = inspect(post).attrs.status.history.deleted
+    return bool(old) and old[0] == PostStatus.PUBLISHED and post.status != PostStatus.PUBLISHED

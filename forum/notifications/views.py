@@ -9,6 +9,7 @@ from forum.discussions.models import Thread
 from forum.extensions import csrf, db
 from forum.forms import ActionForm
 from forum.groups.models import Group
+from forum.http import arg_page
 from forum.notifications import bp, inbox, subscriptions
 from forum.notifications.emails import post_path, read_unsubscribe_token
 from forum.notifications.forms import settings_form
@@ -56,7 +57,7 @@ def _back(default: str):
 @bp.get("/")
 def index():
     user_id = _signed_in()
-    page = inbox.page_of(user_id, max(request.args.get("page", 1, type=int), 1))
+    page = inbox.page_of(user_id, arg_page())
     return render_template("notifications/index.html", page=page, form=ActionForm())
 
 

@@ -9,7 +9,7 @@ lives in ``base``. Lists are filtered in SQL with the ``*_clause`` functions, ne
 from __future__ import annotations
 
 from forum.permissions.base import PermissionsBase, Rank
-from forum.permissions.discussions import DiscussionRules
+from forum.permissions.discussions import DiscussionRules, visible_posts_clause
 from forum.permissions.files import FileRules
 from forum.permissions.groups import GroupRules, readable_groups_clause, visible_groups_clause
 from forum.permissions.moderation import ModerationRules
@@ -24,4 +24,5 @@ class Permissions(
     """What one user may do, for the length of one request."""
 
 
-__all__ = ["Permissions", "Rank", "readable_groups_clause", "visible_groups_clause"]
+__all__ = ["Permissions", "Rank", "readable_groups_clause", "visible_groups_clause",
+           "visible_posts_clause"]

@@ -7,7 +7,11 @@ every "may take part" rule without a special case.
 
 from __future__ import annotations
 
+from sqlalchemy import and_
+
+from forum.discussions.models import Post, PostStatus, Thread
 from forum.permissions.base import Rank
+from forum.permissions.groups import readable_groups_clause
 
 
 class DiscussionRules:
@@ -46,13 +50,28 @@ class DiscussionRules:
         """THE rule for showing a post's words anywhere: its thread page, a permalink, a quote,
         a revision, a flag form, an excerpt, a notification, a feed entry, a mail, an attached
         file. Every route that shows any of them asks this, now, and answers 404 when it is
-        False (``hides_post``) — exactly where the thread page would not show the body."""
+        False (``hides_post``) — exactly where the thread page would not show the body.
+        Lists of posts filter with ``visible_posts_clause`` (below), which lets through only
+        posts this rule shows; a thread page decides it once per page (``ThreadViewer``)."""
         return self.can_read_thread(post.thread) and self.can_see_post_body(post)
 
     def hides_post(self, post) -> bool:
         """Refusals on a post are always 404: whether a hidden or deleted post exists is not
         the visitor's business either."""
         return True
+
+    def ensure_can_see_post(self, post) -> None:
+        """``can_see_post`` or 404: what a view that prints any of a post's words calls."""
+        self.ensure(self.can_see_post(post), hide=self.hides_post(post))
+
+    def can_reach_post(self, post) -> bool:
+        """Whether the thread page lists the post at all — a hidden or removed post as a
+        placeholder without its words, others' held posts not at all — so a permalink, a
+        branch page or a verb on the post may start from it. Its words need can_see_post."""
+        if not self.can_read_thread(post.thread):
+            return False
+        status = getattr(post.status, "value", post.status)
+        return status != "pending" or self.can_see_post_body(post)
 
     # --- writing -------------------------------------------------------------------------------
     def _takes_part_in(self, group) -> bool:
@@ -89,7 +108,9 @@ class DiscussionRules:
         return self._is_author(post) and not self.is_banned(post.thread.group)
 
     def can_see_history(self, post) -> bool:
-        if not self.can_read_thread(post.thread):
+        """Earlier texts are the post's words too: only where the post itself shows (a hidden
+        or removed post's history would print what its placeholder withholds)."""
+        if not self.can_see_post(post):
             return False
         return self._is_author(post) or self.can_moderate(post.thread.group)
 
@@ -156,8 +177,14 @@ class ThreadViewer:
             return False
         return self.moderates or (self._deletes_own and self._is_author(post))
 
+    def can_see_post(self, post) -> bool:
+        return self._reads and self.can_see_post_body(post)
+
+    def can_reach_post(self, post) -> bool:
+        return self._reads and (post.status != "pending" or self.can_see_post_body(post))
+
     def can_see_history(self, post) -> bool:
-        return self._reads and (self.moderates or self._is_author(post))
+        return self.can_see_post(post) and (self.moderates or self._is_author(post))
 
     def can_recommend(self, post) -> bool:
         return self._recommends and post.status == "published" and not self._is_author(post)
@@ -169,3 +196,16 @@ class ThreadViewer:
 
     def can_hide_post(self, post) -> bool:
         return self._hides
+
+
+def visible_posts_clause(perms):
+    """SQL filter for a list of posts (``Post`` joined to its ``Thread`` and that thread's
+    ``Group``): the published posts of threads that are not hidden, in groups this user may
+    read (``readable_groups_clause``). Every post it lets through is one ``can_see_post`` shows
+    this user; the reverse is not promised: held and hidden posts stay on the thread page and in
+    the review queue, even for those who may see them there, as a list (a profile, a feed, a
+    digest) prints an excerpt with no status beside it. Filter in SQL, before any LIMIT."""
+    # post_count > 0 follows from a published post; said anyway, so the promise does not
+    # rest on the counters (a thread whose opening post is held exists for its author only).
+    return and_(readable_groups_clause(perms), Thread.hidden.is_(False),
+                Thread.post_count > 0, Post.status == PostStatus.PUBLISHED)

@@ -12,10 +12,10 @@ from typing import NamedTuple
 from sqlalchemy import bindparam, select
 
 from forum.db import json_datetime, json_rows, json_rows_value
-from forum.discussions.models import Post, PostStatus, Thread
+from forum.discussions.models import Post, Thread
 from forum.extensions import db
 from forum.groups.models import Group, Membership, MembershipStatus
-from forum.permissions import readable_groups_clause, visible_groups_clause
+from forum.permissions import visible_groups_clause, visible_posts_clause
 from forum.users.models import User
 from forum.users.names import NameError_, username_key
 
@@ -60,7 +60,7 @@ def load_profile(perms, username: str) -> tuple[User, list[ProfileGroup], list[R
 
 def _profile_statement(perms):
     return (select(User, _groups_column(visible_groups_clause(perms)),
-                   _posts_column(readable_groups_clause(perms)))
+                   _posts_column(visible_posts_clause(perms)))
             .where(User.username_key == _KEY))
 
 
@@ -81,13 +81,13 @@ def _groups_column(visible):
             .correlate(User).scalar_subquery())
 
 
-def _posts_column(readable):
-    """The member's latest published posts in threads the viewer may read."""
+def _posts_column(visible):
+    """The member's latest posts whose words the viewer may see (``visible_posts_clause``:
+    published, in listed threads of groups the viewer may read), filtered before the LIMIT."""
     latest = (select(Post.id, Post.html, Post.created_at, Thread.title, Group.name)
               .join(Thread, Thread.id == Post.thread_id)
               .join(Group, Group.id == Thread.group_id)
-              .where(Post.author_id == User.id, Post.status == PostStatus.PUBLISHED,
-                     Thread.hidden.is_(False), readable)
+              .where(Post.author_id == User.id, visible)
               .order_by(Post.created_at.desc(), Post.id.desc())
               .limit(RECENT_POSTS)
               .correlate(User).subquery())
