@@ -43,7 +43,9 @@ def add_version(*, file, uploader, data: bytes, name: str = "attendance.csv"):
 def post_in(group, author):
     """A bare post in a new thread of the group, for attaching files to (no services: the
     library's tests need a post, not the discussion's counters or notifications)."""
-    thread = Thread(group_id=group.id, title="Budget", author_id=author.id)
+    # Counted as the published post it is: a thread with no published post is listed to
+    # nobody but its author, nor are the files of its posts (permissions.files).
+    thread = Thread(group_id=group.id, title="Budget", author_id=author.id, post_count=1)
     db.session.add(thread)
     db.session.flush()
     post = Post(thread_id=thread.id, path="x", author_id=author.id, source="Hi", html="<p>Hi</p>")

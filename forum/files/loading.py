@@ -2,7 +2,9 @@
 
 A group the user may not know of, and anything in it, answers 404 whatever the address; a
 file is only ever found through its own group (``/g/<slug>/files/<id>`` with another group's
-slug is a 404 too).
+slug is a 404 too), and a file that came with discussion posts only while one of them may be
+seen (``FileRules.can_see_source``), whatever the route: detail, versions, downloads,
+previews, edit, delete, restore.
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ def get_file(group: Group, file_id: int, *, check=None) -> SharedFile:
     f.group = group
     if f.is_deleted and not g.perms.can_view_trash(group):
         abort(404)  # a deleted file is gone for everyone but those who may restore it
+    if not g.perms.can_see_source(f):
+        abort(404)  # it came with posts this user may not see: a 404, as for the posts
     g.perms.ensure((check or g.perms.can_download)(f))
     return f
 

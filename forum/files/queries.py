@@ -1,6 +1,7 @@
 """Read-side queries of the library: the page of files, recent files, attachments of posts.
 Each is one statement whatever the number of rows (the library page: one, plus a count only
-when the page asked for lies past the end)."""
+when the page asked for lies past the end). Every list leaves out the files that came with
+posts no reader of the list may see (``permissions.files.listed_files_clause``)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from forum.files.models import Attachment, Folder, SharedFile
 from forum.groups.models import Group
 from forum.groups.queries import NOT_LOADED, group_page_value
 from forum.permissions import readable_groups_clause
+from forum.permissions.files import listed_files_clause
 from forum.users.models import User
 
 PER_PAGE = 25
@@ -59,7 +61,8 @@ class LibraryPage(Pagination):
 
 
 def _library_where(in_folder: bool) -> list:
-    where = [SharedFile.group_id == bindparam("group_id"), SharedFile.deleted_at.is_(None)]
+    where = [SharedFile.group_id == bindparam("group_id"), SharedFile.deleted_at.is_(None),
+             listed_files_clause(SharedFile)]
     if in_folder:
         where.append(SharedFile.folder_id == bindparam("folder_id"))
     return where
@@ -113,18 +116,10 @@ def folder_rows(group_id: int) -> list:
 def trash_page(group, *, page: int):
     """Deleted files, newest first, as entities: the restore rule reads the file itself."""
     query = (select(SharedFile).where(SharedFile.group_id == group.id,
-                                      SharedFile.deleted_at.is_not(None)))
+                                      SharedFile.deleted_at.is_not(None),
+                                      listed_files_clause(SharedFile)))
     return db.paginate(_ordered(query, "date", "desc"), page=page, per_page=PER_PAGE,
                        error_out=False, max_per_page=100)
-
-
-def attached_post_ids(file_ids: list[int]) -> dict[int, int]:
-    """file id → the post it came with (for the "attached to a post" link)."""
-    if not file_ids:
-        return {}
-    rows = db.session.execute(select(Attachment.file_id, Attachment.post_id)
-                              .where(Attachment.file_id.in_(file_ids)))
-    return {file_id: post_id for file_id, post_id in rows}
 
 
 def _latest_ids(perms, group, limit: int):
@@ -132,7 +127,8 @@ def _latest_ids(perms, group, limit: int):
     ordering lets the database sort narrow index entries instead of joined wide rows."""
     readable = select(Group.id).where(readable_groups_clause(perms))
     query = select(SharedFile.id).where(SharedFile.deleted_at.is_(None),
-                                        SharedFile.group_id.in_(readable))
+                                        SharedFile.group_id.in_(readable),
+                                        listed_files_clause(SharedFile))
     if group is not None:
         query = query.where(SharedFile.group_id == group.id)
     # The LIMIT is written into the SQL so PostgreSQL can keep a cached plan (forum.db.sql_int).
@@ -160,7 +156,8 @@ def recent_files_column(limit):
     restored in Python because an aggregate's input order is not promised."""
     newest = aliased(SharedFile)
     picked = (select(newest.id)
-              .where(newest.group_id == Group.id, newest.deleted_at.is_(None))
+              .where(newest.group_id == Group.id, newest.deleted_at.is_(None),
+                     listed_files_clause(newest))
               .order_by(newest.updated_at.desc(), newest.id.desc()).limit(limit)
               .correlate(Group))  # two levels down: auto-correlation stops at one
     return (select(json_rows(SharedFile.id, SharedFile.title, SharedFile.kind, SharedFile.size,

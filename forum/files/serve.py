@@ -1,7 +1,10 @@
 """Downloads and previews: streamed from storage, never from a static route.
 
-Every response is checked against the file's group (loading.get_file). Downloads are always
+Every response is checked against the file's group and, for a file that came with discussion
+posts, against those posts, on every request (loading.get_file). Downloads are always
 ``attachment``; only images and PDFs are ever shown inline, under a sandboxing CSP of their own.
+A file a visitor could not open is sent ``Cache-Control: private, no-store``: no copy of it is
+kept on the reader's disk or in any cache once they may no longer see it.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from forum.extensions import db
 from forum.files import bp, services
 from forum.files.loading import get_file, get_group, get_version
 from forum.files.sniff import download_name
+from forum.permissions import Permissions
+from forum.security import mark_no_store
 from forum.storage import get_storage
 
 PREVIEW_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
@@ -42,7 +47,10 @@ def preview(slug, file_id, number=None):
 def _load(slug, file_id, number):
     group = get_group(slug)
     f = get_file(group, file_id)
-    return get_version(f, number)
+    version = get_version(f, number)
+    if not Permissions().can_download(f):  # a visitor's answer: no query (posts are kept)
+        mark_no_store()
+    return version
 
 
 def _count_download(file_id: int) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import Response, abort, flash, g, redirect, render_template, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -29,8 +29,10 @@ from forum.groups.queries import (
     get_membership,
     waiting_memberships,
 )
+from forum.http import arg_page
 from forum.markup import render
 from forum.permissions import Permissions
+from forum.security import no_store
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -53,7 +55,7 @@ def settings(slug: str):
 
 def _manage_page(group, invite_form=None, appoint_form=None, status=200):
     search = search_term()
-    members = active_members_page(group.id, search, request.args.get("page", 1, type=int))
+    members = active_members_page(group.id, search, arg_page())
     appoint_form = appoint_form or AppointmentForm(role=Role.MODERATOR.value, title="Moderator")
     start, end = appointments.association_year(g.perms.today)
     if not appoint_form.is_submitted():
@@ -112,9 +114,9 @@ def remove_member(slug: str, user_id: int):
 
 def _back_to_member_list(group) -> str:
     """The page of the member list the leader removed someone from, with its search kept."""
-    page = request.args.get("page", type=int)
+    page = arg_page()
     search = search_term()
-    return url_for("groups.manage", slug=group.slug, page=page if page and page > 1 else None,
+    return url_for("groups.manage", slug=group.slug, page=page if page > 1 else None,
                    q=search or None)
 
 
@@ -167,6 +169,7 @@ def end_appointment(slug: str, appointment_id: int):
 
 
 @bp.get("/g/<slug>/members.csv")
+@no_store  # members' names and addresses: never kept by a cache
 def export_members(slug: str):
     group = get_group(slug, lead=True)
     rows = db.session.execute(
@@ -182,8 +185,7 @@ def export_members(slug: str):
             m.user.display_name, m.user.username, m.user.email, m.user.affiliation,
             m.joined_at.date().isoformat() if m.joined_at else "")])
     return Response(out.getvalue(), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{group.slug}-members.csv"',
-        "Cache-Control": "private, no-store"})
+        "Content-Disposition": f'attachment; filename="{group.slug}-members.csv"'})
 
 
 def safe_cell(value) -> str:
