@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import logging
 import time
 
 import click
@@ -11,6 +12,8 @@ from sqlalchemy import func, select
 
 from forum.db import writing
 from forum.extensions import db
+
+log = logging.getLogger(__name__)
 
 # Each feature that seeds demo content has ``forum/<feature>/seed.py`` with ``seed(ctx)``;
 # ``ctx`` is a dict the seeders share (users by handle, groups by slug, …). Order matters.
@@ -87,7 +90,15 @@ def deliver(loop: bool, interval: float) -> None:
     from forum.mail import deliver_pending
 
     while True:
-        sent = deliver_pending()
+        try:
+            sent = deliver_pending()  # a bad message is marked failed inside; the run goes on
+        except Exception:
+            if not loop:
+                raise
+            # The database or the network went away mid-run: a service keeps going, and its
+            # claimed rows are taken over after the claim timeout.
+            log.exception("delivery run failed; trying again in %s s", interval)
+            sent = 0
         if sent:
             click.echo(f"Delivered {sent} message(s).")
         db.session.remove()

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import smtplib
 import uuid
 from datetime import timedelta
+from email import policy
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
 
@@ -20,6 +23,7 @@ from flask import current_app, render_template
 from jinja2 import TemplateNotFound
 from sqlalchemy import insert, or_, select, update
 
+from forum.control_chars import one_line
 from forum.db import utcnow, writing
 from forum.extensions import db
 from forum.mailing.models import Delivery, DeliveryStatus
@@ -28,6 +32,7 @@ log = logging.getLogger(__name__)
 CLAIM_TIMEOUT = timedelta(minutes=10)
 # Set by build_message itself: a stored header may not change them.
 _FIXED_HEADERS = frozenset({"to", "subject", "date", "message-id"})
+_HEADER_NAME = re.compile(r"[!-9;-~]+")  # RFC 5322 ftext: printable ASCII but the colon
 
 
 def sender_domain() -> str:
@@ -82,28 +87,83 @@ def queue_bulk(mails: list[dict]) -> int:
             "body_text": mail["body_text"], "body_html": mail.get("body_html"),
             "headers": mail.get("headers") or {}, "status": DeliveryStatus.PENDING,
             "attempts": 0, "next_attempt_at": now, "last_error": "", "created_at": now,
+            "post_id": mail.get("post_id"),
         })
     if rows:
         db.session.execute(insert(Delivery), rows)
     return len(rows)
 
 
+WITHDRAWN = "withdrawn: the post it tells of is no longer visible"
+
+
+def withdraw_post_mail(post_ids, session=None) -> int:
+    """Mails still waiting about these posts (ids, or a select of them) are never sent: the
+    post was hidden, removed, or moved where its readers may differ. Same transaction as the
+    change; a mail a worker has already claimed is past recall."""
+    result = (session or db.session).execute(
+        update(Delivery)
+        .where(Delivery.status == DeliveryStatus.PENDING, Delivery.post_id.in_(post_ids))
+        .values(status=DeliveryStatus.FAILED, last_error=WITHDRAWN)
+        .execution_options(synchronize_session=False))
+    return result.rowcount or 0
+
+
+def sender(display_name: str | None = None) -> dict:
+    """A stored ``From``: the site's own address, with ``display_name`` if given.
+
+    Kept as its parts, never as a formatted string, so the name reaches ``Address`` as it was
+    written (a formatted string would carry it RFC 2047-encoded, or quoted, or with a CR/LF
+    that begins a header of its own).
+    """
+    name, address = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])
+    return {"display_name": display_name or name, "addr_spec": address}
+
+
 def build_message(delivery: Delivery) -> EmailMessage:
-    """The message for a delivery; its stored headers may replace From (never To/Message-ID)."""
+    """The message for a delivery; its stored headers may replace From (never To/Message-ID).
+
+    Every header goes through the ``email`` package (``policy.default``): addresses as
+    ``Address`` objects, other values as header values it folds and encodes. A line break
+    still inside a stored value (a name saved before forms refused them) becomes a space
+    first, so no value can begin a header of its own. Raises ValueError (or another
+    exception) for a row no retry could ever send.
+    """
     extra = dict(delivery.headers or {})
-    msg = EmailMessage()
-    msg["From"] = extra.pop("From", None) or current_app.config["MAIL_DEFAULT_SENDER"]
-    msg["To"] = delivery.to_address
-    msg["Subject"] = delivery.subject
+    msg = EmailMessage(policy=policy.default)
+    msg["From"] = _from(extra.pop("From", None))
+    msg["To"] = _recipient(delivery.to_address)
+    msg["Subject"] = one_line(delivery.subject)
     msg["Date"] = formatdate(localtime=False)
     msg["Message-ID"] = delivery.message_id
     for name, value in extra.items():
-        if name.lower() not in _FIXED_HEADERS:
-            msg[name] = value
+        if not _HEADER_NAME.fullmatch(name):
+            raise ValueError(f"invalid header name {name!r}")
+        if name.lower() not in _FIXED_HEADERS and value:
+            msg[name] = one_line(str(value))
     msg.set_content(delivery.body_text)
     if delivery.body_html:
         msg.add_alternative(delivery.body_html, subtype="html")
     return msg
+
+
+def _from(stored: dict | str | None) -> Address | str:
+    if isinstance(stored, dict):
+        default = sender()
+        return Address(display_name=one_line(stored.get("display_name") or ""),
+                       addr_spec=stored.get("addr_spec") or default["addr_spec"])
+    if stored:  # a formatted string, as rows queued before ``sender`` carry
+        return one_line(stored)
+    return _from(sender())
+
+
+def _recipient(address: str) -> Address:
+    # Split, not parsed: an internationalised local part (which email-validator accepts) is
+    # not an RFC 5322 addr_spec, and sending it is the SMTP server's call (SMTPUTF8).
+    local, at, domain = (address or "").rpartition("@")
+    if not (at and local and domain):
+        raise ValueError(f"{address!r} is not an e-mail address")
+    return Address(username=local, domain=domain)  # raises on CR or LF
 
 
 def deliver_pending(limit: int = 100) -> int:
@@ -112,25 +172,47 @@ def deliver_pending(limit: int = 100) -> int:
     A worker entry point: it commits (whatever the session held first, then each result).
     No transaction stays open while SMTP talks: a row is read, the read ends, the mail is
     sent, and the outcome is written in its own short writing transaction.
+
+    One bad row never stops the others: a row that cannot be composed, or that fails to send
+    for any reason but the network or the SMTP server, is logged with its id and marked
+    failed with the reason at once (retrying cannot help it); network and SMTP errors are
+    retried with back-off by ``_failure``.
     """
     db.session.commit()
     sent = 0
     for delivery_id in _claim_due(limit):
-        delivery = db.session.get(Delivery, delivery_id)
-        msg, attempts, to = build_message(delivery), delivery.attempts, delivery.to_address
-        db.session.commit()
-        try:
-            _send(msg)
-        except (OSError, smtplib.SMTPException) as exc:
-            outcome = _failure(delivery_id, to, attempts, exc)
-        else:
-            outcome = {"status": DeliveryStatus.SENT, "sent_at": utcnow(), "last_error": ""}
-            sent += 1
+        outcome = _attempt(delivery_id)
+        sent += outcome["status"] == DeliveryStatus.SENT
         with writing():
             db.session.execute(update(Delivery).where(Delivery.id == delivery_id)
                                .values(**outcome))
             db.session.commit()
     return sent
+
+
+def _attempt(delivery_id: int) -> dict:
+    """Compose and send one claimed row; the values its row takes afterwards."""
+    delivery = db.session.get(Delivery, delivery_id)
+    try:
+        msg, attempts, to = build_message(delivery), delivery.attempts, delivery.to_address
+    except Exception as exc:  # noqa: BLE001 - any fault of this row's data: fail only this row
+        db.session.rollback()
+        log.exception("mail %s cannot be composed; marked failed", delivery_id)
+        return {"status": DeliveryStatus.FAILED, "last_error": _reason("cannot compose", exc)}
+    db.session.commit()
+    try:
+        _send(msg)
+    except (OSError, smtplib.SMTPException) as exc:
+        return _failure(delivery_id, to, attempts, exc)
+    except Exception as exc:  # noqa: BLE001 - e.g. a body that cannot be encoded: permanent
+        log.exception("mail %s to %s cannot be sent; marked failed", delivery_id, to)
+        return {"status": DeliveryStatus.FAILED, "last_error": _reason("cannot send", exc)}
+    return {"status": DeliveryStatus.SENT, "sent_at": utcnow(), "last_error": ""}
+
+
+def _reason(what: str, exc: Exception) -> str:
+    # One line, and no NUL (PostgreSQL's text refuses it): the reason must be storable.
+    return one_line(f"{what}: {type(exc).__name__}: {exc}")[:2000]
 
 
 def _claim_due(limit: int) -> list[int]:
@@ -170,9 +252,10 @@ def _failure(delivery_id: int, to: str, attempts: int, exc: Exception) -> dict:
     """What a failed attempt leaves: retried later with back-off, or given up on."""
     log.warning("mail %s to %s failed (attempt %s): %s", delivery_id, to, attempts, exc)
     permanent = isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code >= 500
+    reason = _reason("cannot send", exc)
     if permanent or attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
-        return {"status": DeliveryStatus.FAILED, "last_error": str(exc)[:2000]}
-    return {"status": DeliveryStatus.PENDING, "last_error": str(exc)[:2000],
+        return {"status": DeliveryStatus.FAILED, "last_error": reason}
+    return {"status": DeliveryStatus.PENDING, "last_error": reason,
             "next_attempt_at": utcnow() + timedelta(minutes=2 ** attempts)}
 
 

@@ -59,6 +59,7 @@ class SmtpSink:
 
     def __init__(self) -> None:
         self.messages = []
+        self.recipients = []  # each message's envelope recipients (RCPT TO), in order
         self.app = None
         self.port = _free_port()
         self._controller = Controller(self, hostname=self.host, port=self.port)
@@ -72,6 +73,7 @@ class SmtpSink:
     async def handle_DATA(self, server, session, envelope):
         msg = message_from_bytes(envelope.content, policy=policy.default)
         self.messages.append(msg)
+        self.recipients.append(list(envelope.rcpt_tos))
         return "250 OK"
 
     def deliver(self):

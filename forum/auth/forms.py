@@ -6,10 +6,10 @@ Lengths are checked here; the rules about what a name or password may be live in
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from forum.forms import FlaskForm
 from forum.users.names import USERNAME_MAX
 
 PASSWORD_MAX = 1000

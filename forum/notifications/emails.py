@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from email.utils import formataddr, parseaddr
 
 from flask import current_app, has_request_context, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from forum.discussions.models import PATH_SEGMENT
-from forum.mail import render_mail, sender_domain
+from forum.mail import render_mail, sender, sender_domain
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 
@@ -115,11 +114,12 @@ def list_headers(group, unsubscribe_url: str) -> dict:
     }
 
 
-def from_header(author_name: str | None) -> str:
+def from_header(author_name: str | None) -> dict:
+    """The stored From: the site's address, named after the author (``forum.mail.sender``)."""
     site = current_app.config["SITE_NAME"]
-    name, address = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])
-    display = f"{author_name} via {site}" if author_name else (name or site)
-    return formataddr((display[:120], address))
+    default = sender()
+    display = f"{author_name} via {site}" if author_name else (default["display_name"] or site)
+    return sender(display[:120])
 
 
 def post_mail(post, thread, group, author, recipient) -> dict:
@@ -146,5 +146,5 @@ def post_mail(post, thread, group, author, recipient) -> dict:
     return {
         "to_address": recipient.email, "subject": f"{prefix}[{group.name}] {thread.title}",
         "body_text": text, "body_html": html, "headers": headers,
-        "message_id": post_message_id(post.id, recipient.id, domain),
+        "message_id": post_message_id(post.id, recipient.id, domain), "post_id": post.id,
     }

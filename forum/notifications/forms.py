@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField
 from wtforms.fields.choices import SelectChoice
 
+from forum.forms import FlaskForm
 from forum.notifications.models import MailMode
 
 MODE_CHOICES = [SelectChoice(m.value, m.label) for m in MailMode]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from forum.forms import FlaskForm
 from forum.users.services import AFFILIATION_MAX, BIO_MAX, DISPLAY_NAME_MAX, timezones
 
 
