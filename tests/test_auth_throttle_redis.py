@@ -8,11 +8,11 @@ import uuid
 import pytest
 import redis
 
-from forum.extensions import limiter
 from tests.factories import make_user
 from tests.helpers import DEFAULT_PASSWORD, csrf_token
 
 REDIS_URL = os.environ.get("FORUM_TEST_REDIS_URL") or "redis://127.0.0.1:6379/15"
+PREFIX = f"test-auth-throttle-{uuid.uuid4().hex}"  # this run's keys, removed after each test
 
 
 @pytest.fixture
@@ -25,6 +25,7 @@ def app_overrides():
             pytest.fail(message)  # CI: a skipped Redis test would check nothing
         pytest.skip(message)
     return {"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": REDIS_URL,
+            "RATELIMIT_KEY_PREFIX": PREFIX,
             "LOGIN_LIMIT_PER_ACCOUNT": "2 per 15 minutes",
             "LOGIN_LIMIT_PER_ADDRESS": "1000 per 15 minutes"}
 
@@ -37,11 +38,12 @@ def test_account_throttle_is_kept_in_redis(app, client):
                 "email": user.email, "password": "wrong password!!",
                 "csrf_token": csrf_token(client, "/auth/login")})
             assert response.status_code == 400
-        keys = redis.Redis.from_url(REDIS_URL).keys("*login-account*")
+        keys = redis.Redis.from_url(REDIS_URL).keys(f"{PREFIX}:login-account*")
         assert keys, "the count should live in Redis"
         response = client.post("/auth/login", data={
             "email": user.email, "password": DEFAULT_PASSWORD,
             "csrf_token": csrf_token(client, "/auth/login")})
         assert response.status_code == 429
     finally:
-        limiter.reset()
+        store = redis.Redis.from_url(REDIS_URL)
+        store.delete(*store.keys(f"{PREFIX}:*") or ["-"])

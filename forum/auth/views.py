@@ -3,28 +3,23 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
 from forum.auth import bp, services
 from forum.auth.forms import LoginForm, RegisterForm, add_error
 from forum.auth.sessions import end_session, start_session, touch_session
-from forum.auth.throttle import (
-    login_per_account,
-    login_per_address,
-    mail_per_address,
-    too_many_requests,
-)
+from forum.auth.throttle import login_throttle, mail_per_address, too_many_requests
 from forum.auth.tokens import TokenError
 from forum.extensions import db
 from forum.forms import ActionForm
+from forum.ratelimit import Throttled
 from forum.security import SAFE_METHODS, is_safe_next
 from forum.users.services import AccountError, check_password, find_by_email
 
 FAILED_SIGN_IN = "That e-mail address and password do not match an account."
 
-bp.register_error_handler(RateLimitExceeded, too_many_requests)
+bp.register_error_handler(Throttled, too_many_requests)
 
 
 @bp.before_app_request
@@ -41,8 +36,7 @@ def _next_url(default: str = "home.index") -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@login_per_address
-@login_per_account
+@login_throttle
 def login():
     if current_user.is_authenticated:
         return redirect(_next_url())

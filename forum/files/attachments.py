@@ -13,7 +13,8 @@
   prints one post's list (the URL patterns: ``forum.files.attachment_urls``, once a request).
 
 Attached files join the library flagged ``attached`` (shown as "attached to a post", with a
-link to it) so members find them in one place; the library's rules (group, quota, types) apply.
+link to it) so members find them in one place; the library's rules (group, quota, types) and the
+member's hourly upload allowance apply.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ def attach_uploads(post, uploads, user) -> list:
     if not Permissions(user).can_upload(group):
         raise services.UploadError("You may not attach files in this group.")
     with services.received(uploads) as files:
+        services.check_upload_allowance(user, files)
         created = services.store_new_files(group, files, user, attached=True,
                                            description="Attached to a discussion post.")
     attachments = []

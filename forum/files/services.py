@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import bindparam, func, select, update
 
+from forum import ratelimit
 from forum.db import utcnow
 from forum.extensions import db
 from forum.files.models import FileVersion, Folder, SharedFile
@@ -98,6 +99,30 @@ def check_quota(group, files: list[Received]) -> None:
         raise UploadError(
             f"This upload would take the group's library past its quota of {_mb(quota)} "
             f"({_mb(max(quota - used, 0))} left). Ask a leader to remove old files.")
+
+
+def check_upload_allowance(user, files: list[Received]) -> None:
+    """What one member may upload an hour (FILE_UPLOADS_PER_HOUR, FILE_UPLOAD_BYTES_PER_HOUR),
+    across the library, new versions and attachments. Asked by the views, once per request,
+    before storing: counted in the request's transaction (forum.ratelimit.claim), so parallel
+    uploads cannot all pass one reading of the count, and a refused upload is not held against
+    its author. Seeding and the tests' factories store files without it: they are no member."""
+    cfg, who = current_app.config, str(user.id)
+    files_limit = ratelimit.parse_limit(cfg["FILE_UPLOADS_PER_HOUR"])
+    bytes_limit = ratelimit.parse_limit(cfg["FILE_UPLOAD_BYTES_PER_HOUR"])
+    added = sum(r.size for r in files)
+    count = ratelimit.claim("upload-files", who, files_limit, cost=len(files))
+    volume = ratelimit.claim("upload-bytes", who, bytes_limit, cost=added)
+    if not count.allowed:
+        left = max(files_limit.amount - (count.count - count.cost), 0)
+        raise UploadError(
+            f"You may upload {files_limit.amount} files an hour and have {left} left; this "
+            f"upload has {len(files)}. Please wait a little and try again.")
+    if not volume.allowed:
+        left = max(bytes_limit.amount - (volume.count - volume.cost), 0)
+        raise UploadError(
+            f"You may upload {_mb(bytes_limit.amount)} an hour and have {_mb(left)} left; this "
+            f"upload is {_mb(added)}. Please wait a little and try again.")
 
 
 def store_new_files(group, files: list[Received], user, *, title: str = "",

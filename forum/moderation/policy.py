@@ -2,7 +2,12 @@
 
 Discussions asks, before it writes a new thread or reply:
 - ``posting_refusal(user, group, source)`` → a message for the form when the post must be
-  refused (rate limits, tighter for new accounts; too many links for a new account), else None;
+  refused (rate limits, tighter for new accounts; too many links for a new account), else None.
+  Asked once per post, right before it is written: it counts the post against the member's
+  hourly allowance (forum.ratelimit.claim) in the request's transaction, so the count stands
+  if the post is committed and is taken back if the request rolls back. Counting first and
+  deciding on the count that came back is what holds under parallel requests: reading how many
+  posts there were and inserting after let every parallel post pass the same check;
 - ``initial_status(user, group)`` → the PostStatus a new post starts in (PENDING when the group
   holds new members' first posts for approval, else PUBLISHED).
 """
@@ -16,6 +21,7 @@ from typing import NamedTuple
 from flask import current_app, g, has_request_context
 from sqlalchemy import case, exists, func, select
 
+from forum import ratelimit
 from forum.db import utcnow
 from forum.discussions.models import Post, PostStatus, Thread
 from forum.extensions import db
@@ -43,30 +49,32 @@ def _exempt(user, group) -> bool:
 
 
 class _Facts(NamedTuple):
-    recent_posts: int  # by this member, anywhere, in the last hour
     holds_first_posts: bool  # the group holds new members' first posts for approval
     has_published: bool  # this member has a published post in the group (asked if it holds)
 
 
+def _fact_columns(user, group) -> tuple:
+    holds = func.coalesce(select(GroupModerationSettings.hold_first_posts)
+                          .where(GroupModerationSettings.group_id == group.id)
+                          .scalar_subquery(), False)
+    published = exists().where(Post.author_id == user.id, Thread.id == Post.thread_id,
+                               Thread.group_id == group.id, Post.status == PostStatus.PUBLISHED)
+    return holds, case((holds, published), else_=False)
+
+
+def _memo() -> dict:
+    return g.setdefault("_posting_facts", {}) if has_request_context() else {}
+
+
 def _facts(user, group) -> _Facts:
-    """What the policy asks of the database, in one statement, once per request: the view
-    asks ``posting_refusal`` and then ``initial_status`` about the same post. Outside a
-    request (a script, a test between writes) every call asks afresh."""
-    memo = g.setdefault("_posting_facts", {}) if has_request_context() else {}
-    key = (user.id, group.id)
+    """What the policy asks of the database, once per request: the view asks
+    ``posting_refusal`` and then ``initial_status`` about the same post, and the facts ride in
+    the statement that counts the post (one round trip fewer). Outside a request (a script, a
+    test between writes) every call asks afresh."""
+    memo, key = _memo(), (user.id, group.id)
     if key not in memo:
-        since = utcnow() - timedelta(hours=1)
-        recent = (select(func.count())
-                  .where(Post.author_id == user.id, Post.created_at >= since).scalar_subquery())
-        holds = func.coalesce(select(GroupModerationSettings.hold_first_posts)
-                              .where(GroupModerationSettings.group_id == group.id)
-                              .scalar_subquery(), False)
-        published = exists().where(Post.author_id == user.id, Thread.id == Post.thread_id,
-                                   Thread.group_id == group.id,
-                                   Post.status == PostStatus.PUBLISHED)
-        row = db.session.execute(
-            select(recent, holds, case((holds, published), else_=False))).one()
-        memo[key] = _Facts(row[0], bool(row[1]), bool(row[2]))
+        row = db.session.execute(select(*_fact_columns(user, group))).one()
+        memo[key] = _Facts(bool(row[0]), bool(row[1]))
     return memo[key]
 
 
@@ -82,9 +90,12 @@ def posting_refusal(user, group, source: str) -> str | None:
         return (f"Your post has {links} links; {who} {max_links} at most. "
                 "Remove some and send it again.")
     limit = cfg["MODERATION_NEW_ACCOUNT_POSTS_PER_HOUR" if new else "MODERATION_POSTS_PER_HOUR"]
-    recent = _facts(user, group).recent_posts
-    if recent >= limit:
-        return (f"You have posted {recent} times in the last hour, the most "
+    # The member's posts this hour, whichever limit applies to them now.
+    count = ratelimit.claim("post", str(user.id), ratelimit.parse_limit(limit),
+                            with_columns=_fact_columns(user, group))
+    _memo()[(user.id, group.id)] = _Facts(*(bool(v) for v in count.extras))
+    if not count.allowed:
+        return (f"You have posted {limit} times in the last hour, the most "
                 f"{'a new account' if new else 'anyone'} may. Please wait a little and try again.")
     return None
 
