@@ -10,6 +10,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from forum.pagination import pagination
+from forum.submissions import new_key
 from forum.urls import cached_url, url_format
 
 
@@ -26,6 +27,8 @@ def register_jinja(app: Flask) -> None:
     # links come from forum.pagination.
     app.jinja_env.globals.update(url_for=cached_url, url_format=url_format,
                                  pagination=pagination)
+    # The one-time key of a hand-written form that creates something (forum/submissions.py).
+    app.jinja_env.globals["new_submission_key"] = new_key
 
     layout_links_by_root: dict[str, dict[str, str]] = {}
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from forum.discussions.services import BODY_MAX, TITLE_MAX
+from forum.forms import FlaskForm, SubmissionKeyMixin
+from forum.http import parse_id
 
 
 def _strip(value):
@@ -29,7 +30,7 @@ class _BodyForm(FlaskForm):
         return bool(self.preview.data)
 
 
-class NewThreadForm(_BodyForm):
+class NewThreadForm(SubmissionKeyMixin, _BodyForm):
     title = StringField("Title", filters=[_strip], validators=[
         DataRequired("Give the discussion a title."),
         Length(max=TITLE_MAX, message=f"Titles are limited to {TITLE_MAX} characters.")])
@@ -37,16 +38,13 @@ class NewThreadForm(_BodyForm):
     submit = SubmitField("Start discussion")
 
 
-class ReplyForm(_BodyForm):
+class ReplyForm(SubmissionKeyMixin, _BodyForm):
     parent_id = HiddenField()
     attachments = MultipleFileField("Attach files (optional)")
     submit = SubmitField("Post reply")
 
     def parent_post_id(self) -> int | None:
-        try:
-            return int(self.parent_id.data)
-        except (TypeError, ValueError):
-            return None
+        return parse_id(self.parent_id.data)  # None: not an id the database could hold
 
 
 class EditPostForm(_BodyForm):

@@ -33,6 +33,7 @@ from forum.discussions.services import (
 )
 from forum.extensions import db
 from forum.forms import ActionForm
+from forum.submissions import claim
 
 
 def _policy(group, source: str) -> tuple[str | None, int]:
@@ -84,6 +85,9 @@ def new_thread(slug: str):
     form = NewThreadForm()
     if not form.validate_on_submit() or form.wants_preview:
         return _render_new(group, form)
+    once = claim(current_user, form.submission_key.data)  # first: a repeat waits here
+    if once.repeated:
+        return once.repeat()
     refusal, status = _policy(group, form.body.data)
     if refusal:
         form.form_errors.append(refusal)
@@ -100,9 +104,10 @@ def new_thread(slug: str):
         db.session.rollback()
         form.attachments.errors = [upload_refusal]
         return _render_new(group, form)
+    target = once.remember(url_for("discussions.thread", slug=group.slug, thread_id=thread.id))
     db.session.commit()
     _held_message(initial)
-    return redirect(url_for("discussions.thread", slug=group.slug, thread_id=thread.id))
+    return redirect(target)
 
 
 def _render_new(group, form, status: int | None = None):
@@ -127,6 +132,9 @@ def reply_view(slug: str, thread_id: int):
     parent = _checked_parent(form, parent)
     if request.method == "GET" or not form.validate_on_submit() or form.wants_preview:
         return _render_reply(thread, parent, form)
+    once = claim(current_user, form.submission_key.data)  # first: a repeat waits here
+    if once.repeated:
+        return once.repeat()
     refusal, status = _policy(thread.group, form.body.data)
     if refusal:
         form.form_errors.append(refusal)
@@ -142,10 +150,10 @@ def reply_view(slug: str, thread_id: int):
         db.session.rollback()
         form.attachments.errors = [upload_refusal]
         return _render_reply(thread, parent, form)
-    post_id = post.id  # before the commit, which expires the post (a SELECT to read it again)
+    target = once.remember(url_for("discussions.permalink", post_id=post.id))
     db.session.commit()
     _held_message(initial)
-    return redirect(url_for("discussions.permalink", post_id=post_id))
+    return redirect(target)
 
 
 def _checked_parent(form, parent: Post | None) -> Post:
@@ -177,6 +185,7 @@ def _render_reply(thread, parent, form, status: int | None = None):
 @bp.route("/p/<int:post_id>/edit", methods=["GET", "POST"])
 def edit(post_id: int):
     post = load_post(post_id)
+    g.perms.ensure_can_see_post(post)  # the form holds its source
     g.perms.ensure(g.perms.can_edit_post(post))
     form = EditPostForm(data={"body": post.source} if request.method == "GET" else None)
     if not form.validate_on_submit() or form.wants_preview:
@@ -212,6 +221,7 @@ def delete(post_id: int):
 @bp.get("/p/<int:post_id>/history")
 def history(post_id: int):
     post = load_post(post_id)
+    g.perms.ensure_can_see_post(post)  # earlier texts are its words too
     g.perms.ensure(g.perms.can_see_history(post), hide=g.perms.hides_thread(post.thread) or
                    post.thread.group.visibility == "private")
     revisions = db.session.scalars(select(PostRevision).where(PostRevision.post_id == post.id)

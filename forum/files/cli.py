@@ -17,11 +17,15 @@ files_cli = AppGroup("files", help="Group libraries: shared files and their blob
 def purge_command(grace: int) -> None:
     """Remove deleted files past FILE_RETENTION_DAYS, then blobs no version references."""
     from forum.files.purge import purge, purge_unreferenced_blobs
+    from forum.submissions import purge_expired
 
     with writing():
         report = purge()
+        # The site's one periodic purge also drops expired one-time form keys
+        # (forum/submissions.py); a claim drops its own member's on write anyway.
+        keys = purge_expired()
         db.session.commit()
     report = purge_unreferenced_blobs(report, grace_seconds=grace)
     db.session.commit()
     click.echo(f"Purged {report.files} file(s), {report.blobs} blob(s), "
-               f"{report.temporary} temporary file(s).")
+               f"{report.temporary} temporary file(s), {keys} expired form key(s).")

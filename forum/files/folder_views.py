@@ -19,6 +19,7 @@ from forum.files.forms import FolderForm, LibrarySettingsForm, MoveFolderForm
 from forum.files.loading import get_folder, get_group
 from forum.files.models import UploadPolicy
 from forum.forms import ActionForm
+from forum.submissions import claim
 
 
 def _page(group, form=None, rename_forms=None, settings_form=None, status=200):
@@ -42,15 +43,19 @@ def folders(slug):
         return _page(group)
     form = FolderForm()
     if form.validate_on_submit():
+        once = claim(g.perms.user, form.submission_key.data)  # first: a repeat waits here
+        if once.repeated:
+            return once.repeat()
         try:
             folder = create_folder(group, form.name.data)
         except FolderError as exc:
             db.session.rollback()
             form.name.errors = [*form.name.errors, str(exc)]
         else:
+            target = once.remember(url_for("files.folders", slug=slug))
             db.session.commit()
             flash(f"Folder “{folder.name}” created.", "success")
-            return redirect(url_for("files.folders", slug=slug))
+            return redirect(target)
     return _page(group, form=form, status=400)
 
 

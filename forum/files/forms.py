@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from forum.files.models import DESCRIPTION_MAX, FOLDER_NAME_MAX, TITLE_MAX, UploadPolicy
+from forum.forms import FlaskForm, SubmissionKeyMixin
 
 
 def _strip(value):
@@ -25,13 +25,13 @@ class _DetailsMixin:
             SelectChoice(f.id, f.name) for f in folders]
 
 
-class UploadForm(_DetailsMixin, FlaskForm):
+class UploadForm(SubmissionKeyMixin, _DetailsMixin, FlaskForm):
     files = MultipleFileField("Files", validators=[DataRequired("Choose at least one file.")])
     title = StringField("Title", filters=[_strip],
                         validators=[Optional(), Length(max=TITLE_MAX)])
 
 
-class VersionForm(FlaskForm):
+class VersionForm(SubmissionKeyMixin, FlaskForm):
     file = FileField("New version", validators=[DataRequired("Choose a file.")])
 
 
@@ -41,7 +41,7 @@ class EditFileForm(_DetailsMixin, FlaskForm):
                                     Length(max=TITLE_MAX)])
 
 
-class FolderForm(FlaskForm):
+class FolderForm(SubmissionKeyMixin, FlaskForm):
     name = StringField("Folder name", filters=[_strip],
                        validators=[DataRequired("Give the folder a name."),
                                    Length(max=FOLDER_NAME_MAX)])

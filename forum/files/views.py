@@ -15,12 +15,13 @@ from forum.files.models import FileVersion
 from forum.files.queries import (
     DEFAULT_DIRECTION,
     SORTS,
-    attached_post_ids,
     folder_rows,
     library_page,
     trash_page,
 )
 from forum.forms import ActionForm
+from forum.http import arg_id, arg_page
+from forum.submissions import claim
 from forum.urls import url_format
 
 
@@ -31,7 +32,7 @@ def _listing_args():
     direction = request.args.get("dir", DEFAULT_DIRECTION[sort])
     if direction not in ("asc", "desc"):
         direction = DEFAULT_DIRECTION[sort]
-    return sort, direction, request.args.get("page", 1, type=int)
+    return sort, direction, arg_page()
 
 
 _COLUMNS = (("name", "Name"), ("type", "Type"), ("size", "Size"), ("date", "Updated"))
@@ -51,9 +52,9 @@ def library(slug):
     group = get_group(slug)
     sort, direction, page_number = _listing_args()
     folders = folder_rows(group.id)
-    folder_id = request.args.get("folder", type=int)
+    folder_id = arg_id("folder")
     current = next((f for f in folders if f.id == folder_id), None)
-    if folder_id is not None and current is None:
+    if request.args.get("folder") and current is None:  # no such folder here, or not an id
         abort(404)
     page = library_page(group, folder_id=folder_id, sort=sort, direction=direction,
                         page=max(page_number, 1))
@@ -80,11 +81,15 @@ def upload(slug):
     form = UploadForm()
     form.set_folders(folders_of(group.id))
     if request.method == "GET":
-        form.folder.data = request.args.get("folder", 0, type=int)
+        form.folder.data = arg_id("folder") or 0
     if form.validate_on_submit():
         folder = folder_or_none(group, form.folder.data)
+        once = claim(g.perms.user, form.submission_key.data)  # first: a repeat waits here
+        if once.repeated:
+            return once.repeat()
         try:
             with services.received(request.files.getlist(form.files.name)) as files:
+                services.check_upload_allowance(g.perms.user, files)
                 created = services.store_new_files(
                     group, files, g.perms.user, title=form.title.data or "",
                     description=form.description.data or "", folder=folder)
@@ -95,12 +100,12 @@ def upload(slug):
             db.session.rollback()
             form.files.errors = [*form.files.errors, str(exc)]
         else:
+            target = once.remember(
+                url_for("files.detail", slug=slug, file_id=created[0].id) if len(created) == 1
+                else url_for("files.library", slug=slug, folder=folder.id if folder else None))
             db.session.commit()
             flash(f"Uploaded {len(created)} file(s).", "success")
-            if len(created) == 1:
-                return redirect(url_for("files.detail", slug=slug, file_id=created[0].id))
-            return redirect(url_for("files.library", slug=slug,
-                                    folder=folder.id if folder else None))
+            return redirect(target)
     status = 400 if request.method == "POST" else 200
     return render_template("files/upload.html", group=group, form=form), status
 
@@ -112,10 +117,12 @@ def _versions(f):
 
 
 def _detail(group, f, version_form=None, status=200):
+    # "Attached to": a post this reader may see (get_file has loaded them), never another.
+    post = g.perms.shown_source_post(f)
     return render_template(
         "files/detail.html", group=group, file=f, versions=_versions(f),
         version_form=version_form or VersionForm(), action_form=ActionForm(),
-        attached=attached_post_ids([f.id]),
+        attached={f.id: post.id} if post is not None else {},
     ), status
 
 
@@ -131,8 +138,12 @@ def upload_version(slug, file_id):
     f = get_file(group, file_id, check=g.perms.can_edit_file)
     form = VersionForm()
     if form.validate_on_submit():
+        once = claim(g.perms.user, form.submission_key.data)  # first: a repeat waits here
+        if once.repeated:
+            return once.repeat()
         try:
             with services.received([request.files.get(form.file.name)]) as files:
+                services.check_upload_allowance(g.perms.user, files)
                 version = services.add_version(f, files[0], g.perms.user)
         except services.FileTooLarge as exc:
             db.session.rollback()
@@ -141,9 +152,10 @@ def upload_version(slug, file_id):
             db.session.rollback()
             form.file.errors = [*form.file.errors, str(exc)]
         else:
+            target = once.remember(url_for("files.detail", slug=slug, file_id=file_id))
             db.session.commit()
             flash(f"Version {version.number} uploaded.", "success")
-            return redirect(url_for("files.detail", slug=slug, file_id=file_id))
+            return redirect(target)
     f = get_file(group, file_id)
     return _detail(group, f, version_form=form, status=400)
 
@@ -195,5 +207,5 @@ def restore(slug, file_id):
 @bp.route("/g/<slug>/files/trash")
 def trash(slug):
     group = get_group(slug, check=g.perms.can_view_trash)
-    page = trash_page(group, page=max(request.args.get("page", 1, type=int), 1))
+    page = trash_page(group, page=arg_page())
     return render_template("files/trash.html", group=group, page=page, action_form=ActionForm())

@@ -23,6 +23,7 @@ from forum.groups.models import (
 )
 from forum.groups.queries import find_person, get_group, get_section
 from forum.markup import render
+from forum.submissions import claim
 
 
 class SectionAdminForm(AppointmentForm):
@@ -45,15 +46,19 @@ def admin_new_section():
     g.perms.ensure(g.perms.can_create_section())
     form = SectionForm()
     if form.validate_on_submit():
+        once = claim(g.perms.user, form.submission_key.data)  # first: a repeat waits here
+        if once.repeated:
+            return once.repeat()
         if _slug_taken(Section, form.slug.data):
             form.slug.errors.append("Another section already uses that web address.")
         else:
             section = Section(name=form.name.data, slug=form.slug.data,
                               description=form.description.data or "")
             db.session.add(section)
+            target = once.remember(url_for("groups.admin_section", slug=section.slug))
             db.session.commit()
             flash(f"Section {section.name} created.", "success")
-            return redirect(url_for("groups.admin_section", slug=section.slug))
+            return redirect(target)
     status = 400 if form.is_submitted() else 200
     return render_template("admin/section_form.html", form=form), status
 
@@ -121,10 +126,16 @@ def admin_new_group(slug: str):
     form = GroupForm(kind=GroupKind.INTEREST_GROUP.value, visibility=Visibility.MEMBERS.value,
                      join_policy=JoinPolicy.OPEN.value)
     if form.validate_on_submit():
+        once = claim(g.perms.user, form.submission_key.data)  # first: a repeat waits here
+        if once.repeated:
+            return once.repeat()
         group = Group(section_id=section.id)
+        # Recorded ahead of _save_group's commit (the group will have the form's address);
+        # a refused save commits nothing, so the key stays free for the corrected form.
+        target = once.remember(url_for("groups.show", slug=form.slug.data))
         if _save_group(group, form):
             flash(f"{group.name} created.", "success")
-            return redirect(url_for("groups.show", slug=group.slug))
+            return redirect(target)
     status = 400 if form.is_submitted() else 200
     return render_template("admin/group_form.html", form=form, section=section,
                            group=None), status

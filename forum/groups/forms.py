@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
+from forum.forms import FlaskForm, SubmissionKeyMixin
 from forum.groups.models import GroupKind, JoinPolicy, Role, Visibility
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -47,7 +47,7 @@ class GroupSettingsForm(FlaskForm):
     join_policy = SelectField("How people join", choices=JOIN_CHOICES)
 
 
-class GroupForm(GroupSettingsForm):
+class GroupForm(SubmissionKeyMixin, GroupSettingsForm):
     """What a section admin sets when creating or editing a group."""
 
     name = StringField("Name", filters=STRIP,
@@ -58,7 +58,7 @@ class GroupForm(GroupSettingsForm):
     kind = SelectField("Kind", choices=KIND_CHOICES)
 
 
-class SectionForm(FlaskForm):
+class SectionForm(SubmissionKeyMixin, FlaskForm):
     name = StringField("Name", filters=STRIP,
                        validators=[DataRequired("Enter the section's name."), Length(max=200)])
     slug = StringField("Web address", filters=STRIP, description=SLUG_HINT,

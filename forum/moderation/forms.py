@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from forum.forms import FlaskForm, SubmissionKeyMixin
 from forum.moderation.models import FlagReason
 
 
@@ -13,7 +13,7 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class FlagForm(FlaskForm):
+class FlagForm(SubmissionKeyMixin, FlaskForm):
     reason = RadioField("Why should the moderators look at this post?",
                         choices=[(r.value, r.label) for r in FlagReason],
                         validators=[InputRequired("Choose a reason.")])

@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from forum.extensions import db
 from forum.groups.models import Group
+from forum.http import arg_page
 from forum.moderation import audit, bp
 from forum.moderation.common import ModerationError
 from forum.moderation.flags import flag_post, flags_by
@@ -16,6 +17,8 @@ from forum.moderation.loaders import back_to, get_group, get_post, say, thread_p
 from forum.moderation.models import FlagReason, ModerationLogEntry
 from forum.moderation.queue import review_queue
 from forum.permissions.moderation import moderated_groups_clause
+from forum.security import mark_no_store
+from forum.submissions import claim
 
 LOG_PAGE_SIZE = 50
 EXPORT_LIMIT = 10_000
@@ -24,19 +27,25 @@ EXPORT_LIMIT = 10_000
 @bp.route("/p/<int:post_id>/flag", methods=["GET", "POST"])
 def flag(post_id: int):
     post = get_post(post_id)
+    g.perms.ensure_can_see_post(post)  # the form quotes the post: 404 where it is not shown
     g.perms.ensure(g.perms.can_flag_in(post.thread.group))
     form = FlagForm()
     already = bool(flags_by(current_user.id, [post.id]))
     if form.validate_on_submit():
+        once = claim(current_user, form.submission_key.data)  # first: a repeat waits here
+        if once.repeated:
+            return once.repeat()
         try:
             outcome = flag_post(post, by=current_user, reason=FlagReason(form.reason.data),
                                 note=form.note.data or "")
         except ModerationError as exc:
             form.form_errors.append(str(exc))
         else:
+            response = back_to(thread_path(post.thread) + f"#post-{post.id}")
+            once.remember(response.location)
             db.session.commit()
             say(outcome)
-            return back_to(thread_path(post.thread) + f"#post-{post.id}")
+            return response
     status = 400 if form.is_submitted() else 200
     return render_template("moderation/flag.html", form=form, post=post, already=already), status
 
@@ -68,7 +77,7 @@ def _filters() -> dict:
 def _log_page(group):
     filters = _filters()
     stmt = audit.filtered(group.id if group else None, **filters)
-    page = db.paginate(stmt.options(joinedload(ModerationLogEntry.group)),
+    page = db.paginate(stmt.options(joinedload(ModerationLogEntry.group)), page=arg_page(),
                        per_page=LOG_PAGE_SIZE, error_out=False, count=True)
     args = {k: v for k, v in request.args.items() if k in ("action", "actor", "since", "until")}
     if group is not None:
@@ -78,6 +87,7 @@ def _log_page(group):
 
 
 def _log_csv(group):
+    mark_no_store()  # the audit log names members and reasons: no cache keeps a copy
     stmt = audit.filtered(group.id if group else None, **_filters())
     entries = db.session.scalars(stmt.options(joinedload(ModerationLogEntry.group))
                                  .limit(EXPORT_LIMIT))

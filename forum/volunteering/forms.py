@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
     FieldList,
-    Form,
     FormField,
     IntegerField,
     RadioField,
@@ -17,6 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from forum.forms import FlaskForm, Form, SubmissionKeyMixin
 from forum.groups.models import Role
 from forum.volunteering.decisions import Decision
 from forum.volunteering.models import QuestionKind
@@ -44,7 +43,7 @@ class ProfileForm(FlaskForm):
 def application_form_class(opportunity):
     """A form with the statement, the rank (in a recruiting cycle) and one field per question."""
 
-    class ApplicationForm(FlaskForm):
+    class ApplicationForm(SubmissionKeyMixin, FlaskForm):
         statement = TextAreaField("Statement of interest", filters=_strip,
                                   validators=[DataRequired(), Length(max=5000)])
 
@@ -80,7 +79,7 @@ class QuestionForm(Form):
     required = BooleanField("An answer is required")
 
 
-class OpportunityForm(FlaskForm):
+class OpportunityForm(SubmissionKeyMixin, FlaskForm):
     group_id = SelectField("Group", coerce=int, validate_choice=True)
     title = StringField("Title", filters=_strip, validators=[DataRequired(), Length(max=200)])
     description = TextAreaField("Description", filters=_strip,
@@ -111,7 +110,7 @@ class DecisionForm(FlaskForm):
     beyond_openings = BooleanField("Accept beyond openings")
 
 
-class CycleForm(FlaskForm):
+class CycleForm(SubmissionKeyMixin, FlaskForm):
     section_id = SelectField("Section", coerce=int)
     name = StringField("Name", filters=_strip, validators=[DataRequired(), Length(max=120)])
     max_choices = IntegerField("Choices a member may make", default=3,

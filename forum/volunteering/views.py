@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from forum.extensions import db
 from forum.forms import ActionForm
+from forum.submissions import claim
 from forum.volunteering import bp, queries, services
 from forum.volunteering.forms import ProfileForm, application_form_class
 from forum.volunteering.models import (
@@ -95,14 +96,19 @@ def apply(opportunity_id: int):
     g.perms.ensure(g.perms.can_apply(opp))
     form = application_form_class(opp)()
     if form.validate_on_submit():
+        once = claim(g.perms.user, form.submission_key.data)  # first: a repeat waits here
+        if once.repeated:
+            return once.repeat()
         try:
             application = services.apply(g.perms.user, opp, _submission(form))
         except VolunteeringError as exc:
             _form_error(form, exc)
         else:
+            target = once.remember(url_for("volunteering.application",
+                                           application_id=application.id))
             db.session.commit()
             flash(f"Your application for “{opp.title}” is submitted.", "success")
-            return redirect(url_for("volunteering.application", application_id=application.id))
+            return redirect(target)
     status = 400 if form.is_submitted() else 200
     return render_template("volunteering/apply.html", opportunity=opp, form=form,
                            application=None, choices=_choices_in_cycle(opp),

@@ -9,6 +9,7 @@ from forum.extensions import db
 from forum.forms import ActionForm
 from forum.groups.models import Group, GroupKind, Role, Section
 from forum.permissions.volunteering import reviewable_groups_clause
+from forum.submissions import claim
 from forum.volunteering import bp, manage, queries
 from forum.volunteering.forms import CycleForm, OpportunityForm
 from forum.volunteering.manage import OpportunitySpec, QuestionSpec
@@ -37,6 +38,9 @@ def new_opportunity():
     form = OpportunityForm()
     _fill_choices(form, groups)
     if form.validate_on_submit():
+        once = claim(g.perms.user, form.submission_key.data)  # first: a repeat waits here
+        if once.repeated:
+            return once.repeat()
         group = next(grp for grp in groups if grp.id == form.group_id.data)
         if not g.perms.can_create_opportunity(group, Role(form.role.data)):
             form.role.errors = ["You cannot appoint to a role at or above your own."]
@@ -47,10 +51,12 @@ def new_opportunity():
             except VolunteeringError as exc:
                 _form_error(form, exc)
             else:
+                target = once.remember(url_for("volunteering.opportunity",
+                                               opportunity_id=opp.id))
                 db.session.commit()
                 flash("The opportunity is saved as a draft. Open it when it is ready.",
                       "success")
-                return redirect(url_for("volunteering.opportunity", opportunity_id=opp.id))
+                return redirect(target)
     status = 400 if form.is_submitted() else 200
     _flatten_question_errors(form)
     return render_template("volunteering/opportunity_form.html", form=form,
@@ -122,10 +128,14 @@ def cycles():
     form = CycleForm()
     form.section_id.choices = [(s.id, s.name) for s in sections]
     if form.validate_on_submit():
+        once = claim(g.perms.user, form.submission_key.data)  # first: a repeat waits here
+        if once.repeated:
+            return once.repeat()
         manage.create_cycle(form.section_id.data, form.name.data, form.max_choices.data)
+        target = once.remember(url_for("volunteering.cycles"))
         db.session.commit()
         flash("The recruiting cycle is created.", "success")
-        return redirect(url_for("volunteering.cycles"))
+        return redirect(target)
     existing = db.session.scalars(
         select(RecruitingCycle).where(RecruitingCycle.section_id.in_([s.id for s in sections]))
         .order_by(RecruitingCycle.id.desc()))
