@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from functools import wraps
 from urllib.parse import unquote_to_bytes, urljoin, urlsplit
 
 from flask import Flask, abort, g, request
@@ -19,6 +21,7 @@ CSP = "; ".join([
     "frame-ancestors 'none'",
 ])
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+NO_STORE = "private, no-store"
 
 
 def register_security(app: Flask) -> None:
@@ -50,11 +53,32 @@ def _security_headers(response):
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
     response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    if g.get("_no_store"):  # assigned, not setdefault: it wins over members' "no-cache"
+        response.headers["Cache-Control"] = NO_STORE
     return response
+
+
+def mark_no_store() -> None:
+    """This request's response, whatever it turns out to be, is ``private, no-store``: no
+    cache (the browser's disk, a proxy, the back button) keeps a copy. For what must not
+    outlive the session that saw it: private files, exports, the account pages' forms."""
+    g._no_store = True
+
+
+def no_store(view):
+    """``mark_no_store`` as a view decorator; a blueprint takes the whole of it with
+    ``bp.before_request(mark_no_store)``."""
+    @wraps(view)
+    def marked(*args, **kwargs):
+        mark_no_store()
+        return view(*args, **kwargs)
+    return marked
 
 
 def _reject_malformed_input() -> None:
     """NUL bytes and invalid UTF-8 get a clear 400 (PostgreSQL would refuse NUL with a 500)."""
+    if "\x00" in request.path:  # /g/%00: a slug or name with NUL reaches a query
+        abort(400, description="The address contains bytes that are not valid text.")
     if _bad_bytes(request.query_string):
         abort(400, description="The address contains bytes that are not valid text.")
     if request.method in SAFE_METHODS:
@@ -81,6 +105,19 @@ def _bad_bytes(raw: bytes) -> bool:
             except UnicodeDecodeError:
                 return True
     return False
+
+
+_HEADER_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]+")
+
+
+def clean_header_text(value: str | None, max_len: int) -> str:
+    """A request header's text made fit to store (the user agent and address of a session):
+    control characters — NUL, which PostgreSQL refuses in text, among them — become a space,
+    and the value is cut to its column's length. Headers are the client's to write, and no
+    form validation stands between them and the row."""
+    if not value:
+        return ""
+    return _HEADER_CONTROLS.sub(" ", value).strip()[:max_len]
 
 
 def is_safe_next(target: str | None) -> bool:

@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, Select, bindparam, select, update
 from forum.auth.models import AuthSession
 from forum.db import utcnow
 from forum.extensions import db, login_manager
+from forum.security import clean_header_text
 from forum.users.models import User
 
 
@@ -30,11 +31,22 @@ def start_session(user: User) -> str:
     token = secrets.token_urlsafe(32)
     db.session.add(AuthSession(
         token_hash=_hash(token), user_id=user.id,
-        user_agent=(request.user_agent.string or "")[:255] if request else "",
-        ip_address=(request.remote_addr or "")[:64] if request else "",
+        **_client(),
     ))
     user.current_session_token = token
     return token
+
+
+def _client() -> dict[str, str]:
+    """The request's user agent and address as the row can store them (no control characters,
+    no longer than the columns): the client writes headers, and PostgreSQL answers NUL with an
+    error. Outside a request (the CLI, tests) both are empty."""
+    if not request:
+        return {"user_agent": "", "ip_address": ""}
+    return {"user_agent": clean_header_text(request.user_agent.string,
+                                            AuthSession.user_agent.type.length),
+            "ip_address": clean_header_text(request.remote_addr,
+                                            AuthSession.ip_address.type.length)}
 
 
 def end_session(token: str | None) -> None:
@@ -149,7 +161,7 @@ def touch_session(token: str | None, seen_at: datetime | None = None) -> None:
         update(AuthSession)
         .where(AuthSession.token_hash == _hash(token), AuthSession.ended_at.is_(None),
                AuthSession.last_seen_at < now - TOUCH_INTERVAL)
-        .values(last_seen_at=now, ip_address=(request.remote_addr or "")[:64])
+        .values(last_seen_at=now, ip_address=_client()["ip_address"])
     )
 
 

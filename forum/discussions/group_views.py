@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from flask import g, render_template, request
+from flask import g, render_template
 
 from forum.discussions import bp
 from forum.discussions.list_html import thread_rows_html
 from forum.discussions.listing import group_threads
 from forum.discussions.loading import load_group
+from forum.http import arg_page
 from forum.urls import url_parts
 
 
@@ -30,7 +31,7 @@ def threads_for_group(group, page: int | None = None) -> SimpleNamespace:
     )
     if can_read:
         if page is None:
-            page = request.args.get("page", 1, type=int)
+            page = arg_page()
         listing.page = threads = group_threads(group, page)
         slug = group.slug
         listing.rows_html = thread_rows_html(
@@ -51,4 +52,4 @@ def _discussion_helpers():
 def group_threads_page(slug: str):
     group = load_group(slug)
     return render_template("discussions/group_threads.html", group=group,
-                           page_number=request.args.get("page", 1, type=int))
+                           page_number=arg_page())

@@ -16,6 +16,7 @@ from forum.groups.queries import (
     get_group_page,
     my_groups,
 )
+from forum.http import arg_page
 from forum.urls import url_parts
 
 
@@ -23,7 +24,7 @@ from forum.urls import url_parts
 def directory():
     kind = request.args.get("kind") or None
     search = search_term()
-    page = directory_page(g.perms, kind, search, request.args.get("page", 1, type=int))
+    page = directory_page(g.perms, kind, search, arg_page())
     rows_html = group_rows_html(page.items, url_parts("groups.show", "slug"))
     return render_template("groups/directory.html", page=page, rows_html=rows_html, kind=kind,
                            search=search, kinds=list(GroupKind))
