@@ -59,7 +59,10 @@ def _app(url: str):
     os.environ.update({"FORUM_ENV": "production", "FORUM_SECRET_KEY": "p" * 48,
                        "FORUM_SQLALCHEMY_DATABASE_URI": url,
                        "FORUM_RATELIMIT_ENABLED": "false", "FORUM_WTF_CSRF_ENABLED": "false",
-                       "FORUM_SESSION_COOKIE_SECURE": "false", "FORUM_QUERY_COUNT_HEADER": "true",
+                       # Not Secure, so not the production name: a __Host- cookie must be.
+                       "FORUM_SESSION_COOKIE_SECURE": "false",
+                       "FORUM_SESSION_COOKIE_NAME": "session",
+                       "FORUM_QUERY_COUNT_HEADER": "true",
                        "FORUM_INSTANCE_PATH": str(CACHE_DIR / "instance")})
     from forum import create_app
 

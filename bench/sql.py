@@ -29,7 +29,9 @@ def main(path: str, scale: str, signed_in: bool, data: tuple[str, ...]) -> None:
     os.environ.update({"FORUM_ENV": "production", "FORUM_SECRET_KEY": "b" * 48,
                        "FORUM_SQLALCHEMY_DATABASE_URI": f"sqlite:///{run}",
                        "FORUM_RATELIMIT_ENABLED": "false", "FORUM_WTF_CSRF_ENABLED": "false",
+                       # Not Secure, so not the production name: a __Host- cookie must be.
                        "FORUM_SESSION_COOKIE_SECURE": "false",
+                       "FORUM_SESSION_COOKIE_NAME": "session",
                        "FORUM_INSTANCE_PATH": str(CACHE_DIR / "instance")})
     from forum import create_app
     from forum.extensions import db

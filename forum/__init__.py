@@ -66,14 +66,45 @@ def _configure(app: Flask, test_config: dict | None) -> None:
                 "Refusing to start in production without a real secret key: set FORUM_SECRET_KEY "
                 "to a random string of at least 32 characters."
             )
+    _check_host_cookies(app)
+    _trust_proxies(app)
+
+
+def _check_host_cookies(app: Flask) -> None:
+    # A browser silently drops a __Host- cookie that is not Secure, Path=/ and host-only: nobody
+    # could sign in. Say so at start-up instead.
+    for prefix, default_path in (("SESSION", None), ("REMEMBER", "/")):
+        name = str(app.config.get(f"{prefix}_COOKIE_NAME") or "")
+        if name.startswith("__Host-") and (
+                not app.config.get(f"{prefix}_COOKIE_SECURE")
+                or app.config.get(f"{prefix}_COOKIE_DOMAIN")
+                or app.config.get(f"{prefix}_COOKIE_PATH", default_path) not in (None, "/")):
+            raise RuntimeError(f"{prefix}_COOKIE_NAME {name} needs {prefix}_COOKIE_SECURE, "
+                               f"{prefix}_COOKIE_PATH '/' and no {prefix}_COOKIE_DOMAIN.")
+
+
+def _trust_proxies(app: Flask) -> None:
+    """ProxyFix with the configured number of proxies per X-Forwarded-* header; none: not
+    applied, so a client's own X-Forwarded-For changes nothing."""
+    hops = {}
+    for key in ("for", "proto", "host", "port", "prefix"):
+        value = app.config.get(f"PROXY_FIX_X_{key.upper()}") or 0
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise RuntimeError(f"PROXY_FIX_X_{key.upper()} must be a whole number ≥ 0.")
+        hops[f"x_{key}"] = value
+    if any(hops.values()):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, **hops)
 
 
 def _register_extensions(app: Flask) -> None:
     from forum import models  # noqa: F401 - every model registered before anything queries
     from forum.auth import sessions  # noqa: F401 - registers the session loader
-    from forum.extensions import csrf, db, limiter, login_manager, migrate
+    from forum.extensions import csrf, db, login_manager, migrate
     from forum.permissions import Permissions
     from forum.querycount import finish_request_count, start_request_count
+    from forum.ratelimit import init_app as init_throttles
     from forum.security import register_security
 
     register_security(app)  # first: it must see the raw body before any form parsing
@@ -81,7 +112,7 @@ def _register_extensions(app: Flask) -> None:
     migrations = os.path.abspath(os.path.join(app.root_path, "..", "migrations"))
     migrate.init_app(app, db, directory=migrations, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
-    limiter.init_app(app)
+    init_throttles(app)  # throttles' counts: the database, or Redis when configured
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to continue."

@@ -35,12 +35,25 @@ class Config:
     REMEMBER_COOKIE_DURATION = timedelta(days=30)
     PERMANENT_SESSION_LIFETIME = timedelta(days=14)
 
-    WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session: long posts must not fail
+    # A token copied out of a page stops working after 4 hours; a form sent later comes back
+    # filled in with a fresh token (forum/csrf.py), so a long post is never lost.
+    WTF_CSRF_TIME_LIMIT = 4 * 3600
 
-    # Flask-Limiter: memory by default, e.g. "redis://127.0.0.1:6379/0" in production.
-    RATELIMIT_STORAGE_URI = "memory://"
+    # Behind reverse proxies: how many of them, in front of the app, set each X-Forwarded-*
+    # header (werkzeug's ProxyFix: X-Forwarded-For, -Proto, -Host, -Port, -Prefix). 0 ignores
+    # the header: without a proxy that sets it, a client could write anything there. With
+    # X_FOR right, rate limits, sessions and the audit log see the client's real address.
+    PROXY_FIX_X_FOR = 0
+    PROXY_FIX_X_PROTO = 0
+    PROXY_FIX_X_HOST = 0
+    PROXY_FIX_X_PORT = 0
+    PROXY_FIX_X_PREFIX = 0
+
+    # Throttles' counts (forum/ratelimit.py): None keeps them in the database (table
+    # throttle_counters), shared by every worker; or Redis, e.g. "redis://127.0.0.1:6379/0".
+    RATELIMIT_STORAGE_URI: str | None = None
+    RATELIMIT_KEY_PREFIX = "forum-throttle"  # Redis keys: "<prefix>:<scope>:<key>:<window>"
     RATELIMIT_ENABLED = True
-    RATELIMIT_HEADERS_ENABLED = False
     LOGIN_LIMIT_PER_ACCOUNT = "10 per 15 minutes"
     LOGIN_LIMIT_PER_ADDRESS = "30 per 15 minutes"
     # Forms that send mail (register, forgot password, resend verification, change e-mail).
@@ -63,6 +76,9 @@ class Config:
     FILE_MAX_SIZE = 200 * 1024 * 1024
     GROUP_QUOTA_BYTES = 2 * 1024 * 1024 * 1024
     FILE_RETENTION_DAYS = 30
+    # What one member may upload per hour (library, new versions and attachments together).
+    FILE_UPLOADS_PER_HOUR = 60
+    FILE_UPLOAD_BYTES_PER_HOUR = 1024 * 1024 * 1024
 
     # The association's year starts on this day (month, day): the default term of an appointment.
     ASSOCIATION_YEAR_START = "07-01"
@@ -98,6 +114,15 @@ class ProductionConfig(Config):
     SECRET_KEY = None  # must be provided: create_app refuses to start without one
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    # The __Host- prefix: browsers accept these cookies only if Secure, for Path=/ and without
+    # a Domain, so neither a sibling subdomain nor a plain-HTTP page can set or overwrite them
+    # (no session fixation from elsewhere). create_app refuses settings that break the rule.
+    SESSION_COOKIE_NAME = "__Host-session"
+    SESSION_COOKIE_PATH = "/"
+    SESSION_COOKIE_DOMAIN = None
+    REMEMBER_COOKIE_NAME = "__Host-remember_token"
+    REMEMBER_COOKIE_PATH = "/"
+    REMEMBER_COOKIE_DOMAIN = None
     PREFERRED_URL_SCHEME = "https"
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, make_response, render_template, request
+from flask import Flask, g, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from forum.csrf import CSRFExpired, expired_page_response
 from forum.extensions import db
 
 TITLES = {
@@ -30,6 +31,7 @@ HINTS = {
 
 def register_errors(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(CSRFExpired, _csrf_expired)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(InternalServerError, _server_error)
 
@@ -55,6 +57,8 @@ def _render(code: int, message: str | None = None):
 def _http_error(exc: HTTPException):
     if exc.code is None or exc.code < 400:
         return exc
+    if exc.code == 400 and g.get("csrf_expired"):
+        return _csrf_expired(exc)  # the view refused the expired token its own way
     description = exc.description if exc.description != type(exc).description else None
     response = _render(exc.code, description)
     if exc.code == 405 and exc.valid_methods:
@@ -63,8 +67,20 @@ def _http_error(exc: HTTPException):
 
 
 def _csrf_error(exc: CSRFError):
-    return _render(400, "The form had expired or was sent from another site. Reload the page "
-                        "and send it again; nothing was saved.")
+    # A missing or forged token, or one from another session (an expired one of this session
+    # gets the form back instead: forum/csrf.py).
+    return _render(400, "The form could not be checked: your session may have expired, or it "
+                        "was sent from another site. Reload the page and send it again; "
+                        "nothing was saved.")
+
+
+def _csrf_expired(exc):
+    """An expired token where no form was re-rendered (a button, or a view that tried to
+    save): nothing was saved; back to the page, which says so (forum/csrf.py)."""
+    db.session.rollback()
+    if _wants_json():
+        return _render(400, CSRFExpired.description)
+    return expired_page_response()
 
 
 def _server_error(exc):

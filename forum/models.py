@@ -30,6 +30,8 @@ from forum.notifications.models import (  # noqa: F401
     NotificationSettings,
     Subscription,
 )
+from forum.ratelimit import ThrottleCounter  # noqa: F401
+from forum.submissions import Submission  # noqa: F401
 from forum.users.models import User  # noqa: F401
 from forum.volunteering.models import (  # noqa: F401
     Application,

@@ -16,11 +16,13 @@ from forum.db import utcnow
 from forum.extensions import db
 from forum.mail import queue_template
 from forum.users.models import User
-from forum.users.names import NameError_, normalize_email, username_key
+from forum.users.names import NameError_, normalize_email
 from forum.users.services import (
     AccountError,
     check_password,
+    checked_username,
     create_user,
+    ensure_username_free,
     find_by_email,
     hash_password,
     validate_password,
@@ -59,15 +61,11 @@ def register(*, email: str, username: str, display_name: str, password: str) -> 
 
 def create_user_checks_only(*, username: str, display_name: str, password: str) -> None:
     """The checks create_user makes on the parts of a registration that are not the address."""
-    try:
-        key = username_key(username)
-    except NameError_ as exc:
-        raise AccountError(str(exc), "username") from exc
+    key, shape = checked_username(username)
     validate_password(password)
     if not display_name.strip():
         raise AccountError("Enter the name others will see.", "display_name")
-    if db.session.scalar(select(User.id).where(User.username_key == key)) is not None:
-        raise AccountError("That username is taken (or looks like one that is).", "username")
+    ensure_username_free(key, shape)
 
 
 def send_verification(user: User) -> None:

@@ -5,6 +5,8 @@
 - Managing and reviewing follow leadership: a group's leaders for its opportunities, section
   admins for their section's, site admins for all. Everyone else gets a 404 on another
   member's application, so applications never leak.
+- Nobody decides their own application, and accepting (which appoints) needs the right to
+  appoint to the opportunity's role.
 """
 
 from __future__ import annotations
@@ -54,6 +56,19 @@ class VolunteeringRules:
 
     def can_review(self, opportunity) -> bool:
         return self.rank_in(opportunity.group) >= Rank.LEADER
+
+    def can_decide(self, application, accepting: bool = True) -> bool:
+        """Take a decision on an application (``accepting``: accept it).
+
+        Never on one's own application: someone else decides it (another leader, a section
+        admin), so a leader cannot appoint themselves or raise their own role. Accepting
+        appoints the volunteer to the opportunity's role, so it follows the appointing rule —
+        nobody grants a role at or above their own: a leader's seat is a section admin's to
+        give (as creating the opening was)."""
+        opportunity = application.opportunity
+        if not self.can_review(opportunity) or application.user_id == self.user_id:
+            return False
+        return not accepting or self.can_appoint(opportunity.group, opportunity.role)
 
     def can_manage_volunteering(self) -> bool:
         """Shows the "Manage" pages: anyone who leads a group or administers a section."""

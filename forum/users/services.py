@@ -7,14 +7,17 @@ from datetime import UTC, datetime
 from zoneinfo import available_timezones
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from forum.control_chars import has_control_chars
 from forum.db import utcnow
 from forum.extensions import db
 from forum.markup import render
+from forum.users.common_passwords import COMMON_PASSWORD_MESSAGE, is_common_password
 from forum.users.models import User
-from forum.users.names import NameError_, normalize_email, username_key
+from forum.users.names import NameError_, new_username, normalize_email, username_key
 
 PASSWORD_MIN = 10
 # "Suspended indefinitely" is a date far away, so every check stays one comparison.
@@ -53,6 +56,8 @@ def validate_password(password: str) -> None:
         raise AccountError(f"Use at least {PASSWORD_MIN} characters.", "password")
     if len(password) > 1000:
         raise AccountError("That password is too long (1,000 characters at most).", "password")
+    if is_common_password(password, PASSWORD_MIN):
+        raise AccountError(COMMON_PASSWORD_MESSAGE, "password")
 
 
 def find_by_email(address: str) -> User | None:
@@ -82,26 +87,62 @@ def create_user(*, email: str, username: str, display_name: str, password: str,
         email_norm = normalize_email(email)
     except NameError_ as exc:
         raise AccountError(str(exc), "email") from exc
-    try:
-        key = username_key(username)
-    except NameError_ as exc:
-        raise AccountError(str(exc), "username") from exc
+    key, shape = checked_username(username)
     validate_password(password)
     display_name = display_name.strip()
     if not display_name:
         raise AccountError("Enter the name others will see.", "display_name")
+    _one_line(display_name, "display_name")
     if find_by_email(email_norm) is not None:
         raise AccountError("An account with that e-mail address already exists.", "email")
-    if db.session.scalar(select(User.id).where(User.username_key == key)) is not None:
-        raise AccountError("That username is taken (or looks like one that is).", "username")
+    ensure_username_free(key, shape)
     user = User(
         email=email_norm.lower(), username=username.strip(), username_key=key,
-        display_name=display_name[:100], password_hash=hash_password(password),
+        username_skeleton=shape, display_name=display_name[:100],
+        password_hash=hash_password(password),
         verified_at=utcnow() if verified else None, is_site_admin=site_admin,
     )
-    db.session.add(user)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(user)
+    except IntegrityError:
+        # Another request took this name or a look-alike between the check and the insert
+        # (PostgreSQL; SQLite queues writers): the unique indexes stopped it. Say so as the
+        # check would have; anything else (the address) stays the caller's IntegrityError.
+        ensure_username_free(key, shape)
+        raise
     return user
+
+
+# --- usernames: the one rule for every way an account gets a name (sign-up, CLI, seeds) ------
+
+USERNAME_TAKEN = "That username is taken."
+USERNAME_TOO_SIMILAR = ("That username is too similar to an existing username; choose one "
+                        "that cannot be mistaken for it.")
+
+
+def checked_username(username: str) -> tuple[str, str]:
+    """The key and look-alike skeleton of a name an account may take (see users.names)."""
+    try:
+        return new_username(username)
+    except NameError_ as exc:
+        raise AccountError(str(exc), "username") from exc
+
+
+def ensure_username_free(key: str, shape: str) -> None:
+    """Refuse a name another account has, or one that looks like another account's name."""
+    taken = db.session.scalars(select(User.username_key).where(
+        or_(User.username_key == key, User.username_skeleton == shape)).limit(2)).all()
+    if taken:  # both columns are unique: at most one row per column
+        raise AccountError(USERNAME_TAKEN if key in taken else USERNAME_TOO_SIMILAR, "username")
+
+
+def _one_line(value: str, field: str) -> None:
+    # The forms refuse these too; this is for names from the CLI (create-admin) and seeds,
+    # which a mail header would otherwise carry.
+    if has_control_chars(value):
+        raise AccountError("Names cannot contain line breaks, tabs or other control characters.",
+                           field)
 
 
 def same_secret(a: str, b: str) -> bool:
@@ -135,6 +176,8 @@ def update_profile(user: User, *, display_name: str, affiliation: str, bio: str,
         raise AccountError("Enter the name others will see.", "display_name")
     if len(display_name) > DISPLAY_NAME_MAX:
         raise AccountError(f"Use {DISPLAY_NAME_MAX} characters at most.", "display_name")
+    _one_line(display_name, "display_name")
+    _one_line(affiliation, "affiliation")
     if len(affiliation) > AFFILIATION_MAX:
         raise AccountError(f"Use {AFFILIATION_MAX} characters at most.", "affiliation")
     if len(bio) > BIO_MAX:

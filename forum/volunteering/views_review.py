@@ -8,6 +8,8 @@ from sqlalchemy.orm import selectinload
 
 from forum.extensions import db
 from forum.forms import ActionForm
+from forum.http import arg_page, parse_id, parse_int
+from forum.security import no_store
 from forum.volunteering import bp, export, queries, services
 from forum.volunteering.decisions import Decision, decide
 from forum.volunteering.forms import DecisionForm
@@ -16,6 +18,9 @@ from forum.volunteering.services import VolunteeringError
 from forum.volunteering.views import get_application
 
 PER_PAGE = 50
+NOT_YOURS_TO_DECIDE = (
+    "Nothing was changed: nobody decides their own application or accepts anyone into a role "
+    "at or above their own. Another leader, or a section admin for a leader's seat, decides it.")
 CSV_LIMIT = 10000
 
 
@@ -23,13 +28,14 @@ def _filters() -> dict:
     status = request.args.get("status", "")
     if status and status not in {s.value for s in ApplicationStatus}:
         abort(400)
-    opportunity_id = request.args.get("opportunity", "")
-    if opportunity_id and not opportunity_id.isdigit():
+    raw = request.args.get("opportunity", "")
+    opportunity_id = parse_int(raw, minimum=0) if raw else 0  # 0: every opportunity
+    if opportunity_id is None:
         abort(400)
     sort = request.args.get("sort", "newest")
     if sort not in queries.REVIEW_SORTS:
         abort(400)
-    return {"status": status or None, "opportunity_id": int(opportunity_id or 0) or None,
+    return {"status": status or None, "opportunity_id": opportunity_id or None,
             "sort": sort}
 
 
@@ -37,8 +43,8 @@ def _filters() -> dict:
 def review():
     g.perms.ensure(g.perms.can_manage_volunteering())
     filters = _filters()
-    page = db.paginate(queries.review_query(g.perms, **filters), per_page=PER_PAGE,
-                       max_per_page=PER_PAGE, error_out=False)
+    page = db.paginate(queries.review_query(g.perms, **filters), page=arg_page(),
+                       per_page=PER_PAGE, max_per_page=PER_PAGE, error_out=False)
     opportunities = [o for o, _ in queries.managed_opportunities(g.perms)]
     return render_template(
         "volunteering/review.html", page=page, applications=page.items, filters=filters,
@@ -71,10 +77,10 @@ def decide_one(application_id: int):
 def decide_many():
     g.perms.ensure(g.perms.can_manage_volunteering())
     raw = request.form.getlist("application_id")
-    if not raw or len(raw) > PER_PAGE or not all(v.isdigit() and len(v) < 12 for v in raw):
+    if not raw or len(raw) > PER_PAGE or not all(parse_id(v) for v in raw):
         flash("Tick at least one application.", "error")
         return redirect(url_for("volunteering.review")), 303
-    ids = {int(v) for v in raw}
+    ids = {parse_id(v) for v in raw}
     applications = list(db.session.scalars(
         select(Application).where(Application.id.in_(ids)).order_by(Application.id)
         .options(selectinload(Application.opportunity).selectinload(Opportunity.group))))
@@ -101,6 +107,9 @@ def _decide(applications: list[Application], form: DecisionForm):
 
     Returns None on success, else (message, field name or None)."""
     decision = Decision(form.action.data)
+    if not all(g.perms.can_decide(a, accepting=decision == Decision.ACCEPT)
+               for a in applications):
+        abort(403, description=NOT_YOURS_TO_DECIDE)
     changed = 0
     try:
         for application in applications:
@@ -119,6 +128,7 @@ def _decide(applications: list[Application], form: DecisionForm):
 
 
 @bp.route("/review/applications.csv")
+@no_store  # volunteers' applications and contact details: never kept by a cache
 def export_applications():
     g.perms.ensure(g.perms.can_manage_volunteering())
     stmt = queries.review_query(g.perms, **_filters()).limit(CSV_LIMIT)
@@ -128,6 +138,7 @@ def export_applications():
 
 
 @bp.route("/manage/roster.csv")
+@no_store
 def export_roster():
     g.perms.ensure(g.perms.can_manage_volunteering())
     stmt = queries.review_query(g.perms, status=ApplicationStatus.ACCEPTED.value,
