@@ -99,3 +99,24 @@ def _filled(table: sa.Table, values: dict) -> dict:
         filled[column.name] = (datetime(2026, 11, 1, tzinfo=UTC) if python_type is datetime
                                else "x")
     return filled
+
+
+def test_members_made_before_skeletons_get_theirs_and_the_first_keeps_a_lookalike(
+        empty_database, tmp_path):
+    """Upgrading fills each name's look-alike skeleton; of two look-alikes made before the
+    rule, the older account holds it (so new look-alikes of either are still refused)."""
+    app = make_test_app(empty_database, tmp_path / "instance")
+    with app.app_context():
+        upgrade(revision="a7f3c1e9b542")
+        with db.engine.begin() as conn:
+            users = sa.Table("users", sa.MetaData(), autoload_with=conn)
+            for user_id, name in ((1, "lena"), (2, "1ena"), (3, "admin")):
+                conn.execute(users.insert().values(**_filled(users, {
+                    "id": user_id, "username": name, "username_key": name,
+                    "email": f"{name}@example.org", "is_site_admin": False})))
+        upgrade()
+        with db.engine.connect() as conn:
+            shapes = dict(conn.execute(sa.text("SELECT id, username_skeleton FROM users")).all())
+        db.engine.dispose()
+    assert shapes[1] is not None and shapes[3] is not None and shapes[1] != shapes[3]
+    assert shapes[2] is None
