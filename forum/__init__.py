@@ -11,8 +11,8 @@ import os
 
 from flask import Flask, g, request
 
-from forum.application import ForumFlask
 from forum.config import CONFIGS, DEV_SECRET_KEY
+from forum.http import IdConverter
 
 # Each feature package exposes ``bp`` and ``ROUTE_MODULES``; the order is the order of URL
 # rules, nothing more.
@@ -23,12 +23,15 @@ BLUEPRINTS = (
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    app = ForumFlask(
+    app = Flask(
         __name__, instance_relative_config=True,
         template_folder="../templates", static_folder="../static",
         instance_path=(test_config or {}).get("INSTANCE_PATH") or os.environ.get(
             "FORUM_INSTANCE_PATH"),
     )
+    # Ids in URLs stay in the database's integer range (1 … 2**31-1): a 20-digit one is a 404,
+    # not a 500. Installed before any blueprint adds a rule.
+    app.url_map.converters["int"] = IdConverter
     _configure(app, test_config)
     _register_extensions(app)
     _register_blueprints(app)
@@ -102,6 +105,7 @@ def _register_extensions(app: Flask) -> None:
     from forum import models  # noqa: F401 - every model registered before anything queries
     from forum.auth import sessions  # noqa: F401 - registers the session loader
     from forum.extensions import csrf, db, login_manager, migrate
+    from forum.pagecache import register_page_cache
     from forum.permissions import Permissions
     from forum.querycount import finish_request_count, start_request_count
     from forum.ratelimit import init_app as init_throttles
@@ -113,6 +117,7 @@ def _register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=migrations, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     init_throttles(app)  # throttles' counts: the database, or Redis when configured
+    register_page_cache(app)  # visitors' page cache, ETags (forum/pagecache)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to continue."

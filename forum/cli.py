@@ -42,8 +42,7 @@ def seed_demo(if_empty: bool) -> None:
             return
         raise click.ClickException("The database already has accounts; seed an empty database.")
     ctx: dict = {}
-    modules = [_seeder(name) for name in SEEDERS]
-    modules = [m for m in modules if m is not None]
+    modules = [importlib.import_module(f"forum.{name}.seed") for name in SEEDERS]
     with writing(), click.progressbar(modules, label="Seeding the demo site",
                                       item_show_func=lambda m: m and m.__name__) as bar:
         for module in bar:
@@ -51,15 +50,6 @@ def seed_demo(if_empty: bool) -> None:
             db.session.flush()
         db.session.commit()
     click.echo("Demo site ready. Sign in with the accounts listed in the README.")
-
-
-def _seeder(name: str):
-    try:
-        return importlib.import_module(f"forum.{name}.seed")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"forum.{name}.seed":
-            raise
-        return None
 
 
 @click.command("create-admin")

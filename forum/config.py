@@ -93,6 +93,19 @@ class Config:
     MODERATION_FLAGS_PER_HOUR = 10
     MODERATION_AUTO_HIDE_FLAGS = 3
 
+    # Caching (forum/pagecache): visitors' pages are kept in a shared page cache and every
+    # reading page gets an ETag / Last-Modified (304 when unchanged). REDIS_URL (e.g.
+    # "redis://127.0.0.1:6379/1", env FORUM_REDIS_URL) keeps pages and generation numbers in
+    # Redis, shared by every worker; unset, they live in this process — right for one process,
+    # while several workers without Redis may serve another worker's stale page for up to
+    # PAGE_CACHE_SECONDS. Writes invalidate at once through generation numbers; the seconds
+    # are a ceiling, and 0 turns the page cache off (ETags stay unless PAGE_ETAGS is False).
+    REDIS_URL: str | None = None
+    PAGE_CACHE_SECONDS = 60
+    PAGE_CACHE_KEY_PREFIX = "forum-page"
+    PAGE_CACHE_MAX_ENTRIES = 1000  # in-process store only; Redis evicts by its own policy
+    PAGE_ETAGS = True
+
     # Count SQL statements per request and expose them in the X-Query-Count header (bench mode).
     QUERY_COUNT_HEADER = False
 
@@ -107,6 +120,8 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = True
     RATELIMIT_ENABLED = False
     SERVER_NAME = None
+    # The page cache stays on (in-process) in tests: a stale page after a write is a bug.
+    PAGE_CACHE_SECONDS = 60
 
 
 class ProductionConfig(Config):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_caching import Cache
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -13,3 +14,5 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = ForumCSRFProtect()  # expiring tokens that give a long post back (forum/csrf.py)
+# Visitors' pages (forum.pagecache wires it: Redis when REDIS_URL is set, else this process).
+page_cache = Cache()

@@ -7,7 +7,7 @@ database refuse the statement and the page answer 500. Every number a request ca
 through here instead:
 
 - ``<int:…>`` in a route is ``IdConverter`` (installed as the app's ``int`` converter by
-  ``ForumFlask``): 1 … 2**31-1, anything else does not match the rule, so it is a 404.
+  ``create_app``): 1 … 2**31-1, anything else does not match the rule, so it is a 404.
 - ``arg_page()`` is a list's page number: anything that is not a page number is page 1, and
   a page past ``MAX_PAGE`` is ``MAX_PAGE`` (past the end, as any page past the end is).
 - ``arg_id(name)`` / ``form_id(name)`` / ``parse_id(value)``: an id from the query string or

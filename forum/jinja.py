@@ -2,50 +2,30 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import Flask, g, request, url_for
+from flask import Flask, g
 from flask_login import current_user
+from jinja2 import pass_context
 from markupsafe import Markup
 
-from forum.pagination import pagination
 from forum.submissions import new_key
-from forum.urls import cached_url, url_format
 
 
 def register_jinja(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["trusted_html"] = trusted_html
-    app.jinja_env.filters["datetime"] = format_datetime
-    app.jinja_env.filters["date"] = format_date
+    # Dates print in the render's ``reader_zone`` (set for every render by _zone_context; a
+    # view reading a section's pages passes its own for visitors, see reader_zone).
+    app.jinja_env.filters["datetime"] = _datetime_filter
+    app.jinja_env.filters["date"] = _date_filter
+    app.context_processor(_zone_context)
     app.jinja_env.filters["iso"] = lambda d: d.isoformat() if d else ""
     app.jinja_env.filters["filesize"] = format_filesize
-    # Every template's url_for builds from a per-process pattern where one fits (forum.urls);
-    # url_format is for lists whose items' links vary in several parts; every list's page
-    # links come from forum.pagination.
-    app.jinja_env.globals.update(url_for=cached_url, url_format=url_format,
-                                 pagination=pagination)
     # The one-time key of a hand-written form that creates something (forum/submissions.py).
     app.jinja_env.globals["new_submission_key"] = new_key
-
-    layout_links_by_root: dict[str, dict[str, str]] = {}
-
-    def layout_links() -> dict[str, str]:
-        """The layout's fixed links, built once per mount point instead of ~10 url_for calls on
-        every page; only for endpoints that exist, so the layout links only to features that do."""
-        root = request.script_root
-        links = layout_links_by_root.get(root)
-        if links is None:
-            links = layout_links_by_root[root] = {
-                name: url_for(endpoint, **values)
-                for name, (endpoint, values) in LAYOUT_LINKS.items()
-                if endpoint in app.view_functions
-            }
-        return links
-
-    app.jinja_env.globals["layout_links"] = layout_links
 
     @app.context_processor
     def inject_globals():
@@ -56,52 +36,55 @@ def register_jinja(app: Flask) -> None:
         }
 
 
-LAYOUT_LINKS = {
-    "css": ("static", {"filename": "css/forum.css"}),
-    "js": ("static", {"filename": "js/forum.js"}),
-    "home": ("home.index", {}),
-    "groups": ("groups.directory", {}),
-    "my_groups": ("groups.mine", {}),
-    "get_involved": ("volunteering.index", {}),
-    "moderation": ("moderation.queue_all", {}),
-    "notifications": ("notifications.index", {}),
-    "settings": ("auth.settings", {}),
-    "sign_out": ("auth.logout", {}),
-    "sign_in": ("auth.login", {}),
-    "join": ("auth.register", {}),
-}
-
-
 def trusted_html(html: str | None) -> Markup:
     """Only for HTML produced by forum.markup at write time (stored beside its source)."""
     return Markup(html or "")
 
 
-def user_zone():
-    # Looked up once per request: a thread page prints hundreds of dates.
-    zone = g.get("_user_zone")
-    if zone is None:
-        name = getattr(current_user, "timezone", None) or "UTC"
-        try:
-            zone = ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            zone = UTC
-        g._user_zone = zone
-    return zone
+def zone_named(name: str | None) -> tzinfo:
+    """The zone called ``name``, or UTC for a name this machine's tz database lacks (a zone
+    withdrawn from it must not break a page). ZoneInfo keeps the zones it made: asking again
+    is a dictionary lookup."""
+    try:
+        return ZoneInfo(name) if name else UTC
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return UTC
+
+
+def reader_zone(section_zone: str | None = None) -> tzinfo:
+    """The zone dates are printed in: a signed-in member's own (their settings); for a visitor,
+    the zone of the section whose pages they read (``section_zone``, the section's
+    ``timezone``), else UTC. Views of a section's pages pass ``reader_zone=reader_zone(...)``
+    to render_template; every other render gets ``reader_zone()`` from _zone_context."""
+    user = current_user
+    if getattr(user, "is_authenticated", False):
+        return zone_named(user.timezone)
+    return zone_named(section_zone)
+
+
+def user_zone() -> tzinfo:
+    """``reader_zone()``, for the Python-built lists until their markup moves to templates."""
+    return reader_zone()
+
+
+def _zone_context() -> dict[str, tzinfo]:
+    # Once per render: the date filters read it from the context instead of asking per date.
+    return {"reader_zone": reader_zone()}
 
 
 DATETIME_FORMAT = "%-d %b %Y, %H:%M"  # "4 Nov 2026, 09:30", in the reader's time zone
 _MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def format_datetime(value: datetime | None, fmt: str = DATETIME_FORMAT, zone=None) -> str:
+def format_datetime(value: datetime | None, fmt: str = DATETIME_FORMAT,
+                    zone: tzinfo | None = None) -> str:
     """``value`` as the reader reads it, in their time zone (``zone``: theirs, when a caller
-    printing many dates has it at hand already)."""
+    printing many dates has it at hand already; else ``reader_zone()``)."""
     if value is None:
         return ""
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    local = value.astimezone(zone or user_zone())
+    local = value.astimezone(zone or reader_zone())
     if fmt == DATETIME_FORMAT:
         # A thread page prints one per post: written out, it costs a third of strftime's
         # (which goes through the C library and its locale for %b). Same text as the format.
@@ -110,8 +93,32 @@ def format_datetime(value: datetime | None, fmt: str = DATETIME_FORMAT, zone=Non
     return local.strftime(fmt)
 
 
-def format_date(value, fmt: str = "%-d %b %Y") -> str:
-    return value.strftime(fmt) if value else ""
+DATE_FORMAT = "%-d %b %Y"  # "4 Nov 2026"
+
+
+def format_date(value: date | datetime | None, fmt: str = DATE_FORMAT,
+                zone: tzinfo | None = None) -> str:
+    """The day of ``value``: a moment (datetime) on the reader's calendar, in ``zone`` (else
+    ``reader_zone()``) like format_datetime; a plain ``date`` (a term's last day, a deadline)
+    is a calendar day already and prints as it is."""
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        value = value.astimezone(zone or reader_zone())
+    return value.strftime(fmt)
+
+
+@pass_context
+def _datetime_filter(context, value: datetime | None, fmt: str = DATETIME_FORMAT) -> str:
+    # A macro imported without context has no reader_zone: format_datetime then asks.
+    return format_datetime(value, fmt, context.get("reader_zone"))
+
+
+@pass_context
+def _date_filter(context, value: date | datetime | None, fmt: str = DATE_FORMAT) -> str:
+    return format_date(value, fmt, context.get("reader_zone"))
 
 
 def format_filesize(size: int | None) -> str:

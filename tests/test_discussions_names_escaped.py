@@ -1,5 +1,6 @@
-"""A member's display name is text wherever a thread page prints it: the post list is built
-from escaped parts in Python (discussions.fragments) for speed, so prove nothing leaks."""
+"""A member's display name is text wherever a thread page prints it (the post macros,
+templates/_macros/posts.html, print it in headings, actions and branch names): prove nothing
+leaks."""
 
 from __future__ import annotations
 

@@ -83,8 +83,8 @@ def test_held_post_is_pending_uncounted_and_published_later(app, client, pm, mon
     seen = []
     monkeypatch.setattr("forum.notifications.services.post_published",
                         lambda p: seen.append(p.id))
-    monkeypatch.setattr("forum.moderation.policy.initial_status",
-                        lambda user, group: PostStatus.PENDING)
+    monkeypatch.setattr("forum.permissions.posting.PostingPolicy.initial_status",
+                        lambda policy: PostStatus.PENDING)
     login(client, pm.marcus)
     post(client, f"/g/pm/t/{pm.thread.id}/reply", {"body": "Held back"})
     held = db.session.scalar(select(Post).where(Post.source == "Held back"))
@@ -106,7 +106,7 @@ def test_held_post_is_pending_uncounted_and_published_later(app, client, pm, mon
     ("You have posted 30 times in the last hour. Please wait a little and try again.", 429),
 ])
 def test_posting_policy_refusal_is_a_form_error(client, pm, monkeypatch, message, status):
-    monkeypatch.setattr("forum.moderation.policy.posting_refusal", lambda u, g, s: message)
+    monkeypatch.setattr("forum.permissions.posting.PostingPolicy.refusal", lambda p, s: message)
     login(client, pm.marcus)
     r = post(client, f"/g/pm/t/{pm.thread.id}/reply", {"body": "Spam?"})
     assert r.status_code == status and message in r.get_data(as_text=True)
@@ -236,8 +236,8 @@ def test_nul_byte_in_a_multipart_form_is_refused(client, pm):
 
 def test_a_thread_held_for_approval_exists_only_for_its_author_and_moderators(app, client, pm,
                                                                              monkeypatch):
-    monkeypatch.setattr("forum.moderation.policy.initial_status",
-                        lambda user, group: PostStatus.PENDING)
+    monkeypatch.setattr("forum.permissions.posting.PostingPolicy.initial_status",
+                        lambda policy: PostStatus.PENDING)
     login(client, pm.marcus)
     assert post(client, "/g/pm/t/new", {"title": "Held thread", "body": "Wait"}).status_code == 302
     held = db.session.scalar(select(Thread).where(Thread.title == "Held thread"))

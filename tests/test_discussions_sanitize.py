@@ -105,7 +105,7 @@ def test_mentions_link_existing_members_only(app):
 
 def test_every_payload_posted_through_the_form_is_stored_harmless(client, app, monkeypatch):
     # (the link limit for new accounts is moderation's business, not this test's)
-    monkeypatch.setattr("forum.moderation.policy.posting_refusal", lambda u, g, s: None)
+    monkeypatch.setattr("forum.permissions.posting.PostingPolicy.refusal", lambda p, s: None)
     group = make_group(slug="pm")
     author = make_user()
     make_membership(group=group, user=author)

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import g, render_template
+from flask import g, get_template_attribute, render_template
 
 from forum.db import utcnow
 from forum.extensions import db
-from forum.files import attachment_urls, services
-from forum.files.attachments import attach_uploads, attachments_for_posts, attachments_html
+from forum.files import services
+from forum.files.attachments import attach_uploads, attachments_for_posts
 from forum.files.models import SharedFile
 from forum.files.queries import recent_group_file_rows
 from forum.permissions import Permissions
@@ -88,8 +88,8 @@ def test_attachments_render_download_and_preview_links_and_skip_deleted_files(ap
     services.delete_file(db.session.get(SharedFile, gone.file_id), world.leader)
     rows = attachments_for_posts([post.id])[post.id]
     assert [r.id for r in rows] == [pdf.file_id, csv.file_id]
-    with app.test_request_context():
-        html = attachments_html(rows, *attachment_urls())
+    with app.test_request_context():  # the macro a thread page prints a post's files with
+        html = get_template_attribute("_macros/attachments.html", "attachments")(rows)
     base = f"/g/{SLUG}/files/{pdf.file_id}"
     assert f'href="{base}/download" download>a.pdf</a>' in html
     assert f'href="{base}/preview">preview<span class="visually-hidden"> a.pdf</span>' in html

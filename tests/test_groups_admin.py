@@ -171,3 +171,33 @@ def test_default_term_is_the_association_year(app):
     assert association_year(date(2026, 3, 1)) == (date(2025, 7, 1), date(2026, 7, 1))
     app.config["ASSOCIATION_YEAR_START"] = "09-01"
     assert association_year(date(2026, 9, 1)) == (date(2026, 9, 1), date(2027, 9, 1))
+
+
+def test_section_admin_sets_the_sections_time_zone(client, world):
+    login(client, world.section_admin)
+    assert 'value="America/Chicago"' in client.get("/admin/sections/core").get_data(as_text=True)
+    response = post(client, "/admin/sections/core/timezone", {"timezone": "America/Chicago"})
+    assert response.status_code == 302
+    db.session.refresh(world.section)
+    assert world.section.timezone == "America/Chicago"
+
+
+def test_a_time_zone_the_forum_does_not_know_is_a_clear_form_error(client, world):
+    login(client, world.section_admin)
+    response = post(client, "/admin/sections/core/timezone", {"timezone": "Mars/Olympus_Mons"})
+    assert response.status_code == 400
+    assert "is not a time zone this forum knows" in response.get_data(as_text=True)
+    db.session.refresh(world.section)
+    assert world.section.timezone == "UTC"
+
+
+def test_a_new_section_takes_its_time_zone_from_the_form(client, world):
+    login(client, world.site_admin)
+    post(client, "/admin/sections/new", {"name": "Europe", "slug": "europe",
+                                         "timezone": "Europe/Berlin"})
+    assert db.session.scalar(
+        select(Section.timezone).where(Section.slug == "europe")) == "Europe/Berlin"
+    response = post(client, "/admin/sections/new", {"name": "Nowhere", "slug": "nowhere",
+                                                    "timezone": "Nowhere/City"})
+    assert response.status_code == 400
+    assert "is not a time zone this forum knows" in response.get_data(as_text=True)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-import types
 from datetime import date
 
 from sqlalchemy import func, select
@@ -47,14 +45,11 @@ def test_spotlight_never_shows_a_private_group_to_a_visitor(client):
 
 def test_a_feature_home_module_fills_its_blocks_and_can_ask_visitors_to_log_in(client,
                                                                               monkeypatch):
-    module = types.ModuleType("forum.volunteering.home")
-
     def home_blocks(perms):
         return [{"key": "roles", "title": "Open volunteer roles", "template": "_missing.html",
                  "items": [], "login_prompt": not perms.is_member}]
 
-    module.home_blocks = home_blocks
-    monkeypatch.setitem(sys.modules, "forum.volunteering.home", module)
+    monkeypatch.setattr("forum.volunteering.home.home_blocks", home_blocks)
     html = client.get("/").get_data(as_text=True)
     assert "Open volunteer roles" in html
     assert "Members — log in to view this content" in html

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from flask_migrate import upgrade
+from flask_migrate import downgrade, upgrade
 
 from forum.extensions import db
 from tests.conftest import _pg_admin_url, make_test_app
@@ -120,3 +120,30 @@ def test_members_made_before_skeletons_get_theirs_and_the_first_keeps_a_lookalik
         db.engine.dispose()
     assert shapes[1] is not None and shapes[3] is not None and shapes[1] != shapes[3]
     assert shapes[2] is None
+
+
+def test_sections_made_before_time_zones_read_in_utc_and_keep_their_groups(
+        empty_database, tmp_path):
+    """Upgrading gives every section UTC (what readers saw before); neither step recreates
+    ``sections``, so its groups survive both ways (on SQLite a recreated table cascades)."""
+    app = make_test_app(empty_database, tmp_path / "instance")
+    with app.app_context():
+        upgrade(revision="5809225190fe")
+        with db.engine.begin() as conn:
+            metadata = sa.MetaData()
+            for name, values in (("sections", {"id": 1, "slug": "s"}),
+                                 ("groups", {"id": 1, "section_id": 1, "slug": "g",
+                                             "kind": "interest_group", "visibility": "public",
+                                             "join_policy": "open", "member_count": 0})):
+                table = sa.Table(name, metadata, autoload_with=conn)
+                conn.execute(table.insert().values(**_filled(table, values)))
+        upgrade()
+        with db.engine.connect() as conn:
+            zones = conn.execute(sa.text("SELECT timezone FROM sections")).scalars().all()
+        downgrade(revision="5809225190fe")
+        with db.engine.connect() as conn:
+            columns = {c["name"] for c in sa.inspect(conn).get_columns("sections")}
+            groups = conn.execute(sa.text("SELECT slug FROM groups")).scalars().all()
+        db.engine.dispose()
+    assert zones == ["UTC"]
+    assert "timezone" not in columns and groups == ["g"]

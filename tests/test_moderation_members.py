@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from flask import g
 from sqlalchemy import select
 
 from forum.auth.models import AuthSession
@@ -14,9 +13,9 @@ from forum.discussions.models import PostStatus
 from forum.extensions import db
 from forum.groups.models import Group, Membership, MembershipStatus
 from forum.moderation.models import ModerationLogEntry
-from forum.moderation.policy import count_links, initial_status, posting_refusal
 from forum.moderation.settings import set_hold_first_posts
 from forum.permissions import Permissions
+from forum.permissions.posting import PostingPolicy, count_links
 from tests.factories import make_user
 from tests.factories_moderation import make_thread
 from tests.factories_moderation import mpost as post
@@ -122,13 +121,19 @@ def test_leader_turns_on_holding_first_posts(app, client, world):
     login(client, world.leader)
     r = post(client, "/g/project-management/moderation/settings", {"hold_first_posts": "y"})
     assert r.status_code == 302
-    with client.application.test_request_context():
-        g.perms = None
-        assert initial_status(world.member, world.group) == PostStatus.PENDING
+    assert initial_status(world.member, world.group) == PostStatus.PENDING
     assert len(_log("settings")) == 1
     moderator = app.test_client()  # a moderator is not a leader: settings are refused
     login(moderator, world.moderator)
     assert moderator.get("/g/project-management/moderation/settings").status_code == 403
+
+
+def initial_status(user, group) -> PostStatus:
+    return PostingPolicy(Permissions(user), group).initial_status()
+
+
+def posting_refusal(user, group, source: str) -> str | None:
+    return PostingPolicy(Permissions(user), group).refusal(source)
 
 
 def test_first_post_is_held_only_until_one_is_published(app, world):

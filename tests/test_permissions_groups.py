@@ -87,6 +87,9 @@ POSTS = {
         expect({"site_admin"}, 302),
     ("/admin/sections/core/admins", (("who", "member"), ("title", "Admin"),
                                      ("starts_on", "2026-07-01"))): expect({"site_admin"}, 302),
+    ("/admin/sections/core/timezone", (("timezone", "Europe/Berlin"),)): expect(ADMINS, 302),
+    ("/admin/sections/another/timezone", (("timezone", "Europe/Berlin"),)):
+        expect({"site_admin"}, 302),
 }
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from forum.auth.suspension import suspend_user, unsuspend_user
 from forum.db import utcnow
 from forum.extensions import db
-from forum.users.services import suspend_user, unsuspend_user
 from tests.factories import make_user
 from tests.factories_accounts import active_sessions_of, perms_for
 from tests.helpers import login

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.db import Base, utcnow
+
+if TYPE_CHECKING:  # annotation types only: models name other features' classes by string
+    from forum.users.models import User
 
 
 class AuthSession(Base):
@@ -24,7 +28,7 @@ class AuthSession(Base):
     user_agent: Mapped[str] = mapped_column(String(255), default="")
     ip_address: Mapped[str] = mapped_column(String(64), default="")
 
-    user = relationship("User")
+    user: Mapped[User] = relationship("User")
 
     @property
     def is_active(self) -> bool:

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
-from flask import g, request
-from sqlalchemy import ColumnElement, Select, bindparam, select, update
+from flask import request
+from sqlalchemy import Select, bindparam, select, update
 
 from forum.auth.models import AuthSession
 from forum.db import utcnow
 from forum.extensions import db, login_manager
+from forum.notifications.inbox import unread_notifications_column
+from forum.permissions.base import held_appointments_column, held_memberships_column
 from forum.security import clean_header_text
 from forum.users.models import User
 
@@ -73,19 +75,23 @@ def session_id_for(token: str | None) -> int | None:
     return db.session.scalar(select(AuthSession.id).where(AuthSession.token_hash == _hash(token)))
 
 
-# Facts other features print on every signed-in page (the bell's unread count), loaded in the
-# same statement as the user rather than one statement each: name -> a factory of a scalar
-# subquery correlated to ``users``, which may use the bound parameter ``today``. Features
-# register at import; the statement is built once, at the first sign-in check, after every
-# feature has been imported by create_app.
-_WITH_USER: dict[str, Callable[[], ColumnElement]] = {}
+# Facts every signed-in page needs come in the same statement as the user rather than one
+# statement each: the user's memberships and appointments in force today (the permission
+# model's, forum.permissions.base) and the bell's unread count (forum.notifications.inbox).
+# Each is a scalar subquery correlated to ``users`` that may use the bound parameter ``today``.
+# Built once, at the first sign-in check: building a statement costs more than running it.
 _statement: Select | None = None
 
 
-def load_with_user(name: str, column: Callable[[], ColumnElement]) -> None:
-    global _statement
-    _WITH_USER[name] = column
-    _statement = None
+@dataclass(frozen=True, slots=True)
+class LoadedWithSession:
+    """What came with the signed-in user, kept on the user object for this request (like
+    ``current_session_token``): nothing is left on ``flask.g`` for later code to find."""
+
+    on: date  # the day ``today`` was bound to: appointments in force on that day
+    held_memberships: object  # JSON rows, read by forum.permissions.base
+    held_appointments: object
+    unread_notifications: int
 
 
 def _user_by_session() -> Select:
@@ -93,7 +99,9 @@ def _user_by_session() -> Select:
     if _statement is None:
         _statement = (
             select(User, AuthSession.last_seen_at.label("session_seen_at"),
-                   *(make().label(name) for name, make in _WITH_USER.items()))
+                   held_memberships_column().label("held_memberships"),
+                   held_appointments_column().label("held_appointments"),
+                   unread_notifications_column().label("unread_notifications"))
             .join(AuthSession, AuthSession.user_id == User.id)
             .where(AuthSession.token_hash == bindparam("token_hash"),
                    AuthSession.ended_at.is_(None))
@@ -105,7 +113,7 @@ def _user_by_session() -> Select:
 def load_user(token: str) -> User | None:
     if not token:
         return None
-    today = utcnow().date()  # a registered column may ask what is in force today
+    today = utcnow().date()  # the standing columns ask what is in force today
     row = db.session.execute(_user_by_session(),
                              {"token_hash": _hash(token), "today": today}).first()
     if row is None:
@@ -113,20 +121,9 @@ def load_user(token: str) -> User | None:
     user = row[0]
     user.current_session_token = token
     user.current_session_seen_at = row.session_seen_at
-    g.loaded_with_user = {user.id: row._mapping}  # read by loaded_with_user()
-    g.loaded_with_user_on = today
+    user.loaded_with_session = LoadedWithSession(
+        today, row.held_memberships, row.held_appointments, row.unread_notifications or 0)
     return user
-
-
-def loaded_with_user(user_id: int, name: str, default=None):
-    """What ``load_with_user(name, …)`` loaded for this user on this request, or ``default``."""
-    row = g.get("loaded_with_user", {}).get(user_id)
-    return row[name] if row is not None and name in row else default
-
-
-def loaded_with_user_on():
-    """The date the registered columns were loaded for (bound as ``today``), if any were."""
-    return g.get("loaded_with_user_on")
 
 
 def active_sessions(user_id: int) -> list[AuthSession]:

@@ -13,12 +13,14 @@ from forum.discussions.models import Post, Thread
 from forum.extensions import db
 from forum.groups.models import Group, Visibility
 from forum.markup import plain_text
+from forum.pagecache import cached_page
 from forum.permissions import Permissions, visible_posts_clause
 
 FEED_ENTRIES = 30
 
 
 @bp.get("/g/<slug>/feed.atom")
+@cached_page("group")
 def group_feed(slug: str):
     group = db.session.scalar(select(Group).where(Group.slug == slug))
     if group is None or group.visibility != Visibility.PUBLIC:

@@ -13,7 +13,7 @@ from forum.db import run_columns, sql_int
 from forum.discussions.models import Thread, ThreadRead
 from forum.extensions import db
 from forum.groups.models import Group
-from forum.groups.paging import RowPage, paged, with_total
+from forum.pagination import Page, paged, paginate, with_total
 from forum.permissions import readable_groups_clause
 from forum.users.models import User
 
@@ -49,6 +49,7 @@ class ThreadRow(NamedTuple):
     last_post_at: datetime
     last_post_id: int | None
     last_poster_name: str | None
+    unread: bool  # it has posts the reader has not read (never for a visitor)
 
 
 def _group_thread_statements(listed, with_marks: bool) -> tuple:
@@ -56,7 +57,7 @@ def _group_thread_statements(listed, with_marks: bool) -> tuple:
     costs more than the database takes to answer it). A signed-in reader's read mark comes in
     the same statement (an outer join), not in a second query."""
     where = (Thread.group_id == bindparam("group_id"), listed)
-    mark = ThreadRead.last_read_post_id if with_marks else null()
+    mark = (ThreadRead.last_read_post_id if with_marks else null()).label("last_read_post_id")
     rows = (select(Thread.id, Thread.title, Thread.pinned, Thread.locked, Thread.hidden,
                    Thread.post_count, Thread.last_post_at, Thread.last_post_id,
                    User.display_name, mark)
@@ -74,26 +75,23 @@ _GROUP_THREADS = {audience: _group_thread_statements(listed, audience != "visito
                   for audience, listed in _LISTED.items()}
 
 
-def group_threads(group: Group, page: int = 1) -> RowPage:
+def group_threads(group: Group, page: int = 1) -> Page[ThreadRow]:
     """Pinned first, then by last activity, as plain rows: one query with the reader's read
-    marks (+count). ``.unread`` is the set of ids of threads with posts the reader has not read;
-    ``.read_marks`` the marks themselves."""
+    marks (+count)."""
     perms = g.perms
     audience = _listing_audience(perms, group)
     rows, count = _GROUP_THREADS[audience]
-    pagination = RowPage(select=rows, count_select=count,
-                         params={"group_id": group.id, "user_id": perms.user_id},
-                         page=max(page, 1), per_page=THREADS_PER_PAGE,
-                         max_per_page=THREADS_PER_PAGE, error_out=False)
-    items, marks, unread = [], {}, set()
-    for i, title, pinned, locked, hidden, n, at, last, name, mark, _total in pagination.items:
-        items.append(ThreadRow(i, title, pinned, locked, hidden, max(n - 1, 0), at, last, name))
-        if mark is not None:
-            marks[i] = mark
-        if audience != "visitor" and last is not None and last > (mark or 0):
-            unread.add(i)
-    pagination.items, pagination.read_marks, pagination.unread = items, marks, unread
-    return pagination
+    found = paginate(rows, count=count, params={"group_id": group.id, "user_id": perms.user_id},
+                     page=page, per_page=THREADS_PER_PAGE)
+    marks = audience != "visitor"
+    found.items = [
+        ThreadRow(id=r.id, title=r.title, pinned=r.pinned, locked=r.locked, hidden=r.hidden,
+                  reply_count=max(r.post_count - 1, 0), last_post_at=r.last_post_at,
+                  last_post_id=r.last_post_id, last_poster_name=r.display_name,
+                  unread=marks and r.last_post_id is not None
+                  and r.last_post_id > (r.last_read_post_id or 0))
+        for r in found.items]
+    return found
 
 
 def _latest_statement(readable, limit: int):
@@ -121,11 +119,25 @@ def _visitor_latest_statement(limit: int):
     return _latest_statement(readable_groups_clause(Permissions()), limit)
 
 
-def latest_threads(perms, limit: int = 5) -> list:
+class LatestThread(NamedTuple):
+    """A row of the home page's latest discussions."""
+
+    id: int
+    title: str
+    reply_count: int
+    last_post_at: datetime
+    group_slug: str
+    group_name: str
+
+
+def latest_threads(perms, limit: int = 5) -> list[LatestThread]:
     """Latest discussions in interest groups the reader may read, as plain rows (one query).
     What a signed-in reader may read depends on their memberships: built per call."""
     if perms.is_authenticated:
         stmt = _latest_statement(readable_groups_clause(perms), limit)
     else:
         stmt = _visitor_latest_statement(limit)
-    return run_columns(db.session, stmt).all()
+    return [LatestThread(id=r.id, title=r.title, reply_count=r.reply_count,
+                         last_post_at=r.last_post_at, group_slug=r.group_slug,
+                         group_name=r.group_name)
+            for r in run_columns(db.session, stmt)]

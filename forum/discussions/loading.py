@@ -7,12 +7,11 @@ import functools
 from flask import abort, g
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import contains_eager
-from sqlalchemy.orm.attributes import set_committed_value
 
-from forum.db import entity_columns, run_columns, split_entities
 from forum.discussions.models import Post, Thread, ThreadRead
 from forum.extensions import db
 from forum.groups.models import Group
+from forum.notifications.models import Subscription
 
 
 def load_group(slug: str, *, read: bool = False) -> Group:
@@ -42,50 +41,40 @@ def _thread_stmt():
             .where(Thread.id == bindparam("thread_id"), Group.slug == bindparam("slug")))
 
 
-def _watch_column():
-    """Whether the reader watches the thread, for the page's watch button: asked in the
-    thread's statement rather than by a statement of its own (None: no subscription row)."""
-    try:
-        from forum.notifications.models import Subscription
-    except ImportError:  # notifications not installed
-        return None
-    return select(Subscription.watching).where(
-        Subscription.user_id == bindparam("reader_id"), Subscription.thread_id == Thread.id
-    ).scalar_subquery()
-
-
 @functools.cache
 def _reading_stmt(read_mark: bool):
-    """The thread's and its group's columns (forum.db.detached_entity), and for a signed-in
-    reader their read mark and whether they watch it."""
-    stmt = (select(*entity_columns(Thread), *entity_columns(Group))
-            .join(Group, Group.id == Thread.group_id)
-            .where(Thread.id == bindparam("thread_id"), Group.slug == bindparam("slug")))
+    """The thread with its group (ORM entities, as ``load_thread``), and for a signed-in
+    reader their read mark and whether they watch the thread (None: no subscription row),
+    asked in the same statement rather than by statements of their own."""
+    stmt = _thread_stmt()
     if read_mark:
-        stmt = stmt.add_columns(select(ThreadRead.last_read_post_id).where(
-            ThreadRead.user_id == bindparam("reader_id"), ThreadRead.thread_id == Thread.id)
-            .scalar_subquery())
-        watch = _watch_column()
-        if watch is not None:
-            stmt = stmt.add_columns(watch)
+        stmt = stmt.add_columns(
+            select(ThreadRead.last_read_post_id).where(
+                ThreadRead.user_id == bindparam("reader_id"), ThreadRead.thread_id == Thread.id)
+            .scalar_subquery().label("last_read"),
+            select(Subscription.watching).where(
+                Subscription.user_id == bindparam("reader_id"),
+                Subscription.thread_id == Thread.id)
+            .scalar_subquery().label("watching"))
     return stmt
 
 
-def load_thread_for_reading(slug: str, thread_id: int):
-    """``(thread, last_read_post_id, watching)`` for a page that only reads them: the thread
-    and its group detached (forum.db.detached_entity), a signed-in reader's read mark and
-    whether they watch the thread (None: not known here) in the same query."""
+def load_thread_for_reading(slug: str, thread_id: int
+                            ) -> tuple[Thread, int | None, bool | None]:
+    """``(thread, last_read_post_id, watching)`` for a page that reads them: the thread and
+    its group, and a signed-in reader's read mark and whether they watch the thread (None for
+    a visitor), in one statement; 404 where the thread's existence must not leak."""
     reader_id = g.perms.user_id
-    row = run_columns(db.session, _reading_stmt(reader_id is not None),
-                      {"thread_id": thread_id, "slug": slug, "reader_id": reader_id}).first()
+    row = db.session.execute(_reading_stmt(reader_id is not None),
+                             {"thread_id": thread_id, "slug": slug, "reader_id": reader_id}
+                             ).first()
     if row is None:
         abort(404)
-    (thread, group), rest = split_entities(row, Thread, Group)
-    set_committed_value(thread, "group", group)
+    thread = row.Thread
     g.perms.ensure(g.perms.can_read_thread(thread), hide=g.perms.hides_thread(thread))
     if reader_id is None:
         return thread, None, None
-    return thread, rest[0], (bool(rest[1]) if len(rest) > 1 else None)
+    return thread, row.last_read, bool(row.watching)
 
 
 def load_thread_with_post(slug: str, thread_id: int, post_id: int | None

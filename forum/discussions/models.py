@@ -12,12 +12,17 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.db import Base, TimestampMixin, utcnow
 from forum.groups.models import _enum
+
+if TYPE_CHECKING:  # annotation types only: models name other features' classes by string
+    from forum.groups.models import Group
+    from forum.users.models import User
 
 PATH_SEGMENT = 10
 MAX_DEPTH = 24  # 25 levels (0..24): 250 characters of path, inside String(255)
@@ -70,9 +75,9 @@ class Thread(TimestampMixin, Base):
     last_post_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_poster_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
-    group = relationship("Group")
-    author = relationship("User", foreign_keys=[author_id])
-    last_poster = relationship("User", foreign_keys=[last_poster_id])
+    group: Mapped[Group] = relationship("Group")
+    author: Mapped[User | None] = relationship("User", foreign_keys=[author_id])
+    last_poster: Mapped[User | None] = relationship("User", foreign_keys=[last_poster_id])
 
     @property
     def reply_count(self) -> int:
@@ -112,10 +117,12 @@ class Post(Base):
     # files only when it may have some. A file removed later leaves an empty list, not an error.
     has_files: Mapped[bool] = mapped_column(default=False, server_default=false())
 
-    thread = relationship("Thread", foreign_keys=[thread_id])
-    author = relationship("User", foreign_keys=[author_id])
-    parent = relationship("Post", remote_side=[id], foreign_keys=[parent_id])
-    reply_to = relationship("Post", remote_side=[id], foreign_keys=[reply_to_id])
+    thread: Mapped[Thread] = relationship("Thread", foreign_keys=[thread_id])
+    author: Mapped[User | None] = relationship("User", foreign_keys=[author_id])
+    parent: Mapped[Post | None] = relationship(
+        "Post", remote_side=[id], foreign_keys=[parent_id])
+    reply_to: Mapped[Post | None] = relationship(
+        "Post", remote_side=[id], foreign_keys=[reply_to_id])
 
     @property
     def is_visible(self) -> bool:
@@ -134,7 +141,7 @@ class PostRevision(Base):
     edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    edited_by = relationship("User")
+    edited_by: Mapped[User | None] = relationship("User")
 
 
 class ThreadRead(Base):

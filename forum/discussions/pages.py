@@ -11,13 +11,17 @@ Pages are loaded as plain rows (``PostRow``), not ORM entities: the columns a pa
 names of the author and of whom each post answers, and — folded into the same statement — whether
 a post has replies beyond the display depth, its attached files (one JSON value, read by
 ``files.attachments.attached_files``), and whether the reader recommended it.
+``discussions.reading`` turns them into what the page prints.
 """
 
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
+from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import Integer, bindparam, case, exists, false, func, null, or_, select, true
+from sqlalchemy import Integer, bindparam, case, exists, false, func, or_, select, true
 from sqlalchemy.orm import aliased
 
 from forum.db import run_columns
@@ -31,6 +35,7 @@ from forum.discussions.models import (
 from forum.discussions.paging import Page
 from forum.discussions.tree import PATH_RANGE_END, TreeItem, subtree_range, walk
 from forum.extensions import db
+from forum.files.attachments import attached_files_column
 from forum.users.models import User
 
 TOP_PER_PAGE = 10  # top-level replies (with their branches) per tree page
@@ -68,32 +73,45 @@ def _params(perms, thread: Thread, **values) -> dict:
             **values}
 
 
+@dataclass(slots=True)
 class PostRow:
-    """One post as a page prints it. ``author_name`` and ``answered_name`` (whom it answers:
-    the post it replied to, else its parent) are display names (None: no such person any
-    more); flags come from the same statement."""
+    """One post as a page loads it; the fields are the posts statement's column labels."""
 
-    def __init__(self, row) -> None:
-        (self.id, self.parent_id, self.reply_to_id, self.path, self.depth, self.author_id,
-         self.html, self.status, self.created_at, self.edited_at, self.recommend_count,
-         self.author_name, self.answered_name, deep, self.files_value,
-         recommended, *_page_columns) = row
-        self.deep = bool(deep)  # has replies past the display depth: "Continue this branch"
-        self.recommended = bool(recommended)  # by the reader
+    id: int
+    parent_id: int | None
+    reply_to_id: int | None
+    path: str
+    depth: int
+    author_id: int | None
+    html: str
+    status: str
+    created_at: datetime
+    edited_at: datetime | None
+    recommend_count: int
+    author_name: str | None  # display names (None: no such person any more)
+    answered_name: str | None  # whom it answers: the post it replied to, else its parent
+    deep: bool  # has replies past the display depth
+    files: object  # attached files as one JSON value (files.attachments.attached_files)
+    recommended: bool  # by the reader
+    top_level_count: int = 0  # tree pages: how many top-level replies the thread has
+
+    @classmethod
+    def of(cls, row) -> PostRow:
+        # By the row's mapping: a SQLAlchemy row's attributes cost half a microsecond each.
+        return cls(**row._mapping)
+
+
+class ContinuedFrom(NamedTuple):
+    """The post a page that starts mid-branch continues under (its author's name: None when
+    they are no longer a member)."""
+
+    post_id: int
+    name: str | None
 
 
 # --- the statements, built once per shape --------------------------------------------------
 # Building a statement and its cache key costs more Python than running it: each shape is
 # built once (values are bound parameters) and SQLAlchemy then reuses its compiled form.
-
-def _files_column():
-    """The post's attached files, in the posts' statement (no statement of their own)."""
-    try:
-        from forum.files.attachments import attached_files_column
-    except ImportError:  # files not installed
-        return null()
-    return attached_files_column(Post.id, Post.has_files)
-
 
 def _rows(where, order, reader: bool, deep):
     """Posts with the two names they print (the author's, and whom the post answers), one row
@@ -107,8 +125,10 @@ def _rows(where, order, reader: bool, deep):
     return (
         select(Post.id, Post.parent_id, Post.reply_to_id, Post.path, Post.depth, Post.author_id,
                Post.html, Post.status, Post.created_at, Post.edited_at, Post.recommend_count,
-               author.display_name, answered_author.display_name,
-               deep, _files_column(), recommended)
+               author.display_name.label("author_name"),
+               answered_author.display_name.label("answered_name"), deep.label("deep"),
+               attached_files_column(Post.id, Post.has_files).label("files"),
+               recommended.label("recommended"))
         .outerjoin(author, author.id == Post.author_id)
         .outerjoin(answered, answered.id == func.coalesce(Post.reply_to_id, Post.parent_id))
         .outerjoin(answered_author, answered_author.id == answered.author_id)
@@ -150,8 +170,8 @@ def _tree_page_stmt(kind: str, first: bool, after: bool, reader: bool):
              Post.path >= lo, Post.path < func.coalesce(nth("hi_at"), PATH_RANGE_END)]
     if after:  # a keyset inside the page (a big branch continues)
         where.append(Post.path > bindparam("after"))
-    return (_rows(where, Post.path, reader, _deep_clause(limit)).add_columns(count)
-            .limit(PAGE_CAP + 1))
+    return (_rows(where, Post.path, reader, _deep_clause(limit))
+            .add_columns(count.label("top_level_count")).limit(PAGE_CAP + 1))
 
 
 @functools.cache
@@ -179,7 +199,8 @@ def _top_level(kind: str):
 def _bounds_stmt(kind: str):
     """How many top-level replies, and the paths of two of them (by position): one row."""
     count, nth = _top_level(kind)
-    return select(count, nth("lo_at"), nth("hi_at"))
+    return select(count.label("top_level_count"), nth("lo_at").label("lo"),
+                  nth("hi_at").label("hi"))
 
 
 @functools.cache
@@ -188,8 +209,15 @@ def _count_stmt(kind: str):
                                              _visible(kind))
 
 
-def page_bounds(thread: Thread, perms, number: int) -> tuple[int, int, str, str]:
-    """``(number, pages, lo, hi)``: tree page ``number`` (clamped) holds paths in [lo, hi).
+class PageBounds(NamedTuple):
+    number: int  # the page asked for, clamped to the pages there are
+    pages: int
+    lo: str  # the page holds the paths in [lo, hi)
+    hi: str
+
+
+def page_bounds(thread: Thread, perms, number: int) -> PageBounds:
+    """Tree page ``number`` (clamped) and the paths it holds.
 
     Page 1 starts at the opening post; page N at top-level reply (N-1)*TOP_PER_PAGE. One
     statement counts the top-level replies and picks the two boundary paths by position."""
@@ -198,12 +226,14 @@ def page_bounds(thread: Thread, perms, number: int) -> tuple[int, int, str, str]
         number = max(number, 1)
         params = _params(perms, thread, lo_at=(number - 1) * TOP_PER_PAGE,
                          hi_at=number * TOP_PER_PAGE)
-        count, lo, hi = run_columns(db.session, stmt, params).one()
+        bounds = run_columns(db.session, stmt, params).one()
+        count, lo, hi = bounds.top_level_count, bounds.lo, bounds.hi
         pages = max((count + TOP_PER_PAGE - 1) // TOP_PER_PAGE, 1)
         if number <= pages:  # else: asked past the end, so show the last page
             break
         number = pages
-    return number, pages, ("" if number == 1 else lo), hi or PATH_RANGE_END  # ":" ends any path
+    # Page 1 starts at the opening post (''); ":" ends any path.
+    return PageBounds(number, pages, "" if number == 1 else lo, hi or PATH_RANGE_END)
 
 
 def tree_page(thread: Thread, perms, number: int, after: str | None) -> Page:
@@ -214,10 +244,10 @@ def tree_page(thread: Thread, perms, number: int, after: str | None) -> Page:
                      lo_at=(number - 1) * TOP_PER_PAGE, hi_at=number * TOP_PER_PAGE)
     rows = run_columns(db.session, stmt, params).all()
     if not rows:  # past the last page (or a stale keyset): find the bounds, then read
-        number, pages, lo, hi = page_bounds(thread, perms, number)
-        return _fetch(thread, perms, Page([], number, pages, "tree", after=after), lo, hi,
-                      DISPLAY_DEPTH)
-    pages = max((rows[0][-1] + TOP_PER_PAGE - 1) // TOP_PER_PAGE, 1)
+        bounds = page_bounds(thread, perms, number)
+        page = Page([], bounds.number, bounds.pages, "tree", after=after)
+        return _fetch(thread, perms, page, bounds.lo, bounds.hi, DISPLAY_DEPTH)
+    pages = max((rows[0].top_level_count + TOP_PER_PAGE - 1) // TOP_PER_PAGE, 1)
     return _paged(Page([], number, pages, "tree", after=after), rows)
 
 
@@ -237,7 +267,7 @@ def _fetch(thread: Thread, perms, page: Page, lo: str, hi: str, limit_depth: int
 
 def _paged(page: Page, rows) -> Page:
     """Up to PAGE_CAP posts on the page; one more row means a "More" (keyset) link."""
-    posts = [PostRow(r) for r in rows]
+    posts = [PostRow.of(r) for r in rows]
     if len(posts) > PAGE_CAP:
         page.next_is_new_branch = posts[PAGE_CAP].depth == 1
         posts = posts[:PAGE_CAP]
@@ -246,7 +276,8 @@ def _paged(page: Page, rows) -> Page:
     first = posts[0] if posts else None
     if page.after and first and first.parent_id is not None and first.depth > 1:
         # "in reply to": the post the first one answers (at the depth cap, not its parent)
-        page.continued_from = (first.reply_to_id or first.parent_id, first.answered_name)
+        page.continued_from = ContinuedFrom(first.reply_to_id or first.parent_id,
+                                            first.answered_name)
     page.items = list(walk(posts))
     return page
 
@@ -258,11 +289,11 @@ def flat_page(thread: Thread, perms, number: int, newest_first: bool) -> Page:
     number = min(max(number, 1), pages)
     stmt = _flat_stmt(kind, newest_first, perms.user_id is not None)
     params = _params(perms, thread, offset=(number - 1) * FLAT_PER_PAGE)
-    posts = [PostRow(r) for r in run_columns(db.session, stmt, params)]
+    posts = [PostRow.of(r) for r in run_columns(db.session, stmt, params)]
     page = Page(posts, number, pages, "newest" if newest_first else "oldest")
     page.items = [TreeItem(p, 0, False, 0) for p in posts]  # every post at one level
     return page
 
 
-__all__ = ["PATH_RANGE_END", "Page", "PostRow", "VIEWS", "branch_page", "flat_page",
-           "page_bounds", "tree_page"]
+__all__ = ["PATH_RANGE_END", "VIEWS", "ContinuedFrom", "Page", "PageBounds", "PostRow",
+           "branch_page", "flat_page", "page_bounds", "tree_page"]

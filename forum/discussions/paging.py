@@ -1,13 +1,16 @@
 """A page of a thread as the templates read it: its posts and where it sits among the pages
-(the interface of ``forum.pagination``, plus the tree's keyset continuation)."""
+(``forum.pagination.PageLinks``, which the pagination macro reads), plus the tree's keyset
+continuation inside a page."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from forum.pagination import PageLinks
+
 
 @dataclass
-class Page:
+class Page(PageLinks):
     posts: list
     number: int = 1
     pages: int = 1
@@ -18,34 +21,8 @@ class Page:
     next_is_new_branch: bool = False  # the "More" link leads to the next top-level reply
     items: list = field(default_factory=list)
 
-    # forum.pagination's interface.
+    RIGHT_CURRENT = 2  # a thread offers two pages either side of the current one
+
     @property
     def page(self) -> int:
         return self.number
-
-    @property
-    def has_prev(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.number - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.number + 1
-
-    def iter_pages(self):
-        shown = set(range(1, 3)) | set(range(self.number - 2, self.number + 3)) | {
-            self.pages - 1, self.pages}
-        last = 0
-        for n in range(1, self.pages + 1):
-            if n in shown:
-                if n - last > 1:
-                    yield None
-                yield n
-                last = n

@@ -41,7 +41,7 @@ def locate(post: Post, perms, view: str) -> dict:
 
 def _after_for_cap(post: Post, thread: Thread, perms, visible, number: int) -> dict:
     """When the post sits beyond PAGE_CAP posts into its page, the keyset that reaches it."""
-    lo = page_bounds(thread, perms, number)[2]
+    lo = page_bounds(thread, perms, number).lo
     in_page = [Post.thread_id == thread.id, Post.depth <= DISPLAY_DEPTH, visible,
                Post.path >= lo, Post.path < post.path]
     before = db.session.scalar(select(func.count()).where(*in_page)) or 0

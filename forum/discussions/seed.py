@@ -10,8 +10,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from forum.db import utcnow
 from forum.discussions import services
+from forum.discussions.models import Post
+from forum.extensions import db
 
 # (group slugs to try, title, author, body, replies); a reply is (author, body, [replies]).
 THREADS = [
@@ -94,11 +98,6 @@ def seed(ctx: dict) -> None:
 
 
 def thread_root(thread):
-    from sqlalchemy import select
-
-    from forum.discussions.models import Post
-    from forum.extensions import db
-
     return db.session.scalar(select(Post).where(Post.thread_id == thread.id, Post.depth == 0))
 
 

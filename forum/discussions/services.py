@@ -28,6 +28,8 @@ from forum.discussions.models import (
 from forum.discussions.tree import Placement, child_path, placement, root_placement
 from forum.extensions import db
 from forum.groups.models import Group
+from forum.notifications import services as notifications
+from forum.users.models import User
 
 BODY_MAX = 50_000
 TITLE_MAX = 200
@@ -41,8 +43,6 @@ class DiscussionError(ValueError):
 
 def render_body(source: str) -> str:
     """Markdown → sanitized HTML, once at write time; @name links only for existing members."""
-    from forum.users.models import User
-
     candidates = markup.mention_candidates(source)
     known: set[str] = set()
     if candidates:
@@ -177,11 +177,9 @@ def unpublish_post(post: Post, status: PostStatus) -> bool:
 
 
 def _announce(post: Post, notify: bool = True) -> None:
-    from forum.notifications.services import post_published
-
     _count_published(post)
-    if notify:
-        post_published(post)
+    if notify:  # notifications are told by the feature that causes them
+        notifications.post_published(post)
 
 
 def _count_published(post: Post) -> None:

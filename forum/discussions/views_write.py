@@ -32,42 +32,30 @@ from forum.discussions.services import (
     toggle_recommendation,
 )
 from forum.extensions import db
+from forum.files import attachments
+from forum.files.services import UploadError
 from forum.forms import ActionForm
+from forum.permissions.posting import PostingPolicy
 from forum.submissions import claim
 
 
-def _policy(group, source: str) -> tuple[str | None, int]:
-    """The moderation policy's refusal, and the status to answer it with."""
-    from forum.moderation.policy import posting_refusal
-
-    message = posting_refusal(current_user, group, source)
+def _refusal(policy: PostingPolicy, source: str) -> tuple[str | None, int]:
+    """The posting policy's refusal, and the status to answer it with."""
+    message = policy.refusal(source)
     if not message:
         return None, 200
     too_often = any(w in message.lower() for w in ("wait", "too many posts", "per hour"))
     return message, 429 if too_often else 400
 
 
-def _initial_status(group) -> PostStatus:
-    from forum.moderation.policy import initial_status
-
-    return initial_status(current_user, group)
-
-
-def _attach(post, form) -> str | None:
+def _attach(post) -> str | None:
     """Store the uploads; a refusal comes back as a message (the view rolls back)."""
-    try:
-        from forum.files import attachments as files_attachments
-        from forum.files import services as files_services
-    except ImportError:
-        return None
-    attach = getattr(files_attachments, "attach_uploads", None)
-    upload_error = getattr(files_services, "UploadError", None) or ()
     uploads = [f for f in request.files.getlist("attachments") if f and f.filename]
-    if attach is None or not uploads:
+    if not uploads:
         return None
     try:
-        attach(post, uploads, current_user)
-    except upload_error as exc:
+        attachments.attach_uploads(post, uploads, current_user)
+    except UploadError as exc:
         return str(exc)
     return None
 
@@ -88,18 +76,19 @@ def new_thread(slug: str):
     once = claim(current_user, form.submission_key.data)  # first: a repeat waits here
     if once.repeated:
         return once.repeat()
-    refusal, status = _policy(group, form.body.data)
+    policy = PostingPolicy(g.perms, group)
+    refusal, status = _refusal(policy, form.body.data)
     if refusal:
         form.form_errors.append(refusal)
         return _render_new(group, form, status)
     try:
-        initial = _initial_status(group)
+        initial = policy.initial_status()
         thread = start_thread(group, current_user, form.title.data, form.body.data, initial)
     except DiscussionError as exc:
         form.form_errors.append(str(exc))
         return _render_new(group, form)
     root = db.session.scalar(select(Post).where(Post.thread_id == thread.id, Post.depth == 0))
-    upload_refusal = _attach(root, form)
+    upload_refusal = _attach(root)
     if upload_refusal:
         db.session.rollback()
         form.attachments.errors = [upload_refusal]
@@ -135,17 +124,18 @@ def reply_view(slug: str, thread_id: int):
     once = claim(current_user, form.submission_key.data)  # first: a repeat waits here
     if once.repeated:
         return once.repeat()
-    refusal, status = _policy(thread.group, form.body.data)
+    policy = PostingPolicy(g.perms, thread.group)
+    refusal, status = _refusal(policy, form.body.data)
     if refusal:
         form.form_errors.append(refusal)
         return _render_reply(thread, parent, form, status)
     try:
-        initial = _initial_status(thread.group)
+        initial = policy.initial_status()
         post = reply(thread, parent, current_user, form.body.data, initial)
     except DiscussionError as exc:
         form.form_errors.append(str(exc))
         return _render_reply(thread, parent, form)
-    upload_refusal = _attach(post, form)
+    upload_refusal = _attach(post)
     if upload_refusal:
         db.session.rollback()
         form.attachments.errors = [upload_refusal]
@@ -271,14 +261,7 @@ def mark_group_read(slug: str):
     mark_all_read(current_user, group)
     db.session.commit()
     flash("Every discussion in this group is marked as read.", "info")
-    target = "groups.show" if "groups.show" in _rules() else "discussions.group_threads"
-    return redirect(url_for(target, slug=group.slug))
-
-
-def _rules():
-    from flask import current_app
-
-    return current_app.view_functions
+    return redirect(url_for("groups.show", slug=group.slug))
 
 
 def _wants_json() -> bool:

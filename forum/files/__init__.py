@@ -1,14 +1,18 @@
+from __future__ import annotations
+
 from flask import Blueprint, g
 
-from forum.groups.queries import group_page_column
+from forum.groups.queries import NOT_LOADED, group_page_column
 
 bp = Blueprint("files", __name__)
 
 
-def _recent_group_files(group):
+def _recent_group_files(group, feature_values=None):
     from forum.files.queries import recent_group_file_rows
 
-    return recent_group_file_rows(g.perms, group)
+    # feature_values: what the group page loaded with the group (groups.queries.GroupPage).
+    return recent_group_file_rows(g.perms, group, loaded=(feature_values or {}).get(
+        "recent_files", NOT_LOADED))
 
 
 def _recent_files_column():
@@ -21,23 +25,10 @@ def _recent_files_column():
 group_page_column("recent_files", _recent_files_column)
 
 
-def attachment_urls() -> tuple[str, str]:
-    """(download, preview) URL patterns of attached files, filled with a slug and a file id.
-    Kept for the request: a page prints them for every post with files."""
-    urls = g.get("_attachment_urls")
-    if urls is None:
-        from forum.urls import url_format
-
-        urls = g._attachment_urls = (url_format("files.download", "slug", "file_id"),
-                                     url_format("files.preview", "slug", "file_id"))
-    return urls
-
-
 @bp.app_context_processor
 def _library_helpers():
-    # For files/_group_recent.html, included by the group page with only `group` in context,
-    # and the attachment links of a thread page's posts (discussions.fragments).
-    return {"recent_group_files": _recent_group_files, "attachment_urls": attachment_urls}
+    # For files/_group_recent.html, included by the group page with only `group` in context.
+    return {"recent_group_files": _recent_group_files}
 
 
 # Route modules: imported by create_app, not here, so importing this package (for its

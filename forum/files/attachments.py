@@ -9,8 +9,9 @@
   (``id``, ``original_name``, ``kind``, ``size``, ``previewable``, ``group_slug``: what the
   links print).
 - ``attachments_for_posts(post_ids)`` returns ``{post_id: [AttachedFile, …]}`` in one query
-  for posts loaded without that column; ``attachments_html(files, download_url, preview_url)``
-  prints one post's list (the URL patterns: ``forum.files.attachment_urls``, once a request).
+  for posts loaded without that column.
+
+The links are printed by the ``attachments`` macro (templates/_macros/attachments.html).
 
 Attached files join the library flagged ``attached`` (shown as "attached to a post", with a
 link to it) so members find them in one place; the library's rules (group, quota, types) and the
@@ -19,24 +20,21 @@ member's hourly upload allowance apply.
 
 from __future__ import annotations
 
-from functools import cache
 from typing import NamedTuple
 
-from markupsafe import Markup, escape
-from sqlalchemy import bindparam, case, select
+from sqlalchemy import case, select
 
 from forum.db import json_rows, json_rows_value
 from forum.extensions import db
 from forum.files import services
 from forum.files.models import PREVIEWABLE, Attachment, SharedFile
 from forum.groups.models import Group
+from forum.permissions import Permissions
 
 MAX_ATTACHMENTS = 10
 
 
 def attach_uploads(post, uploads, user) -> list:
-    from forum.permissions import Permissions
-
     uploads = services.real_uploads(uploads)
     if not uploads:
         return []
@@ -102,43 +100,26 @@ def attached_files(value) -> list[AttachedFile]:
             for i, name, kind, size, previewable, slug, _position, _id in rows]
 
 
-@cache
-def _files_of_posts():
-    # Built on first use (Post's module is imported by then) and once (ids bound per call).
-    from forum.discussions.models import Post
-
-    return (select(Post.id, attached_files_column(Post.id, Post.has_files))
-            .where(Post.id.in_(bindparam("post_ids", expanding=True))))
-
-
 def attachments_for_posts(post_ids) -> dict[int, list[AttachedFile]]:
     """``{post_id: [AttachedFile, …]}`` for the posts that have files: one query."""
     ids = list(post_ids or [])
     if not ids:
         return {}
-    rows = db.session.execute(_files_of_posts(), {"post_ids": ids})
-    return {post_id: files for post_id, value in rows if (files := attached_files(value))}
+    rows = db.session.execute(
+        select(Attachment.post_id, SharedFile.id, SharedFile.original_name, SharedFile.kind,
+               SharedFile.size, SharedFile.content_type.in_(sorted(PREVIEWABLE))
+               .label("previewable"), Group.slug)
+        .join(SharedFile, SharedFile.id == Attachment.file_id)
+        .join(Group, Group.id == SharedFile.group_id)
+        .where(Attachment.post_id.in_(ids), SharedFile.deleted_at.is_(None))
+        .order_by(Attachment.post_id, Attachment.position, Attachment.id))
+    found: dict[int, list[AttachedFile]] = {}
+    for row in rows:
+        found.setdefault(row.post_id, []).append(AttachedFile(
+            id=row.id, original_name=row.original_name, kind=row.kind, size=row.size,
+            previewable=bool(row.previewable), group_slug=row.slug))
+    return found
 
 
 __all__ = ["AttachedFile", "attach_uploads", "attached_files", "attached_files_column",
-           "attachments_for_posts", "attachments_html"]
-
-
-def attachments_html(files: list[AttachedFile], download_url: str, preview_url: str) -> Markup:
-    """One post's attached files as its links print them: download, kind and size, preview.
-    The URL patterns are ``str.format`` ones, filled with the file's group slug and id."""
-    from forum.jinja import format_filesize
-
-    out = ['<div class="post-attachments">\n  <h3 class="visually-hidden">Attachments</h3>\n'
-           '  <ul>']
-    for f in files:
-        name = escape(f.original_name)
-        line = (f'    <li><a href="{escape(download_url.format(f.group_slug, f.id))}" download>'
-                f'{name}</a>\n      <span class="muted">({escape(f.kind.upper())}, '
-                f'{format_filesize(f.size)})</span>')
-        if f.previewable:
-            line += (f' · <a href="{escape(preview_url.format(f.group_slug, f.id))}">preview'
-                     f'<span class="visually-hidden"> {name}</span></a>')
-        out.append(line + "\n    </li>")
-    out.append("  </ul>\n</div>")
-    return Markup("\n".join(out))
+           "attachments_for_posts"]

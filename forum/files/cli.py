@@ -7,6 +7,8 @@ from flask.cli import AppGroup
 
 from forum.db import writing
 from forum.extensions import db
+from forum.files.purge import purge, purge_unreferenced_blobs
+from forum.submissions import purge_expired
 
 files_cli = AppGroup("files", help="Group libraries: shared files and their blobs.")
 
@@ -16,9 +18,6 @@ files_cli = AppGroup("files", help="Group libraries: shared files and their blob
               help="Keep unreferenced blobs younger than this many seconds (uploads in flight).")
 def purge_command(grace: int) -> None:
     """Remove deleted files past FILE_RETENTION_DAYS, then blobs no version references."""
-    from forum.files.purge import purge, purge_unreferenced_blobs
-    from forum.submissions import purge_expired
-
     with writing():
         report = purge()
         # The site's one periodic purge also drops expired one-time form keys

@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.db import Base, TimestampMixin, utcnow
 from forum.groups.models import _enum
+
+if TYPE_CHECKING:  # annotation types only: models name other features' classes by string
+    from forum.groups.models import Group
+    from forum.users.models import User
 
 NAME_MAX = 255
 TITLE_MAX = 200
@@ -89,12 +94,12 @@ class SharedFile(TimestampMixin, Base):
     deleted_at: Mapped[datetime | None]
     deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
-    group = relationship("Group")
-    folder = relationship("Folder")
-    uploader = relationship("User", foreign_keys=[uploader_id])
-    versions = relationship("FileVersion", back_populates="file",
-                            order_by="FileVersion.number.desc()",
-                            cascade="all, delete-orphan", passive_deletes=True)
+    group: Mapped[Group] = relationship("Group")
+    folder: Mapped[Folder | None] = relationship("Folder")
+    uploader: Mapped[User | None] = relationship("User", foreign_keys=[uploader_id])
+    versions: Mapped[list[FileVersion]] = relationship(
+        "FileVersion", back_populates="file", order_by="FileVersion.number.desc()",
+        cascade="all, delete-orphan", passive_deletes=True)
 
     @property
     def is_deleted(self) -> bool:
@@ -123,8 +128,8 @@ class FileVersion(Base):
     uploader_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    file = relationship("SharedFile", back_populates="versions")
-    uploader = relationship("User", foreign_keys=[uploader_id])
+    file: Mapped[SharedFile] = relationship("SharedFile", back_populates="versions")
+    uploader: Mapped[User | None] = relationship("User", foreign_keys=[uploader_id])
 
     @property
     def previewable(self) -> bool:
@@ -142,7 +147,7 @@ class Attachment(Base):
     position: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    file = relationship("SharedFile")
+    file: Mapped[SharedFile] = relationship("SharedFile")
 
 
 PREVIEWABLE = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf"})

@@ -9,7 +9,6 @@ from datetime import datetime
 from functools import cache
 from typing import NamedTuple
 
-from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Integer, bindparam, exists, func, select
 from sqlalchemy.orm import aliased
 
@@ -17,7 +16,8 @@ from forum.db import json_datetime, json_rows, json_rows_value, run_columns, sql
 from forum.extensions import db
 from forum.files.models import Attachment, Folder, SharedFile
 from forum.groups.models import Group
-from forum.groups.queries import NOT_LOADED, group_page_value
+from forum.groups.queries import NOT_LOADED
+from forum.pagination import Page, paged, paginate, paginate_entities, with_total
 from forum.permissions import readable_groups_clause
 from forum.permissions.files import listed_files_clause
 from forum.users.models import User
@@ -38,26 +38,18 @@ def _ordered(query, sort: str, direction: str):
                           SharedFile.id.desc())
 
 
-class LibraryPage(Pagination):
-    """A page of plain rows whose statement carries the total as a ``total`` column.
+class LibraryRow(NamedTuple):
+    """A row of the library's table: only the columns it prints."""
 
-    The total is an uncorrelated count subquery, run once by the database over the narrow
-    index (group, deleted_at): cheaper than ``count(*) over ()``, which would materialise every
-    matching row with its joins, and one statement instead of two. Only a page past the end,
-    which has no row to carry it, costs a second (count) query."""
-
-    def _query_items(self) -> list:
-        params = dict(self._query_args["params"], limit=self.per_page,
-                      offset=self._query_offset)
-        return run_columns(db.session, self._query_args["select"], params).all()
-
-    def _query_count(self) -> int:
-        if self.items:
-            return self.items[0].total
-        if self.page == 1:  # an empty library: nothing to count
-            return 0
-        return db.session.scalar(self._query_args["count_select"],
-                                 self._query_args["params"]) or 0
+    id: int
+    title: str
+    kind: str
+    size: int
+    updated_at: datetime
+    version_count: int
+    download_count: int
+    uploader_name: str | None  # None: a former member
+    in_post: bool  # attached to a post
 
 
 def _library_where(in_folder: bool) -> list:
@@ -71,25 +63,24 @@ def _library_where(in_folder: bool) -> list:
 def _library_statements(in_folder: bool, sort: str, direction: str) -> tuple:
     """(page, count) statements of one listing: built once per process for each of the 16
     combinations (values bound per call). Building them cost more Python than the database
-    takes to answer."""
+    takes to answer. The total rides on the rows (``with_total``: an uncorrelated count over
+    the narrow index (group, deleted_at), cheaper than ``count(*) over ()``, which would
+    materialise every matching row with its joins)."""
     where = _library_where(in_folder)
     count = select(func.count()).where(*where)
     in_post = exists().where(Attachment.file_id == SharedFile.id).label("in_post")
     query = (select(SharedFile.id, SharedFile.title, SharedFile.kind, SharedFile.size,
                     SharedFile.updated_at, SharedFile.version_count, SharedFile.download_count,
-                    User.display_name.label("uploader_name"), in_post,
-                    count.scalar_subquery().label("total"))
+                    User.display_name.label("uploader_name"), in_post)
              .outerjoin(User, User.id == SharedFile.uploader_id).where(*where))
-    query = (_ordered(query, sort, direction).limit(bindparam("limit", type_=Integer))
-             .offset(bindparam("offset", type_=Integer)))
-    return query, count
+    return paged(with_total(_ordered(query, sort, direction), count)), count
 
 
 _LIBRARY_STATEMENTS: dict[tuple, tuple] = {}
 
 
 def library_page(group, *, folder_id: int | None, sort: str, direction: str,
-                 page: int) -> LibraryPage:
+                 page: int) -> Page[LibraryRow]:
     """A page of the library as plain rows: the table prints a few columns, so loading whole
     files and their uploaders would be wasted. The "attached to a post" badge and the total
     come with the same statement (an EXISTS column and a count subquery)."""
@@ -100,8 +91,14 @@ def library_page(group, *, folder_id: int | None, sort: str, direction: str,
     params = {"group_id": group.id}
     if folder_id is not None:
         params["folder_id"] = folder_id
-    return LibraryPage(select=statements[0], count_select=statements[1], params=params,
-                       page=page, per_page=PER_PAGE, error_out=False)
+    found = paginate(statements[0], count=statements[1], params=params, page=page,
+                     per_page=PER_PAGE)
+    found.items = [
+        LibraryRow(id=r.id, title=r.title, kind=r.kind, size=r.size, updated_at=r.updated_at,
+                   version_count=r.version_count, download_count=r.download_count,
+                   uploader_name=r.uploader_name, in_post=r.in_post)
+        for r in found.items]
+    return found
 
 
 # A library's folders in their order: only the id and name the folder menu prints.
@@ -113,13 +110,12 @@ def folder_rows(group_id: int) -> list:
     return run_columns(db.session, _FOLDER_ROWS, {"group_id": group_id}).all()
 
 
-def trash_page(group, *, page: int):
+def trash_page(group, *, page: int) -> Page[SharedFile]:
     """Deleted files, newest first, as entities: the restore rule reads the file itself."""
     query = (select(SharedFile).where(SharedFile.group_id == group.id,
                                       SharedFile.deleted_at.is_not(None),
                                       listed_files_clause(SharedFile)))
-    return db.paginate(_ordered(query, "date", "desc"), page=page, per_page=PER_PAGE,
-                       error_out=False, max_per_page=100)
+    return paginate_entities(_ordered(query, "date", "desc"), page=page, per_page=PER_PAGE)
 
 
 def _latest_ids(perms, group, limit: int):
@@ -177,13 +173,13 @@ def _group_recent():
             .where(Group.id == bindparam("group_id")))
 
 
-def recent_group_file_rows(perms, group, *, limit: int = GROUP_PAGE_FILES) -> list[RecentFile]:
-    """The latest files of one group (one query, none on the group page, which loads them
-    with the group), or none when the reader may not browse its files: the rule is asked
-    once in Python for the one group instead of as SQL."""
+def recent_group_file_rows(perms, group, *, limit: int = GROUP_PAGE_FILES,
+                           loaded=NOT_LOADED) -> list[RecentFile]:
+    """The latest files of one group (one query; none when ``loaded`` is the value the group
+    page loaded with the group), or none when the reader may not browse its files: the rule is
+    asked once in Python for the one group instead of as SQL."""
     if not perms.can_browse_files(group):
         return []
-    loaded = group_page_value(group, "recent_files")
     if loaded is NOT_LOADED or limit != GROUP_PAGE_FILES:
         loaded = db.session.scalar(_group_recent(), {"group_id": group.id, "limit": limit})
     return recent_files(loaded)

@@ -22,7 +22,6 @@ from forum.files.queries import (
 from forum.forms import ActionForm
 from forum.http import arg_id, arg_page
 from forum.submissions import claim
-from forum.urls import url_format
 
 
 def _listing_args():
@@ -67,10 +66,6 @@ def library(slug):
         sort_links=_sort_links(group.slug, folder_id, sort, direction),
         can_manage_folders=perms.can_manage_folders(group),
         can_view_trash=perms.can_view_trash(group),
-        # One url_for per list, not per row: rows fill their id into the pattern.
-        file_url=url_format("files.detail", "file_id", slug=group.slug),
-        folder_url=url_format("files.library", "folder", slug=group.slug, sort=sort,
-                              dir=direction),
         usage=services.group_usage(group.id) if can_upload else None,
     )
 

@@ -11,7 +11,7 @@ from forum.db import utcnow
 from forum.extensions import db
 from forum.forms import ActionForm
 from forum.groups import appointments, bp
-from forum.groups.forms import AppointmentForm, GroupForm, SectionForm
+from forum.groups.forms import AppointmentForm, GroupForm, SectionForm, SectionZoneForm
 from forum.groups.models import (
     Appointment,
     Group,
@@ -53,7 +53,8 @@ def admin_new_section():
             form.slug.errors.append("Another section already uses that web address.")
         else:
             section = Section(name=form.name.data, slug=form.slug.data,
-                              description=form.description.data or "")
+                              description=form.description.data or "",
+                              timezone=form.timezone.data)
             db.session.add(section)
             target = once.remember(url_for("groups.admin_section", slug=section.slug))
             db.session.commit()
@@ -71,7 +72,7 @@ def _slug_taken(model, slug: str, except_id: int | None = None) -> bool:
 
 
 @bp.get("/admin/sections/<slug>")
-def admin_section(slug: str, admin_form=None, status=200):
+def admin_section(slug: str, admin_form=None, zone_form=None, status=200):
     section = get_section(slug)
     groups = list(db.session.scalars(
         select(Group).where(Group.section_id == section.id).order_by(Group.name)))
@@ -84,7 +85,24 @@ def admin_section(slug: str, admin_form=None, status=200):
         ending=appointments.ending_soon(section, g.perms.today),
         admins=appointments.section_admins(section, g.perms.today),
         admin_form=form, titles=appointments.SUGGESTED_TITLES, action=ActionForm(),
+        zone_form=zone_form or SectionZoneForm(obj=section),
     ), status
+
+
+@bp.post("/admin/sections/<slug>/timezone")
+def admin_section_timezone(slug: str):
+    section = get_section(slug)  # its admins (and site admins) only
+    form = SectionZoneForm()
+    if not form.validate_on_submit():
+        return admin_section(slug, zone_form=form, status=400)
+    if section.timezone != form.timezone.data:
+        section.timezone = form.timezone.data
+        db.session.commit()
+        flash(f"Dates on {section.name}'s pages now read in {section.timezone} for visitors.",
+              "success")
+    else:
+        flash(f"The time zone was already {section.timezone}; nothing changed.", "info")
+    return redirect(url_for("groups.admin_section", slug=section.slug))
 
 
 @bp.post("/admin/sections/<slug>/admins")

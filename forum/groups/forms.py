@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -10,6 +11,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 
 from forum.forms import FlaskForm, SubmissionKeyMixin
 from forum.groups.models import GroupKind, JoinPolicy, Role, Visibility
+from forum.users.services import timezones
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_HINT = "Lower-case letters, digits and single hyphens, e.g. project-management."
@@ -58,7 +60,28 @@ class GroupForm(SubmissionKeyMixin, GroupSettingsForm):
     kind = SelectField("Kind", choices=KIND_CHOICES)
 
 
-class SectionForm(SubmissionKeyMixin, FlaskForm):
+@cache
+def _zone_choices() -> list[SelectChoice]:
+    return [SelectChoice(z, z.replace("_", " ")) for z in sorted(timezones())]
+
+
+class SectionZoneForm(FlaskForm):
+    """The section's time zone: visitors read its pages' dates in it."""
+
+    # Checked against the tz database below, with a message that says what is wrong (the
+    # SelectField's own check would only say "Not a valid choice").
+    timezone = SelectField("Time zone", default="UTC", choices=_zone_choices,
+                           validate_choice=False,
+                           description="Visitors read the section's dates in this zone; "
+                                       "members read them in their own.")
+
+    def validate_timezone(self, field):
+        if field.data not in timezones():
+            raise ValidationError(f"“{field.data[:64]}” is not a time zone this forum knows: "
+                                  "choose one from the list, e.g. Europe/Berlin.")
+
+
+class SectionForm(SubmissionKeyMixin, SectionZoneForm):
     name = StringField("Name", filters=STRIP,
                        validators=[DataRequired("Enter the section's name."), Length(max=200)])
     slug = StringField("Web address", filters=STRIP, description=SLUG_HINT,

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
-from flask import Response, abort, flash, g, redirect, render_template, url_for
+from flask import abort, flash, g, redirect, render_template, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from forum.csv_export import csv_response, csv_text
 from forum.extensions import db
 from forum.forms import ActionForm
 from forum.groups import appointments, bp, services
+from forum.groups.admin_views import leaders_page
 from forum.groups.forms import AppointmentForm, GroupSettingsForm, PersonForm
 from forum.groups.models import (
     Appointment,
@@ -33,8 +32,6 @@ from forum.http import arg_page
 from forum.markup import render
 from forum.permissions import Permissions
 from forum.security import no_store
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 @bp.route("/g/<slug>/settings", methods=["GET", "POST"])
@@ -142,8 +139,6 @@ def appoint(slug: str):
             flash(result.message, "success" if result.changed else "info")
             return redirect(_back_to_staff_page(group, Role(role_value)))
     if role_value == Role.LEADER.value:
-        from forum.groups.admin_views import leaders_page
-
         return leaders_page(group, form, status=400)
     return _manage_page(group, appoint_form=form, status=400)
 
@@ -177,18 +172,7 @@ def export_members(slug: str):
         .where(Membership.group_id == group.id, Membership.status == MembershipStatus.ACTIVE)
         .order_by(Membership.joined_at, Membership.id)
     ).scalars()
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["Name", "Username", "E-mail", "Affiliation", "Joined"])
-    for m in rows:
-        writer.writerow([safe_cell(v) for v in (
-            m.user.display_name, m.user.username, m.user.email, m.user.affiliation,
-            m.joined_at.date().isoformat() if m.joined_at else "")])
-    return Response(out.getvalue(), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{group.slug}-members.csv"'})
-
-
-def safe_cell(value) -> str:
-    """Spreadsheets run cells that start with = + - @ as formulas: make them plain text."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    text = csv_text(["Name", "Username", "E-mail", "Affiliation", "Joined"], (
+        (m.user.display_name, m.user.username, m.user.email, m.user.affiliation,
+         m.joined_at.date().isoformat() if m.joined_at else "") for m in rows))
+    return csv_response(text, f"{group.slug}-members.csv")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     CheckConstraint,
@@ -25,6 +26,9 @@ from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.db import Base, TimestampMixin, utcnow
+
+if TYPE_CHECKING:  # annotation types only: models name other features' classes by string
+    from forum.users.models import User
 
 
 def _enum(cls: type[enum.Enum], name: str) -> SAEnum:
@@ -81,8 +85,11 @@ class Section(TimestampMixin, Base):
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
+    # Where the section meets: visitors read its pages' dates in this zone (members in their own).
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
 
-    groups = relationship("Group", back_populates="section", order_by="Group.name")
+    groups: Mapped[list[Group]] = relationship(
+        "Group", back_populates="section", order_by="Group.name")
 
 
 class Group(TimestampMixin, Base):
@@ -107,7 +114,7 @@ class Group(TimestampMixin, Base):
     member_count: Mapped[int] = mapped_column(default=0)
     last_activity_at: Mapped[datetime | None]
 
-    section = relationship("Section", back_populates="groups")
+    section: Mapped[Section] = relationship("Section", back_populates="groups")
 
     @property
     def is_archived(self) -> bool:
@@ -133,8 +140,8 @@ class Membership(Base):
     banned_until: Mapped[datetime | None]
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
-    group = relationship("Group")
-    user = relationship("User", foreign_keys=[user_id])
+    group: Mapped[Group] = relationship("Group")
+    user: Mapped[User] = relationship("User", foreign_keys=[user_id])
 
 
 class Appointment(Base):
@@ -158,10 +165,10 @@ class Appointment(Base):
     appointed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    user = relationship("User", foreign_keys=[user_id])
-    group = relationship("Group")
-    section = relationship("Section")
-    appointed_by = relationship("User", foreign_keys=[appointed_by_id])
+    user: Mapped[User] = relationship("User", foreign_keys=[user_id])
+    group: Mapped[Group | None] = relationship("Group")
+    section: Mapped[Section | None] = relationship("Section")
+    appointed_by: Mapped[User | None] = relationship("User", foreign_keys=[appointed_by_id])
 
     @property
     def last_day(self) -> date | None:

@@ -1,4 +1,5 @@
-"""Loading groups for pages: load-or-404-then-authorise, the directory, "my groups".
+"""Loading groups for pages: load-or-404-then-authorise, the group page, the directory, "my
+groups", the member list.
 
 Each function runs a fixed number of queries whatever the number of groups, members or leaders.
 """
@@ -6,18 +7,27 @@ Each function runs a fixed number of queries whatever the number of groups, memb
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
+from typing import Any, NamedTuple
 
 from flask import abort, g
 from sqlalchemy import ColumnElement, bindparam, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
-from sqlalchemy.orm.attributes import set_committed_value
 
-from forum.db import contains_pattern, entity_columns, run_columns, split_entities, utcnow
+from forum.db import contains_pattern, utcnow
 from forum.extensions import db
-from forum.groups.appointments import leaders_column
-from forum.groups.models import Group, GroupKind, Membership, MembershipStatus, Section
-from forum.groups.paging import RowPage, paged, with_total
+from forum.groups.appointments import StaffRow, current_staff, leader_names, leaders_column
+from forum.groups.models import (
+    Group,
+    GroupKind,
+    Membership,
+    MembershipStatus,
+    Section,
+    Visibility,
+)
+from forum.pagination import Page, paged, paginate, paginate_entities, with_total
 from forum.permissions import visible_groups_clause
 
 # A directory page holds 30 groups: enough to scan by eye, and the page stays cheap to build
@@ -35,10 +45,10 @@ def _group_by_slug():
 
 # What other features print beside the group on its page, as columns of the group's own
 # statement (correlated to ``Group``; ``today`` may be bound): the page then spends no
-# statement on them. A feature registers its column at import (files: the recent files) and
-# reads the value back with ``group_page_value``.
+# statement on them. A feature registers its column at import (files: the recent files); the
+# values come back in ``GroupPage.feature_values``, which the page hands to that feature.
 _PAGE_COLUMNS: dict[str, Callable[[], ColumnElement]] = {}
-NOT_LOADED = object()  # group_page_value: this request's group page did not load it
+NOT_LOADED = object()  # a feature's value the page did not load with the group: ask the database
 
 
 def group_page_column(name: str, column: Callable[[], ColumnElement]) -> None:
@@ -46,26 +56,16 @@ def group_page_column(name: str, column: Callable[[], ColumnElement]) -> None:
     _group_page_by_slug.cache_clear()
 
 
-def group_page_value(group: Group, name: str):
-    """The value of a registered column as the group page loaded it for ``group`` in this
-    request, or ``NOT_LOADED`` (another page: ask the database yourself)."""
-    loaded = g.get("_group_page_values")
-    if loaded is None or loaded[0] != group.id:
-        return NOT_LOADED
-    return loaded[1].get(name, NOT_LOADED)
-
-
 @cache
 def _group_page_by_slug(signed_in: bool):
-    """The group page's statement: the group's and its section's columns (read as detached
-    entities: forum.db.detached_entity), its staff in force (JSON), the registered columns
-    and, for a signed-in reader (who may lead it), the requests to join waiting. The count is
-    indexed (group, status), cheap for those who do not lead."""
+    """The group page's statement: the group with its section (one join), its staff in force
+    (JSON), the registered columns and, for a signed-in reader (who may lead it), the requests
+    to join waiting. The count is indexed (group, status), cheap for those who do not lead."""
     from forum.groups.appointments import staff_column
 
-    stmt = (select(*entity_columns(Group), *entity_columns(Section), staff_column(),
+    stmt = (select(Group, staff_column().label("staff"),
                    *(make().label(name) for name, make in _PAGE_COLUMNS.items()))
-            .join(Section, Section.id == Group.section_id)
+            .join(Group.section).options(contains_eager(Group.section))
             .where(Group.slug == bindparam("slug")))
     if not signed_in:
         return stmt
@@ -73,30 +73,40 @@ def _group_page_by_slug(signed_in: bool):
                .where(Membership.group_id == Group.id,
                       Membership.status == MembershipStatus.PENDING)
                .scalar_subquery())
-    return stmt.add_columns(waiting)
+    return stmt.add_columns(waiting.label("waiting"))
+
+
+@dataclass(frozen=True)
+class GroupPage:
+    """What the group page prints beside the group: its staff in force, the requests to join
+    waiting (None for visitors, who cannot lead) and the registered features' values by name."""
+
+    group: Group
+    leaders: list[StaffRow]
+    moderators: list[StaffRow]
+    waiting: int | None
+    feature_values: dict[str, Any]
+
+
+def get_group_page(slug: str) -> GroupPage:
+    """get_group for the group page (one statement: the group with its section, and what the
+    page prints beside it), or 404."""
+    signed_in = g.perms.is_authenticated
+    row = db.session.execute(_group_page_by_slug(signed_in),
+                             {"slug": slug, "today": g.perms.today}).first()
+    if row is None:
+        _checked(None)
+    values = row._mapping
+    leaders, moderators = current_staff(values["staff"])
+    return GroupPage(group=_checked(row[0]), leaders=leaders, moderators=moderators,
+                     waiting=values["waiting"] if signed_in else None,
+                     feature_values={name: values[name] for name in _PAGE_COLUMNS})
 
 
 def get_group(slug: str, *, lead: bool = False, manage: bool = False) -> Group:
     """The group, or 404 if it does not exist for this user; then the role check asked for."""
     group = db.session.scalar(_group_by_slug(), {"slug": slug})
     return _checked(group, lead=lead, manage=manage)
-
-
-def get_group_page(slug: str) -> tuple[Group, object, int | None]:
-    """get_group for the group page, which only reads it (the group and its section come
-    detached), plus what the page prints beside it: ``(group, staff, waiting)`` — staff for
-    ``appointments.current_staff``; waiting None for visitors, who cannot lead. The
-    registered columns' values are kept for ``group_page_value``."""
-    signed_in = g.perms.is_authenticated
-    row = run_columns(db.session, _group_page_by_slug(signed_in),
-                      {"slug": slug, "today": g.perms.today}).first()
-    if row is None:
-        _checked(None)
-    (group, section), (staff, *rest) = split_entities(row, Group, Section)
-    set_committed_value(group, "section", section)
-    g._group_page_values = (group.id, dict(zip(_PAGE_COLUMNS, rest, strict=False)))
-    waiting = rest[len(_PAGE_COLUMNS)] if signed_in else None
-    return _checked(group), staff, waiting
 
 
 def _checked(group: Group | None, *, lead: bool = False, manage: bool = False) -> Group:
@@ -142,8 +152,24 @@ def find_person(who: str):
     return user
 
 
-def directory_page(perms, kind: str | None, search: str | None, page: int) -> RowPage:
-    """One page of the directory as plain rows (only the columns a row prints), + a count."""
+class DirectoryRow(NamedTuple):
+    """A row of the group directory: only what it prints."""
+
+    id: int
+    slug: str
+    name: str
+    kind: GroupKind
+    visibility: Visibility
+    member_count: int
+    last_activity_at: datetime | None
+    purpose: str | None
+    leaders: str  # "Name (Title), Name", longest-serving first; "" when nobody leads it
+
+
+def directory_page(perms, kind: str | None, search: str | None,
+                   page: int) -> Page[DirectoryRow]:
+    """One page of the directory (only the columns a row prints) with its total: one statement
+    (a count of its own only for a page past the end)."""
     kind = kind if kind in _KINDS else None
     params = {"kind": GroupKind(kind) if kind else None, "pattern": None,
               "today": utcnow().date()}
@@ -153,9 +179,13 @@ def directory_page(perms, kind: str | None, search: str | None, page: int) -> Ro
         rows, count = _directory_statements(visible_groups_clause(perms), kind, bool(search))
     else:  # every visitor sees the same groups: statements built once per process
         rows, count = _visitor_directory_statements(kind, bool(search))
-    return RowPage(select=rows, count_select=count, params=params, page=max(page, 1),
-                   per_page=DIRECTORY_PAGE_SIZE, max_per_page=DIRECTORY_PAGE_SIZE,
-                   error_out=False)
+    found = paginate(rows, count=count, params=params, page=page, per_page=DIRECTORY_PAGE_SIZE)
+    found.items = [
+        DirectoryRow(id=r.id, slug=r.slug, name=r.name, kind=r.kind, visibility=r.visibility,
+                     member_count=r.member_count, last_activity_at=r.last_activity_at,
+                     purpose=r.purpose, leaders=leader_names(r.leaders))
+        for r in found.items]
+    return found
 
 
 _KINDS = frozenset(k.value for k in GroupKind)
@@ -203,7 +233,7 @@ def my_groups(perms) -> list[Membership]:
 MEMBERS_PAGE_SIZE = 50
 
 
-def active_members_page(group_id: int, search: str, page: int):
+def active_members_page(group_id: int, search: str, page: int) -> Page[Membership]:
     """One page of the group's active members, by display name (two queries: rows, count)."""
     from forum.users.models import User
 
@@ -214,9 +244,8 @@ def active_members_page(group_id: int, search: str, page: int):
         pattern = contains_pattern(search)
         stmt = stmt.where(or_(func.lower(User.display_name).like(pattern, escape="\\"),
                               func.lower(User.username).like(pattern, escape="\\")))
-    return db.paginate(stmt.order_by(func.lower(User.display_name), User.id),
-                       page=max(page, 1), per_page=MEMBERS_PAGE_SIZE,
-                       max_per_page=MEMBERS_PAGE_SIZE, error_out=False, count=True)
+    return paginate_entities(stmt.order_by(func.lower(User.display_name), User.id),
+                             page=page, per_page=MEMBERS_PAGE_SIZE)
 
 
 def waiting_memberships(group_id: int) -> dict[str, list[Membership]]:

@@ -7,7 +7,6 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from forum.extensions import db
 from forum.forms import ActionForm
 from forum.groups import appointments, bp, services
-from forum.groups.directory_html import group_rows_html
 from forum.groups.models import GroupKind, Visibility
 from forum.groups.paging import search_term
 from forum.groups.queries import (
@@ -17,17 +16,18 @@ from forum.groups.queries import (
     my_groups,
 )
 from forum.http import arg_page
-from forum.urls import url_parts
+from forum.jinja import reader_zone
+from forum.pagecache import cached_page
 
 
 @bp.get("/groups")
+@cached_page("site")
 def directory():
     kind = request.args.get("kind") or None
     search = search_term()
     page = directory_page(g.perms, kind, search, arg_page())
-    rows_html = group_rows_html(page.items, url_parts("groups.show", "slug"))
-    return render_template("groups/directory.html", page=page, rows_html=rows_html, kind=kind,
-                           search=search, kinds=list(GroupKind))
+    return render_template("groups/directory.html", page=page, kind=kind, search=search,
+                           kinds=list(GroupKind))
 
 
 @bp.get("/groups/mine")
@@ -38,13 +38,16 @@ def mine():
 
 
 @bp.get("/g/<slug>")
+@cached_page("group")
 def show(slug: str):
-    group, staff, waiting = get_group_page(slug)
+    page = get_group_page(slug)
+    group = page.group
     rights = _page_rights(g.perms, group)
-    leaders, moderators = appointments.current_staff(staff)
-    waiting = (waiting or 0) if rights["lead"] else 0
-    return render_template("groups/show.html", group=group, rights=rights, leaders=leaders,
-                           moderators=moderators, waiting=waiting)
+    return render_template("groups/show.html", group=group, rights=rights,
+                           leaders=page.leaders, moderators=page.moderators,
+                           waiting=(page.waiting or 0) if rights["lead"] else 0,
+                           feature_values=page.feature_values,
+                           reader_zone=reader_zone(group.section.timezone))
 
 
 def _page_rights(perms, group) -> dict[str, bool]:

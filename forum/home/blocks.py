@@ -1,23 +1,28 @@
-"""Home page blocks: each feature that has ``forum/<feature>/home.py`` fills its own blocks.
+"""Home page blocks: each feature listed in ``FEATURES`` fills its own blocks from its
+``forum/<feature>/home.py``.
 
 ``home_blocks(perms) -> list[dict]`` with keys ``key``, ``title``, ``template``, ``items`` and
-``login_prompt`` (show "members — log in to view this content" instead of the items). A feature
-that has not landed simply has no module, and its block does not appear.
+``login_prompt`` (show "members — log in to view this content" instead of the items). A new
+feature with blocks adds its home module to ``FEATURES``.
 """
 
 from __future__ import annotations
 
-import importlib
 from functools import cache
 
 from sqlalchemy import Integer, bindparam, func, select
 
 from forum.db import run_columns, sql_int
+from forum.discussions import home as discussions_home
 from forum.extensions import db
+from forum.files import home as files_home
 from forum.groups.models import Group, GroupKind
-from forum.permissions import visible_groups_clause
+from forum.permissions import Permissions, visible_groups_clause
+from forum.volunteering import home as volunteering_home
 
-FEATURES = ("discussions", "files", "volunteering")
+# The features with blocks on the home page, in the page's order: each offers
+# ``home_blocks(perms)`` in its home module.
+FEATURES = (discussions_home, files_home, volunteering_home)
 # Blocks the design promises whose features do not exist yet: shown as a quiet empty state.
 NOT_YET = (
     ("events", "Upcoming events"),
@@ -29,24 +34,11 @@ REQUIRED_KEYS = {"key", "title", "template", "items", "login_prompt"}
 
 def feature_blocks(perms) -> list[dict]:
     blocks: list[dict] = []
-    for feature in FEATURES:
-        module = _home_module(feature)
-        if module is None or not hasattr(module, "home_blocks"):
-            continue
+    for module in FEATURES:
         for block in module.home_blocks(perms) or []:
             if REQUIRED_KEYS <= set(block):
                 blocks.append(block)
     return blocks
-
-
-def _home_module(feature: str):
-    name = f"forum.{feature}.home"
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name != name:
-            raise
-        return None
 
 
 def spotlight(perms, today):
@@ -73,6 +65,4 @@ def _spotlight_statement(visible):
 def _visitor_spotlight_statement():
     """Every visitor may know of the same groups: built once per process (building it cost
     more than running it)."""
-    from forum.permissions import Permissions
-
     return _spotlight_statement(visible_groups_clause(Permissions()))

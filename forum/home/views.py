@@ -6,9 +6,11 @@ from flask import g, render_template
 
 from forum.home import bp
 from forum.home.blocks import NOT_YET, feature_blocks, spotlight
+from forum.pagecache import cached_page
 
 
 @bp.route("/")
+@cached_page("site")
 def index():
     perms = g.perms
     return render_template(

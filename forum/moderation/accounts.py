@@ -1,22 +1,15 @@
-"""Site-wide suspension by a site admin: the account's sessions end at once.
-
-Uses the accounts feature's ``suspend_user``/``unsuspend_user`` when it offers them; otherwise
-sets ``suspended_until`` and ends the sessions here.
-"""
+"""Site-wide suspension by a site admin: the account's sessions end at once
+(``forum.auth.suspension``); this adds the checks and the audit entry."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from forum.auth.sessions import end_all_sessions
+from forum.auth.suspension import SUSPENDED_FOREVER, suspend_user, unsuspend_user
 from forum.db import utcnow
 from forum.extensions import db
 from forum.moderation import audit
 from forum.moderation.common import ModerationError, Outcome
-from forum.users import services as _users
 
-# "For good" is a date far away; the accounts feature's own constant when it has one.
-FOR_GOOD = getattr(_users, "SUSPENDED_FOREVER", datetime(9999, 1, 1, tzinfo=UTC))
+FOR_GOOD = SUSPENDED_FOREVER  # "for good" is a date far away
 
 
 def suspend_account(user, *, by, until=None, reason: str = "") -> Outcome:
@@ -27,11 +20,7 @@ def suspend_account(user, *, by, until=None, reason: str = "") -> Outcome:
         raise ModerationError("A suspension must end in the future.")
     if user.suspended_until == until:
         return Outcome(False, f"{user.username} was already suspended on those terms.")
-    if hasattr(_users, "suspend_user"):
-        _users.suspend_user(user, until, by)
-    else:
-        user.suspended_until = until
-        end_all_sessions(user.id)
+    suspend_user(user, until, by)
     db.session.flush()
     term = "for good" if until == FOR_GOOD else f"until {until:%Y-%m-%d %H:%M} UTC"
     audit.record("suspend", actor=by, group_id=None, target_type="user", target_id=user.id,
@@ -42,10 +31,7 @@ def suspend_account(user, *, by, until=None, reason: str = "") -> Outcome:
 def unsuspend_account(user, *, by, reason: str = "") -> Outcome:
     if not user.is_suspended:
         return Outcome(False, f"{user.username} is not suspended.")
-    if hasattr(_users, "unsuspend_user"):
-        _users.unsuspend_user(user, by)
-    else:
-        user.suspended_until = None
+    unsuspend_user(user, by)
     db.session.flush()
     audit.record("unsuspend", actor=by, group_id=None, target_type="user", target_id=user.id,
                  target_label=user.username, reason=reason)

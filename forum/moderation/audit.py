@@ -1,17 +1,16 @@
 """The moderation log: one entry per action, written in the action's transaction, never changed.
 
-Filtering and CSV export live here too; the CSV escapes cells a spreadsheet would run as a
-formula (=, +, -, @, tab, carriage return) by prefixing a single quote.
+Filtering and the CSV export's rows live here too (``forum.csv_export`` makes the cells safe
+for spreadsheets).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 
+from forum.csv_export import csv_text
 from forum.extensions import db
 from forum.moderation.common import SYSTEM_NAME
 from forum.moderation.models import ModerationLogEntry
@@ -27,7 +26,6 @@ ACTIONS = {
     "suspend": "Suspended an account", "unsuspend": "Lifted a suspension",
     "settings": "Changed moderation settings",
 }
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def record(action: str, *, actor, group_id: int | None, target_type: str,
@@ -76,19 +74,10 @@ def filtered(group_id: int | None, *, action: str | None = None, actor: str | No
     return stmt
 
 
-def safe_cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 def to_csv(entries) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["when (UTC)", "actor", "action", "group", "target type", "target id",
-                     "target", "reason", "details"])
-    for e in entries:
-        writer.writerow([safe_cell(v) for v in (
-            e.created_at.isoformat(timespec="seconds"), e.actor_name, e.action,
-            e.group.slug if e.group is not None else "", e.target_type, e.target_id,
-            e.target_label, e.reason, e.details)])
-    return out.getvalue()
+    header = ["when (UTC)", "actor", "action", "group", "target type", "target id", "target",
+              "reason", "details"]
+    return csv_text(header, (
+        (e.created_at.isoformat(timespec="seconds"), e.actor_name, e.action,
+         e.group.slug if e.group is not None else "", e.target_type, e.target_id,
+         e.target_label, e.reason, e.details) for e in entries))

@@ -7,12 +7,18 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.db import Base, utcnow
 from forum.groups.models import _enum
+
+if TYPE_CHECKING:  # annotation types only: models name other features' classes by string
+    from forum.discussions.models import Post
+    from forum.groups.models import Group
+    from forum.users.models import User
 
 
 class FlagReason(enum.StrEnum):
@@ -55,8 +61,8 @@ class Flag(Base):
     resolved_at: Mapped[datetime | None]
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
-    post = relationship("Post")
-    reporter = relationship("User", foreign_keys=[reporter_id])
+    post: Mapped[Post] = relationship("Post")
+    reporter: Mapped[User | None] = relationship("User", foreign_keys=[reporter_id])
 
 
 class ModerationLogEntry(Base):
@@ -82,7 +88,7 @@ class ModerationLogEntry(Base):
     reason: Mapped[str] = mapped_column(String(500), default="")
     details: Mapped[str] = mapped_column(String(500), default="")
 
-    group = relationship("Group")
+    group: Mapped[Group | None] = relationship("Group")
 
 
 class AppendOnlyError(RuntimeError):

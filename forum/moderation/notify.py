@@ -1,6 +1,5 @@
-"""Telling an author what a moderator did to their post, and why (by e-mail, in the action's
-transaction). In-app notifications belong to forum.notifications: used when it offers
-``notify_moderation(user, post, action, reason)``."""
+"""Telling an author what a moderator did to their post, and why: by e-mail, queued in the
+action's transaction."""
 
 from __future__ import annotations
 
@@ -21,13 +20,6 @@ def tell_author(post, action: str, reason: str = "", *, by=None) -> None:
     author = post.author
     if author is None or (by is not None and author.id == by.id):
         return
-    try:
-        from forum.notifications import services as notifications
-    except ImportError:  # pragma: no cover - the notifications feature is optional
-        notifications = None
-    hook = getattr(notifications, "notify_moderation", None)
-    if hook is not None:
-        hook(author, post, action, reason)
     link = current_app.config["SITE_URL"] + post_path(post)
     queue_template(
         author.email, SUBJECTS[action], "moderation_outcome",

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from forum.db import utcnow
 from forum.discussions.models import PostRevision, PostStatus
+from forum.discussions.services import publish_post, render_body
 from forum.extensions import db
-from forum.markup import render
 from forum.moderation import audit
 from forum.moderation.common import ModerationError, Outcome, recount_thread
 from forum.moderation.flags import close_flags
@@ -58,7 +58,7 @@ def edit_post(post, *, by, source: str, reason: str = "") -> Outcome:
     db.session.add(PostRevision(post_id=post.id, source=post.source, html=post.html,
                                 edited_by_id=by.id))
     post.source = source
-    post.html = _render(source)
+    post.html = render_body(source)  # links @mentions, as the author's own edit does
     post.edited_at = utcnow()
     post.edited_by_id = by.id
     db.session.flush()
@@ -68,43 +68,15 @@ def edit_post(post, *, by, source: str, reason: str = "") -> Outcome:
     return Outcome(True, "The post is edited; its earlier text is kept in its history.")
 
 
-def _render(source: str) -> str:
-    """Discussions' renderer when it exists (it links @mentions), else plain Markdown."""
-    try:
-        from forum.discussions.services import render_body
-    except ImportError:
-        return render(source)
-    return render_body(source)
-
-
 def approve_post(post, *, by) -> Outcome:
     if post.status != PostStatus.PENDING:
         return Outcome(False, "That post is not waiting for approval.")
-    _publish(post)
+    publish_post(post)  # counters and notifications, as for any post becoming visible
+    db.session.flush()
     audit.record("approve_post", actor=by, group_id=post.thread.group_id, target_type="post",
                  target_id=post.id, target_label=audit.post_label(post))
     tell_author(post, "approved", by=by)
     return Outcome(True, "The post is approved and published.")
-
-
-def _publish(post) -> None:
-    """Discussions' own publish_post when it exists (counters, notifications); else the same
-    effect here: status, counters in SQL, and the notifications contract."""
-    try:
-        from forum.discussions import services as discussions
-    except ImportError:
-        discussions = None
-    publish = getattr(discussions, "publish_post", None)
-    if publish is not None:
-        publish(post)
-        db.session.flush()
-        return
-    post.status = PostStatus.PUBLISHED
-    db.session.flush()
-    recount_thread(post.thread_id)
-    from forum.notifications.services import post_published
-
-    post_published(post)
 
 
 def warn_author(post, *, by, reason: str) -> Outcome:

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from forum.db import utcnow
 from forum.discussions.models import Post, PostStatus
+from forum.discussions.services import reply
 from forum.extensions import db
 from forum.groups.models import Appointment, Role
 from forum.moderation.flags import dismiss_flags, flag_post
@@ -72,9 +73,5 @@ def _held_post(thread, users) -> None:
     author = users.get("tom") or users.get("oliver")
     root = db.session.scalar(select(Post).where(Post.thread_id == thread.id, Post.depth == 0))
     if author is None or root is None:
-        return
-    try:
-        from forum.discussions.services import reply
-    except ImportError:
         return
     reply(thread, root, author, HELD, status=PostStatus.PENDING)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
+from forum.discussions.models import Post
 from forum.extensions import db
 from forum.groups.models import Visibility
 from forum.mail import withdraw_post_mail
@@ -66,8 +67,4 @@ def move_thread(thread, *, by, target_group, reason: str = "") -> Outcome:
 
 
 def _post_ids(thread_id: int):
-    from sqlalchemy import select
-
-    from forum.discussions.models import Post
-
     return select(Post.id).where(Post.thread_id == thread_id).scalar_subquery()

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Response, g, render_template, request
+from flask import g, render_template, request
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
+from forum.csv_export import csv_response
 from forum.extensions import db
 from forum.groups.models import Group
 from forum.http import arg_page
@@ -16,8 +17,8 @@ from forum.moderation.forms import FlagForm
 from forum.moderation.loaders import back_to, get_group, get_post, say, thread_path
 from forum.moderation.models import FlagReason, ModerationLogEntry
 from forum.moderation.queue import review_queue
+from forum.pagination import paginate_entities
 from forum.permissions.moderation import moderated_groups_clause
-from forum.security import mark_no_store
 from forum.submissions import claim
 
 LOG_PAGE_SIZE = 50
@@ -26,7 +27,7 @@ EXPORT_LIMIT = 10_000
 
 @bp.route("/p/<int:post_id>/flag", methods=["GET", "POST"])
 def flag(post_id: int):
-    post = get_post(post_id)
+    post = get_post(g.perms, post_id)
     g.perms.ensure_can_see_post(post)  # the form quotes the post: 404 where it is not shown
     g.perms.ensure(g.perms.can_flag_in(post.thread.group))
     form = FlagForm()
@@ -52,7 +53,7 @@ def flag(post_id: int):
 
 @bp.route("/g/<slug>/moderation/queue")
 def queue(slug: str):
-    group = get_group(slug)
+    group = get_group(g.perms, slug)
     g.perms.ensure(g.perms.can_view_queue(group))
     flagged, held, flags = review_queue(Group.id == group.id)
     return render_template("moderation/queue.html", group=group, flagged=flagged, held=held,
@@ -77,8 +78,8 @@ def _filters() -> dict:
 def _log_page(group):
     filters = _filters()
     stmt = audit.filtered(group.id if group else None, **filters)
-    page = db.paginate(stmt.options(joinedload(ModerationLogEntry.group)), page=arg_page(),
-                       per_page=LOG_PAGE_SIZE, error_out=False, count=True)
+    page = paginate_entities(stmt.options(joinedload(ModerationLogEntry.group)),
+                             page=arg_page(), per_page=LOG_PAGE_SIZE)
     args = {k: v for k, v in request.args.items() if k in ("action", "actor", "since", "until")}
     if group is not None:
         args["slug"] = group.slug
@@ -87,25 +88,23 @@ def _log_page(group):
 
 
 def _log_csv(group):
-    mark_no_store()  # the audit log names members and reasons: no cache keeps a copy
     stmt = audit.filtered(group.id if group else None, **_filters())
     entries = db.session.scalars(stmt.options(joinedload(ModerationLogEntry.group))
                                  .limit(EXPORT_LIMIT))
     name = f"moderation-log-{group.slug if group else 'site'}.csv"
-    return Response(audit.to_csv(entries), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return csv_response(audit.to_csv(entries), name)  # names members: never cached
 
 
 @bp.route("/g/<slug>/moderation/log")
 def log(slug: str):
-    group = get_group(slug)
+    group = get_group(g.perms, slug)
     g.perms.ensure(g.perms.can_view_log(group))
     return _log_page(group)
 
 
 @bp.route("/g/<slug>/moderation/log.csv")
 def log_csv(slug: str):
-    group = get_group(slug)
+    group = get_group(g.perms, slug)
     g.perms.ensure(g.perms.can_view_log(group))
     return _log_csv(group)
 

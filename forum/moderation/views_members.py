@@ -25,7 +25,7 @@ def _until(duration: str):
 
 @bp.route("/g/<slug>/moderation/bans", methods=["GET", "POST"])
 def bans(slug: str):
-    group = get_group(slug)
+    group = get_group(g.perms, slug)
     g.perms.ensure(g.perms.can_ban(group))
     form = BanForm()
     if form.validate_on_submit():
@@ -54,7 +54,7 @@ def bans(slug: str):
 
 @bp.post("/g/<slug>/moderation/bans/<username>/lift")
 def lift(slug: str, username: str):
-    group = get_group(slug)
+    group = get_group(g.perms, slug)
     g.perms.ensure(g.perms.can_ban(group))
     user = get_user(username)
     form = ReasonForm()
@@ -66,7 +66,7 @@ def lift(slug: str, username: str):
 
 @bp.route("/g/<slug>/moderation/settings", methods=["GET", "POST"])
 def settings(slug: str):
-    group = get_group(slug)
+    group = get_group(g.perms, slug)
     g.perms.ensure(g.perms.can_change_moderation_settings(group))
     form = SettingsForm(data={"hold_first_posts": holds_first_posts(group.id)})
     if form.validate_on_submit():

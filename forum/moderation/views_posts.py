@@ -32,44 +32,44 @@ def _one_click(post, verb, form_class=ReasonForm):
 def post_tools(post_id: int):
     """One post's moderation tools on their own page: the thread page carries a link per post
     instead of every form for every post (a 200-post page was a megabyte of forms)."""
-    post = get_moderated_post(post_id, g.perms.can_hide_post)
+    post = get_moderated_post(g.perms, post_id, g.perms.can_hide_post)
     return render_template("moderation/post_tools.html", post=post, thread=post.thread,
                            group=post.thread.group)
 
 
 @bp.post("/moderation/posts/<int:post_id>/hide")
 def hide_post(post_id: int):
-    post = get_moderated_post(post_id, g.perms.can_hide_post)
+    post = get_moderated_post(g.perms, post_id, g.perms.can_hide_post)
     return _one_click(post, posts.hide_post)
 
 
 @bp.post("/moderation/posts/<int:post_id>/restore")
 def restore_post(post_id: int):
-    post = get_moderated_post(post_id, g.perms.can_restore_post)
+    post = get_moderated_post(g.perms, post_id, g.perms.can_restore_post)
     return _one_click(post, posts.restore_post)
 
 
 @bp.post("/moderation/posts/<int:post_id>/approve")
 def approve_post(post_id: int):
-    post = get_moderated_post(post_id, g.perms.can_approve_post)
+    post = get_moderated_post(g.perms, post_id, g.perms.can_approve_post)
     return _one_click(post, lambda p, by, reason: posts.approve_post(p, by=by))
 
 
 @bp.post("/moderation/posts/<int:post_id>/dismiss-flags")
 def dismiss_flags(post_id: int):
-    post = get_moderated_post(post_id, g.perms.can_hide_post)
+    post = get_moderated_post(g.perms, post_id, g.perms.can_hide_post)
     return _one_click(post, flags.dismiss_flags)
 
 
 @bp.post("/moderation/posts/<int:post_id>/warn")
 def warn_author(post_id: int):
-    post = get_moderated_post(post_id, g.perms.can_warn_author)
+    post = get_moderated_post(g.perms, post_id, g.perms.can_warn_author)
     return _one_click(post, posts.warn_author, WarnForm)
 
 
 @bp.route("/moderation/posts/<int:post_id>/edit", methods=["GET", "POST"])
 def edit_post(post_id: int):
-    post = get_moderated_post(post_id, g.perms.can_moderator_edit_post)
+    post = get_moderated_post(g.perms, post_id, g.perms.can_moderator_edit_post)
     g.perms.ensure_can_see_post(post)  # the form holds its source (a removed post has none)
     form = EditPostForm(data={"body": post.source})
     if form.validate_on_submit():
@@ -88,7 +88,7 @@ def edit_post(post_id: int):
 
 @bp.route("/moderation/posts/<int:post_id>/split", methods=["GET", "POST"])
 def split(post_id: int):
-    post = get_moderated_post(post_id, lambda p: g.perms.can_split_thread(p.thread))
+    post = get_moderated_post(g.perms, post_id, lambda p: g.perms.can_split_thread(p.thread))
     form = SplitForm()
     if form.validate_on_submit():
         try:

@@ -19,7 +19,7 @@ from forum.permissions.moderation import moderated_groups_clause
 
 
 def _toggle(thread_id: int, rule: str, verb, **kwargs):
-    thread = get_thread(thread_id)
+    thread = get_thread(g.perms, thread_id)
     g.perms.ensure(getattr(g.perms, rule)(thread))
     form = ReasonForm()
     if not form.validate_on_submit():
@@ -52,7 +52,7 @@ def unlock(thread_id: int):
 
 @bp.route("/moderation/threads/<int:thread_id>/move", methods=["GET", "POST"])
 def move(thread_id: int):
-    thread = get_thread(thread_id)
+    thread = get_thread(g.perms, thread_id)
     g.perms.ensure(g.perms.can_move_thread(thread))
     targets = list(db.session.scalars(
         select(Group).where(moderated_groups_clause(g.perms), Group.id != thread.group_id,
@@ -78,7 +78,7 @@ def move(thread_id: int):
 
 @bp.route("/moderation/threads/<int:thread_id>/merge", methods=["GET", "POST"])
 def merge(thread_id: int):
-    source = get_thread(thread_id)
+    source = get_thread(g.perms, thread_id)
     g.perms.ensure(g.perms.can_split_thread(source))
     form = MergeForm()
     if form.validate_on_submit():

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from flask import g
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import joinedload
 
-from forum.auth.sessions import load_with_user, loaded_with_user
 from forum.db import utcnow
 from forum.discussions.models import Post, Thread
 from forum.extensions import db
 from forum.notifications.models import Notification
+from forum.pagination import paginate_entities
 from forum.users.models import User
 
 BELL_CAP = 99  # the bell shows "99+" beyond this; counting stops there, so it stays cheap
@@ -27,21 +26,22 @@ def _unread_capped(user_id, correlate_to=None):
 
 
 # Built once; the header prints it on every signed-in page, so it normally arrives with the
-# signed-in user (auth.sessions.load_with_user) and this statement runs only for anyone else.
+# signed-in user (forum.auth.sessions.load_user) and this statement runs only for anyone else.
 _UNREAD_CAPPED = _unread_capped(bindparam("user_id"))
-load_with_user("unread_notifications",
-               lambda: _unread_capped(User.id, correlate_to=User).scalar_subquery())
 
 
-def unread_count(user_id: int) -> int:
-    """Unread notifications, up to BELL_CAP + 1: one indexed query, cached for the request."""
-    cache = g.setdefault("_unread_notifications", {})
-    if user_id not in cache:
-        loaded = loaded_with_user(user_id, "unread_notifications")
-        if loaded is None:
-            loaded = db.session.scalar(_UNREAD_CAPPED, {"user_id": user_id})
-        cache[user_id] = loaded or 0
-    return cache[user_id]
+def unread_notifications_column():
+    """The count as a scalar subquery correlated to ``users``, for the sign-in statement."""
+    return _unread_capped(User.id, correlate_to=User).scalar_subquery()
+
+
+def unread_count(user) -> int:
+    """Unread notifications, up to BELL_CAP + 1: loaded with the signed-in user, else one
+    indexed query (the layout asks once per page)."""
+    preloaded = getattr(user, "loaded_with_session", None)
+    if preloaded is not None:
+        return preloaded.unread_notifications
+    return db.session.scalar(_UNREAD_CAPPED, {"user_id": user.id}) or 0
 
 
 def page_of(user_id: int, page: int):
@@ -56,7 +56,7 @@ def page_of(user_id: int, page: int):
              .options(joinedload(Notification.post).joinedload(Post.thread)
                       .joinedload(Thread.group), joinedload(Notification.actor))
              .order_by(Notification.id.desc()))
-    return db.paginate(query, page=page, per_page=PER_PAGE, error_out=False)
+    return paginate_entities(query, page=page, per_page=PER_PAGE)
 
 
 def find(user_id: int, notification_id: int) -> Notification | None:

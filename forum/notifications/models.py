@@ -14,12 +14,18 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.db import Base, TimestampMixin, utcnow
 from forum.groups.models import _enum
+
+if TYPE_CHECKING:  # annotation types only: models name other features' classes by string
+    from forum.discussions.models import Post, Thread
+    from forum.groups.models import Group
+    from forum.users.models import User
 
 
 class MailMode(enum.StrEnum):
@@ -68,8 +74,8 @@ class Subscription(TimestampMixin, Base):
     # E-mail for the group (group rows only; thread rows keep NONE: a thread follows its group).
     mode: Mapped[MailMode] = mapped_column(_enum(MailMode, "mail_mode"), default=DEFAULT_MODE)
 
-    group = relationship("Group")
-    thread = relationship("Thread")
+    group: Mapped[Group | None] = relationship("Group")
+    thread: Mapped[Thread | None] = relationship("Thread")
 
 
 class Notification(Base):
@@ -90,10 +96,10 @@ class Notification(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]
 
-    post = relationship("Post")
-    thread = relationship("Thread")
-    group = relationship("Group")
-    actor = relationship("User", foreign_keys=[actor_id])
+    post: Mapped[Post] = relationship("Post")
+    thread: Mapped[Thread] = relationship("Thread")
+    group: Mapped[Group] = relationship("Group")
+    actor: Mapped[User | None] = relationship("User", foreign_keys=[actor_id])
 
     @property
     def is_unread(self) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from forum.discussions.models import Thread
@@ -25,7 +25,7 @@ def _bell():
         perms = g.get("perms")
         if perms is None or not perms.is_authenticated:
             return None
-        return inbox.unread_count(perms.user_id)
+        return inbox.unread_count(perms.user)
 
     def watching(group=None, thread=None) -> bool:
         perms = g.get("perms")
@@ -127,21 +127,18 @@ def _watchable_thread(thread_id: int) -> Thread:
     thread = db.session.get(Thread, thread_id)
     group = db.session.get(Group, thread.group_id) if thread else None
     g.perms.ensure(group is not None and g.perms.can_view(group), hide=True)
-    g.perms.ensure(not thread.hidden or g.perms.can_moderate(group), hide=True)
-    g.perms.ensure(g.perms.can_watch_thread(thread))
+    # A thread that must not be known of (hidden, or held before anything in it was published)
+    # answers 404 like its page; one that may be known of but not watched, 403.
+    g.perms.ensure(g.perms.can_watch_thread(thread), hide=g.perms.hides_thread(thread))
     return thread
 
 
 def _group_page(group: Group) -> str:
-    if "groups.show" in current_app.view_functions:
-        return url_for("groups.show", slug=group.slug)
-    return url_for("notifications.settings")
+    return url_for("groups.show", slug=group.slug)
 
 
 def _thread_page(thread: Thread) -> str:
-    if "discussions.thread" in current_app.view_functions:
-        return url_for("discussions.thread", slug=thread.group.slug, thread_id=thread.id)
-    return url_for("notifications.settings")
+    return url_for("discussions.thread", slug=thread.group.slug, thread_id=thread.id)
 
 
 @bp.post("/groups/<int:group_id>/watch", defaults={"watching": True},

@@ -14,12 +14,13 @@ from forum.permissions.files import FileRules
 from forum.permissions.groups import GroupRules, readable_groups_clause, visible_groups_clause
 from forum.permissions.moderation import ModerationRules
 from forum.permissions.notifications import NotificationRules
+from forum.permissions.users import UserRules
 from forum.permissions.volunteering import VolunteeringRules
 
 
 class Permissions(
-    NotificationRules, ModerationRules, VolunteeringRules, FileRules, DiscussionRules, GroupRules,
-    PermissionsBase,
+    UserRules, NotificationRules, ModerationRules, VolunteeringRules, FileRules, DiscussionRules,
+    GroupRules, PermissionsBase,
 ):
     """What one user may do, for the length of one request."""
 

@@ -10,7 +10,6 @@ from flask import abort
 from flask_login import AnonymousUserMixin
 from sqlalchemy import Integer, String, bindparam, literal, select, type_coerce, union_all
 
-from forum.auth.sessions import load_with_user, loaded_with_user, loaded_with_user_on
 from forum.db import UTCDateTime, json_datetime, json_rows, json_rows_value, utcnow
 from forum.extensions import db, login_manager
 from forum.groups.models import Appointment, Membership, MembershipStatus, Role
@@ -71,16 +70,18 @@ _STANDING = union_all(
 
 
 # The signed-in user's memberships and appointments also ride in the statement that loads them
-# from their session (auth.sessions.load_with_user), as JSON: a signed-in request then spends
+# from their session (forum.auth.sessions.load_user), as JSON: a signed-in request then spends
 # no statement of its own on them. _STANDING stays for anyone else.
-load_with_user("held_memberships", lambda: select(
-    json_rows(Membership.group_id, Membership.status, Membership.banned_until))
-    .where(Membership.user_id == User.id).scalar_subquery())
-load_with_user("held_appointments", lambda: select(
-    json_rows(Appointment.group_id, Appointment.section_id, Appointment.role))
-    .where(Appointment.user_id == User.id, Appointment.in_force_clause(bindparam("today")))
-    .scalar_subquery())
-_NOT_LOADED = object()
+def held_memberships_column():
+    return (select(json_rows(Membership.group_id, Membership.status, Membership.banned_until))
+            .where(Membership.user_id == User.id).scalar_subquery())
+
+
+def held_appointments_column():
+    return (select(json_rows(Appointment.group_id, Appointment.section_id, Appointment.role))
+            .where(Appointment.user_id == User.id,
+                   Appointment.in_force_clause(bindparam("today")))
+            .scalar_subquery())
 
 
 class PermissionsBase:
@@ -143,15 +144,15 @@ class PermissionsBase:
         self._memberships, self._appointments = {}, []
         if not self.is_authenticated:
             return
-        uid = self.user.id
-        preloaded = loaded_with_user(uid, "held_memberships", _NOT_LOADED)
-        if preloaded is not _NOT_LOADED and loaded_with_user_on() == self.today:
+        # Loaded with the signed-in user from their session (forum.auth.sessions.load_user).
+        preloaded = getattr(self.user, "loaded_with_session", None)
+        if preloaded is not None and preloaded.on == self.today:
             rows = [("m", gid, None, status, json_datetime(until))
-                    for gid, status, until in json_rows_value(preloaded)]
+                    for gid, status, until in json_rows_value(preloaded.held_memberships)]
             rows += [("a", gid, sid, role, None) for gid, sid, role
-                     in json_rows_value(loaded_with_user(uid, "held_appointments"))]
+                     in json_rows_value(preloaded.held_appointments)]
         else:  # not the signed-in user of this request (or not loaded with them)
-            rows = db.session.execute(_STANDING, {"user_id": uid, "today": self.today})
+            rows = db.session.execute(_STANDING, {"user_id": self.user.id, "today": self.today})
         for kind, group_id, section_id, value, banned_until in rows:
             if kind == "m":
                 self._memberships[group_id] = HeldMembership(

@@ -16,8 +16,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app
+from sqlalchemy import exists, false, select
+from sqlalchemy.orm import joinedload
 
-from forum.db import utcnow
+from forum.db import sql_int, utcnow
+from forum.discussions.models import Post, PostStatus, Thread
 from forum.extensions import db
 from forum.permissions.base import Rank
 
@@ -37,7 +40,9 @@ class FileRules:
         return self.rank_in(group) >= UPLOAD_RANK[self.upload_policy(group)]
 
     def upload_policy(self, group) -> str:
-        # Imported here: the files package imports the permissions package.
+        # Imported here: importing forum.files runs its __init__, which imports
+        # forum.groups.queries, which imports this package (see tests/test_architecture.py,
+        # KNOWN_CYCLES).
         from forum.files.models import LibrarySettings
 
         cache = self.__dict__.setdefault("_upload_policies", {})
@@ -106,12 +111,7 @@ def source_posts(f) -> list:
         return []
     posts = f.__dict__.get("_source_posts")
     if posts is None:
-        # Imported here: the files and discussions packages import the permissions package.
-        from sqlalchemy import select
-        from sqlalchemy.orm import joinedload
-
-        from forum.discussions.models import Post, Thread
-        from forum.files.models import Attachment
+        from forum.files.models import Attachment  # imported here: see upload_policy
 
         posts = list(db.session.scalars(
             select(Post).join(Attachment, Attachment.post_id == Post.id)
@@ -132,11 +132,7 @@ def listed_files_clause(file):
     files that only moderators or the author may see (a hidden or pending post) and files
     whose thread moved to another group are left out of lists for everyone, and reached from
     the post they are printed under; never does a list show a file its reader may not open."""
-    from sqlalchemy import exists, false
-
-    from forum.db import sql_int
-    from forum.discussions.models import Post, PostStatus, Thread
-    from forum.files.models import Attachment
+    from forum.files.models import Attachment  # imported here: see FileRules.upload_policy
 
     # Constants are written into the SQL (sql_int) so PostgreSQL keeps one cached plan.
     shown_post = (exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import false, or_, true
 
+from forum.groups.models import Group, Role
 from forum.permissions.base import Rank
 from forum.permissions.groups import _banned_group_ids
 
@@ -75,9 +76,9 @@ class ModerationRules:
             return True
         if user.id == self.user_id or user.is_site_admin:
             return False
-        from forum.permissions import Permissions
-
-        theirs = Permissions(user, today=self.today).rank_in(group)
+        # The same composed rules, for the other user (this class is forum.permissions'
+        # Permissions: the mixin cannot import it, the package imports the mixin).
+        theirs = type(self)(user, today=self.today).rank_in(group)
         return theirs < Rank.LEADER and theirs < self.rank_in(group)
 
     def can_view_queue(self, group) -> bool:
@@ -108,8 +109,6 @@ class ModerationRules:
 
 def moderated_groups_clause(perms):
     """SQL filter: the groups this user moderates (rank ≥ moderator), for the all-groups queue."""
-    from forum.groups.models import Group, Role
-
     if perms.is_site_admin:
         return true()
     if not perms.is_member:

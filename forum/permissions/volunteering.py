@@ -16,13 +16,12 @@ from sqlalchemy import false, or_, select, true
 from forum.groups.models import Group, Role
 from forum.permissions.base import Rank
 from forum.permissions.groups import _banned_group_ids
+from forum.volunteering.models import OpportunityStatus
 
 
 class VolunteeringRules:
     # --- members --------------------------------------------------------------------------------
     def can_see_opportunity(self, opportunity) -> bool:
-        from forum.volunteering.models import OpportunityStatus
-
         if not self.can_view(opportunity.group):
             return False
         return opportunity.status != OpportunityStatus.DRAFT or self.can_manage_opportunity(
@@ -46,6 +45,15 @@ class VolunteeringRules:
         """The applicant, while the application is undecided (the deadline is checked later)."""
         return (self.is_member and application.user_id == self.user_id
                 and application.is_open)
+
+    def can_withdraw_application(self, application) -> bool:
+        """Only the applicant (the service says whether it can still be withdrawn)."""
+        return self.is_authenticated and application.user_id == self.user_id
+
+    def hides_application(self, application) -> bool:
+        """A refusal on someone else's application is a 404: its reviewers may see it, but
+        nobody learns from a refusal that it exists."""
+        return application.user_id != self.user_id
 
     # --- leaders and section admins -------------------------------------------------------------
     def can_create_opportunity(self, group: Group, role: Role = Role.EDITOR) -> bool:

@@ -1,5 +1,6 @@
 """What a member's profile page shows, filtered for the viewer in SQL: the member, their
-groups and their latest posts in one statement (the two lists ride as JSON columns)."""
+groups and their latest posts in one statement (the two lists ride as JSON columns).
+Whether the profile may be seen at all is a rule: ``perms.can_see_profile`` (forum.permissions)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from forum.db import json_datetime, json_rows, json_rows_value
 from forum.discussions.models import Post, Thread
 from forum.extensions import db
 from forum.groups.models import Group, Membership, MembershipStatus
-from forum.permissions import visible_groups_clause, visible_posts_clause
+from forum.permissions import Permissions, visible_groups_clause, visible_posts_clause
 from forum.users.models import User
 from forum.users.names import NameError_, username_key
 
@@ -37,7 +38,13 @@ class RecentPost(NamedTuple):
     group_name: str
 
 
-def load_profile(perms, username: str) -> tuple[User, list[ProfileGroup], list[RecentPost]] | None:
+class Profile(NamedTuple):
+    member: User
+    groups: list[ProfileGroup]
+    posts: list[RecentPost]
+
+
+def load_profile(perms, username: str) -> Profile | None:
     """The member at ``username`` with the groups and latest posts the viewer may see, in one
     statement; None where there is no such member.
 
@@ -55,7 +62,7 @@ def load_profile(perms, username: str) -> tuple[User, list[ProfileGroup], list[R
     if row is None:
         return None
     user, groups, posts = row
-    return user, _groups(groups), _posts(posts)
+    return Profile(user, _groups(groups), _posts(posts))
 
 
 def _profile_statement(perms):
@@ -67,8 +74,6 @@ def _profile_statement(perms):
 @cache
 def _visitor_profile_statement():
     """Every visitor sees the same groups: their statement is built once per process."""
-    from forum.permissions import Permissions
-
     return _profile_statement(Permissions())
 
 
@@ -104,12 +109,6 @@ def _posts(value) -> list[RecentPost]:
     posts = [RecentPost(i, html, json_datetime(at), title, group)
              for i, html, at, title, group in json_rows_value(value)]
     return sorted(posts, key=lambda post: (post.created_at, post.id), reverse=True)
-
-
-def can_see_profile(perms, user: User) -> bool:
-    """Profiles of verified accounts are public; an unverified one only to itself and admins
-    (so a spam sign-up gets no public page)."""
-    return user.is_verified or perms.user_id == user.id or perms.is_site_admin
 
 
 # Any tag, its quoted attribute values included (a ">" inside quotes does not end it).

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hmac
-from datetime import UTC, datetime
 from zoneinfo import available_timezones
 
 from flask import current_app
@@ -20,8 +19,6 @@ from forum.users.models import User
 from forum.users.names import NameError_, new_username, normalize_email, username_key
 
 PASSWORD_MIN = 10
-# "Suspended indefinitely" is a date far away, so every check stays one comparison.
-SUSPENDED_FOREVER = datetime(9999, 1, 1, tzinfo=UTC)
 # A real hash of a random password, checked when an account does not exist, so that an unknown
 # address and a wrong password take the same time (no account enumeration by timing).
 _DUMMY_HASH: dict[str, str] = {}
@@ -191,31 +188,5 @@ def update_profile(user: User, *, display_name: str, affiliation: str, bio: str,
     for key, value in new.items():
         setattr(user, key, value)
     user.bio_html = render(bio) if bio else ""
-    db.session.flush()
-    return True
-
-
-# --- suspension (the moderation feature builds its admin UI and audit on these) -------------
-
-def suspend_user(user: User, until: datetime | None, by: User | None = None) -> bool:
-    """Suspend ``user`` until ``until`` (None: indefinitely) and end every session they have.
-
-    ``by`` is accepted for the caller's audit trail; this service records no audit itself.
-    Returns whether anything changed (suspending again to the same date changes nothing).
-    """
-    from forum.auth.sessions import end_all_sessions
-
-    until = until or SUSPENDED_FOREVER
-    ended = end_all_sessions(user.id)
-    changed = user.suspended_until != until or ended > 0
-    user.suspended_until = until
-    db.session.flush()
-    return changed
-
-
-def unsuspend_user(user: User, by: User | None = None) -> bool:
-    if user.suspended_until is None:
-        return False
-    user.suspended_until = None
     db.session.flush()
     return True

@@ -1,31 +1,10 @@
-"""CSV exports of applications and the roster, safe to open in a spreadsheet.
-
-A cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return would be run as a
-formula by Excel or LibreOffice (CSV injection): such cells get a leading apostrophe.
-"""
+"""CSV exports of applications and the roster (``forum.csv_export`` makes the cells safe to
+open in a spreadsheet)."""
 
 from __future__ import annotations
 
-import csv
-import io
-
+from forum.csv_export import csv_text
 from forum.volunteering.models import Application
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def to_csv(header: list[str], rows) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([safe_cell(v) for v in row])
-    return out.getvalue()
 
 
 def applications_csv(applications: list[Application], profiles: dict) -> str:
@@ -41,7 +20,7 @@ def applications_csv(applications: list[Application], profiles: dict) -> str:
             a.created_at.isoformat(), a.statement, p.interests if p else "",
             p.skills if p else "", p.availability if p else "", a.decision_message,
         ])
-    return to_csv(header, rows)
+    return csv_text(header, rows)
 
 
 def roster_csv(applications: list[Application]) -> str:
@@ -52,4 +31,4 @@ def roster_csv(applications: list[Application]) -> str:
              a.opportunity.term_starts_on.isoformat(),
              a.opportunity.term_ends_on.isoformat() if a.opportunity.term_ends_on else "",
              a.decided_at.isoformat() if a.decided_at else ""] for a in applications]
-    return to_csv(header, rows)
+    return csv_text(header, rows)

@@ -9,7 +9,7 @@ from sqlalchemy import Date, bindparam, select
 from forum.db import run_columns, sql_int, utcnow
 from forum.extensions import db
 from forum.groups.models import Group
-from forum.permissions import visible_groups_clause
+from forum.permissions import Permissions, visible_groups_clause
 from forum.volunteering.models import Opportunity, OpportunityStatus
 
 BLOCK_SIZE = 5
@@ -40,8 +40,6 @@ def _open_statement(visible, limit: int):
 @cache
 def _visitor_open_statement(limit: int):
     """Every visitor sees the same groups: built once per process."""
-    from forum.permissions import Permissions
-
     return _open_statement(visible_groups_clause(Permissions()), limit)
 
 

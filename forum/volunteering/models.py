@@ -11,12 +11,17 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.db import Base, TimestampMixin, utcnow
 from forum.groups.models import Role, _enum
+
+if TYPE_CHECKING:  # annotation types only: models name other features' classes by string
+    from forum.groups.models import Group, Section
+    from forum.users.models import User
 
 
 class OpportunityStatus(enum.StrEnum):
@@ -61,7 +66,7 @@ class RecruitingCycle(TimestampMixin, Base):
     name: Mapped[str] = mapped_column(String(120))
     max_choices: Mapped[int] = mapped_column(default=3)
 
-    section = relationship("Section")
+    section: Mapped[Section] = relationship("Section")
 
 
 class Opportunity(TimestampMixin, Base):
@@ -94,10 +99,11 @@ class Opportunity(TimestampMixin, Base):
         _enum(OpportunityStatus, "opportunity_status"), default=OpportunityStatus.DRAFT)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
-    group = relationship("Group")
-    cycle = relationship("RecruitingCycle")
-    questions = relationship("OpportunityQuestion", order_by="OpportunityQuestion.position",
-                             cascade="all, delete-orphan", back_populates="opportunity")
+    group: Mapped[Group] = relationship("Group")
+    cycle: Mapped[RecruitingCycle | None] = relationship("RecruitingCycle")
+    questions: Mapped[list[OpportunityQuestion]] = relationship(
+        "OpportunityQuestion", order_by="OpportunityQuestion.position",
+        cascade="all, delete-orphan", back_populates="opportunity")
 
     @property
     def openings_left(self) -> int:
@@ -122,7 +128,7 @@ class OpportunityQuestion(Base):
     choices: Mapped[str] = mapped_column(Text, default="")  # one per line, single_choice only
     required: Mapped[bool] = mapped_column(default=False)
 
-    opportunity = relationship("Opportunity", back_populates="questions")
+    opportunity: Mapped[Opportunity] = relationship("Opportunity", back_populates="questions")
 
     @property
     def choice_list(self) -> list[str]:
@@ -145,7 +151,7 @@ class VolunteerProfile(TimestampMixin, Base):
     # Leaders looking for volunteers find only members who said they may be found.
     findable: Mapped[bool] = mapped_column(default=True)
 
-    user = relationship("User")
+    user: Mapped[User] = relationship("User")
 
 
 class Application(TimestampMixin, Base):
@@ -175,11 +181,11 @@ class Application(TimestampMixin, Base):
     appointment_id: Mapped[int | None] = mapped_column(
         ForeignKey("appointments.id", ondelete="SET NULL"))
 
-    opportunity = relationship("Opportunity")
-    user = relationship("User", foreign_keys=[user_id])
-    decided_by = relationship("User", foreign_keys=[decided_by_id])
-    answers = relationship("ApplicationAnswer", cascade="all, delete-orphan",
-                           back_populates="application")
+    opportunity: Mapped[Opportunity] = relationship("Opportunity")
+    user: Mapped[User] = relationship("User", foreign_keys=[user_id])
+    decided_by: Mapped[User | None] = relationship("User", foreign_keys=[decided_by_id])
+    answers: Mapped[list[ApplicationAnswer]] = relationship(
+        "ApplicationAnswer", cascade="all, delete-orphan", back_populates="application")
 
     @property
     def is_open(self) -> bool:
@@ -198,5 +204,5 @@ class ApplicationAnswer(Base):
         ForeignKey("opportunity_questions.id", ondelete="CASCADE"))
     value: Mapped[str] = mapped_column(Text, default="")
 
-    application = relationship("Application", back_populates="answers")
-    question = relationship("OpportunityQuestion")
+    application: Mapped[Application] = relationship("Application", back_populates="answers")
+    question: Mapped[OpportunityQuestion] = relationship("OpportunityQuestion")

@@ -12,7 +12,7 @@ from forum.extensions import db
 from forum.forms import ActionForm
 from forum.submissions import claim
 from forum.volunteering import bp, queries, services
-from forum.volunteering.forms import ProfileForm, application_form_class
+from forum.volunteering.forms import DecisionForm, ProfileForm, application_form_class
 from forum.volunteering.models import (
     Application,
     ApplicationAnswer,
@@ -119,7 +119,7 @@ def apply(opportunity_id: int):
 def edit_application(application_id: int):
     application = get_application(application_id)
     g.perms.ensure(g.perms.can_change_application(application),
-                   hide=application.user_id != g.perms.user_id)
+                   hide=g.perms.hides_application(application))
     opp = application.opportunity
     form = application_form_class(opp)(data=_current_values(application))
     if form.validate_on_submit():
@@ -140,7 +140,7 @@ def edit_application(application_id: int):
 @bp.route("/applications/<int:application_id>/withdraw", methods=["POST"])
 def withdraw(application_id: int):
     application = get_application(application_id)
-    g.perms.ensure(application.user_id == g.perms.user_id, hide=True)
+    g.perms.ensure(g.perms.can_withdraw_application(application), hide=True)
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
@@ -163,8 +163,6 @@ def my_applications():
 
 @bp.route("/applications/<int:application_id>")
 def application(application_id: int):
-    from forum.volunteering.forms import DecisionForm
-
     application = get_application(application_id)
     reviewing = g.perms.can_review(application.opportunity)
     return render_template(

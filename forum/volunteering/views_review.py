@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from forum.csv_export import csv_response
 from forum.extensions import db
 from forum.forms import ActionForm
 from forum.http import arg_page, parse_id, parse_int
+from forum.pagination import paginate_entities
 from forum.security import no_store
 from forum.volunteering import bp, export, queries, services
 from forum.volunteering.decisions import Decision, decide
@@ -43,8 +45,8 @@ def _filters() -> dict:
 def review():
     g.perms.ensure(g.perms.can_manage_volunteering())
     filters = _filters()
-    page = db.paginate(queries.review_query(g.perms, **filters), page=arg_page(),
-                       per_page=PER_PAGE, max_per_page=PER_PAGE, error_out=False)
+    page = paginate_entities(queries.review_query(g.perms, **filters), page=arg_page(),
+                             per_page=PER_PAGE)
     opportunities = [o for o, _ in queries.managed_opportunities(g.perms)]
     return render_template(
         "volunteering/review.html", page=page, applications=page.items, filters=filters,
@@ -134,7 +136,7 @@ def export_applications():
     stmt = queries.review_query(g.perms, **_filters()).limit(CSV_LIMIT)
     applications = list(db.session.scalars(stmt))
     profiles = queries.profiles_by_user(a.user_id for a in applications)
-    return _csv(export.applications_csv(applications, profiles), "applications.csv")
+    return csv_response(export.applications_csv(applications, profiles), "applications.csv")
 
 
 @bp.route("/manage/roster.csv")
@@ -143,9 +145,4 @@ def export_roster():
     g.perms.ensure(g.perms.can_manage_volunteering())
     stmt = queries.review_query(g.perms, status=ApplicationStatus.ACCEPTED.value,
                                 sort="opportunity").limit(CSV_LIMIT)
-    return _csv(export.roster_csv(list(db.session.scalars(stmt))), "roster.csv")
-
-
-def _csv(text: str, filename: str) -> Response:
-    return Response(text, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"'})
+    return csv_response(export.roster_csv(list(db.session.scalars(stmt))), "roster.csv")
