@@ -12,6 +12,9 @@ from sqlalchemy import func, select
 
 from forum.db import writing
 from forum.extensions import db
+from forum.mail import deliver_pending
+from forum.users.models import User
+from forum.users.services import AccountError, create_user
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +37,6 @@ def register_cli(app: Flask) -> None:
 @click.option("--if-empty", is_flag=True, help="Do nothing when the site already has accounts.")
 def seed_demo(if_empty: bool) -> None:
     """Build the demo site: the section, its groups, demo accounts and their content."""
-    from forum.users.models import User
-
     if db.session.scalar(select(func.count()).select_from(User)):
         if if_empty:
             click.echo("Demo site already seeded; nothing to do.")
@@ -59,8 +60,6 @@ def seed_demo(if_empty: bool) -> None:
 @click.password_option()
 def create_admin(email: str, username: str, display_name: str | None, password: str) -> None:
     """Create a verified site administrator."""
-    from forum.users.services import AccountError, create_user
-
     with writing():
         try:
             user = create_user(email=email, username=username,
@@ -77,8 +76,6 @@ def create_admin(email: str, username: str, display_name: str | None, password: 
 @click.option("--interval", default=2.0, show_default=True)
 def deliver(loop: bool, interval: float) -> None:
     """Send the mail waiting in the outbox."""
-    from forum.mail import deliver_pending
-
     while True:
         try:
             sent = deliver_pending()  # a bad message is marked failed inside; the run goes on

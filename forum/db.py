@@ -14,24 +14,20 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import functools
 import json
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Integer, MetaData, event, inspect, literal_column
+from sqlalchemy import DateTime, Integer, MetaData, event, literal_column
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
-    configure_mappers,
-    make_transient_to_detached,
     mapped_column,
     registry,
 )
-from sqlalchemy.orm.attributes import instance_state, set_committed_value
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 
@@ -103,51 +99,6 @@ def run_columns(session, stmt, params=None):
     layer, which only entities need, is skipped: 3.5–5% of a list page's CPU (measured on the
     directory and the group page). Pending changes are not flushed first: for reading."""
     return session.connection().execute(stmt, params)
-
-
-@functools.cache
-def _entity_shape(model) -> tuple[list, list[str], object]:
-    # Mappers must be configured before an instance's attributes work without a query.
-    configure_mappers()
-    mapper = inspect(model)
-    columns = list(mapper.local_table.columns)
-    return columns, [mapper.get_property_by_column(c).key for c in columns], mapper.class_manager
-
-
-def entity_columns(model) -> list:
-    """The columns of ``model``'s table, in the order ``detached_entity`` reads them."""
-    return _entity_shape(model)[0]
-
-
-def detached_entity(model, values, **related):
-    """A ``model`` instance from the values of its ``entity_columns`` (a row selected with
-    ``run_columns``), detached from the session, with ``related`` objects set as loaded
-    relationships.
-
-    For a reading page's main objects (a thread and its group): the ORM's per-query setup of
-    row processors and identity map cost a thread page more than the statement (100 µs of
-    ~2.7 ms, measured on both databases). A detached instance keeps the model's properties and
-    methods; reading a relationship that was not given raises DetachedInstanceError instead
-    of running a hidden query. Never for an object a request changes: changes to it are not
-    saved (writers load entities with the session)."""
-    _, keys, manager = _entity_shape(model)
-    obj = manager.new_instance()
-    instance_state(obj).dict.update(zip(keys, values, strict=True))
-    make_transient_to_detached(obj)
-    for name, value in related.items():
-        set_committed_value(obj, name, value)
-    return obj
-
-
-def split_entities(row, *models) -> tuple[list, tuple]:
-    """The detached instances of ``models`` whose ``entity_columns`` open ``row``, in that
-    order, and the row's values after them (relationships are the caller's to set)."""
-    entities, at = [], 0
-    for model in models:
-        end = at + len(entity_columns(model))
-        entities.append(detached_entity(model, row[at:end]))
-        at = end
-    return entities, tuple(row[at:])
 
 
 def contains_pattern(term: str) -> str:

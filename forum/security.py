@@ -35,6 +35,8 @@ def _mark_writers() -> None:
     if request.method not in SAFE_METHODS:
         g._write_token = set_write_intent(True)
     else:
+        # Imported here: forum.extensions imports forum.csrf, which imports this module (for
+        # is_safe_next), so a module-level import would find forum.extensions half-built.
         from forum.extensions import db
 
         start_reader(db.session)

@@ -7,6 +7,13 @@
 - no module builds HTML with ``Markup(...)`` from f-strings, concatenation or "<" literals:
   markup lives in Jinja templates (forum/markup.py, the Markdown renderer, is the exception).
 
+Route modules are the top layer. The modules a package names in ``ROUTE_MODULES``
+(forum/<feature>/__init__.py; ``create_app`` imports them, by name, to register the blueprint's
+routes) are where a page is composed: a view may call any feature's public read function (the
+group page's view calls discussions' and files'), so their imports are not edges of the
+package graph. In return nothing imports a route module but create_app (with importlib) and
+the route modules of its own package: not another feature, not its package's other modules.
+
 Models are a layer of their own. ``forum.<feature>.models`` is imported by forum.permissions
 (whose SQL clauses and rules read every feature's tables) and by features that join another's
 tables, while every feature imports forum.permissions; so in the graph a package's models
@@ -26,17 +33,11 @@ FORUM = Path(__file__).resolve().parent.parent / "forum"
 # (test_markup_allow_list_has_no_stale_entries fails for an entry whose module is clean.)
 MARKUP_BUILDERS_BEING_MOVED: frozenset[str] = frozenset()
 
-# TEMPORARY: imports that close a cycle, in files whose owners are still changing them (issue
-# 22), as (from node, to node). The cycle checks leave these edges out; remove each entry when
-# its import goes (test_known_cycle_edges_still_exist fails for an entry that is gone).
-KNOWN_CYCLE_EDGES: frozenset[tuple[str, str]] = frozenset({
-    # forum/files/__init__.py imports forum.groups.queries (the group page's "recent files"
-    # column registry), so importing forum.files.models runs groups.queries, which imports
-    # forum.permissions, which reads files' models: files.models → groups → permissions →
-    # files.models (forum/permissions/files.py imports files' models inside its functions for
-    # now). Goes when the package __init__ imports no other feature.
-    ("files.models", "groups"),
-})
+# TEMPORARY: imports that close a cycle, in files whose owners are still changing them, as
+# (from node, to node). The cycle checks leave these edges out; remove each entry when its
+# import goes (test_known_cycle_edges_still_exist fails for an entry that is gone). Empty since
+# issue 22: keep it so.
+KNOWN_CYCLE_EDGES: frozenset[tuple[str, str]] = frozenset()
 
 
 def _modules() -> dict[str, tuple[Path, ast.Module]]:
@@ -47,6 +48,19 @@ def _modules() -> dict[str, tuple[Path, ast.Module]]:
 
 def _packages() -> set[str]:
     return {p.name for p in FORUM.iterdir() if (p / "__init__.py").is_file()}
+
+
+def route_modules() -> set[str]:
+    """Dotted names of the route modules: each package's ``ROUTE_MODULES`` (a tuple of names
+    in its __init__.py), read from the source as create_app reads it from the package."""
+    found = set()
+    for package in _packages():
+        tree = ast.parse((FORUM / package / "__init__.py").read_text())
+        for node in tree.body:
+            if (isinstance(node, ast.Assign) and len(node.targets) == 1
+                    and getattr(node.targets[0], "id", None) == "ROUTE_MODULES"):
+                found |= {f"forum.{package}.{name}" for name in ast.literal_eval(node.value)}
+    return found
 
 
 def _module_name(path: Path) -> tuple[str, str]:
@@ -85,11 +99,12 @@ def import_graph() -> dict[tuple[str, str], list[str]]:
     """(from node, to node) → where: every import, module-level and inside functions (and under
     ``if TYPE_CHECKING``: a dependency for the reader all the same)."""
     packages = _packages()
+    routes = route_modules()
     edges: dict[tuple[str, str], list[str]] = defaultdict(list)
     for rel, (path, tree) in _modules().items():
         name, package = _module_name(path)
         source = _node(name, packages)
-        if source is None:
+        if source is None or name in routes:  # the top layer: see the module's docstring
             continue
         # Importing forum.<feature>.models runs forum/<feature>/__init__.py first: what a
         # package's __init__ imports, its models import too.
@@ -170,6 +185,29 @@ def test_known_cycle_edges_still_exist():
     """An entry of KNOWN_CYCLE_EDGES whose import is gone must leave the list."""
     gone = KNOWN_CYCLE_EDGES - set(import_graph())
     assert not gone, f"Remove from KNOWN_CYCLE_EDGES: {gone}"
+
+
+def test_route_modules_exist():
+    """A name in ROUTE_MODULES that is not a module would leave its imports unchecked."""
+    missing = {name for name in route_modules()
+               if not (FORUM.parent / (name.replace(".", "/") + ".py")).is_file()}
+    assert route_modules() and not missing, missing
+
+
+def test_nothing_imports_a_route_module():
+    """Route modules are the top layer: only create_app loads them (by name, with importlib).
+    A module importing one would depend on a page and on everything the page composes."""
+    routes = route_modules()
+    offenders = []
+    for rel, (path, tree) in _modules().items():
+        name, package = _module_name(path)
+        for node in ast.walk(tree):
+            for dotted, line in _imported(node, package):
+                route = dotted if dotted in routes else dotted.rpartition(".")[0]
+                # A route module may share a helper with one of its own package (same layer).
+                if route in routes and not (name in routes and route.startswith(package + ".")):
+                    offenders.append(f"{rel}:{line} imports {dotted}")
+    assert not offenders, offenders
 
 
 def test_models_import_only_models():

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import g, get_template_attribute, render_template
+from flask import get_template_attribute, render_template
 
 from forum.db import utcnow
 from forum.extensions import db
 from forum.files import services
 from forum.files.attachments import attach_uploads, attachments_for_posts
 from forum.files.models import SharedFile
-from forum.files.queries import recent_group_file_rows
+from forum.files.queries import GroupRecentFiles, recent_group_file_rows
 from forum.permissions import Permissions
 from forum.querycount import count_queries
 from tests.factories_files import make_file, make_pdf, post_in, upload_of
@@ -73,9 +73,11 @@ def test_recent_group_files_are_empty_for_readers_who_may_not_browse(world):
 
 def test_group_recent_block_links_each_file(app, world):
     f = make_file(group=world.group, uploader=world.leader, title="Agenda")
-    with app.test_request_context():
-        g.perms = Permissions(world.group_member)
-        html = render_template("files/_group_recent.html", group=world.group)
+    perms = Permissions(world.group_member)
+    recent = GroupRecentFiles(can_browse=True, signed_in=True,
+                              files=recent_group_file_rows(perms, world.group))
+    with app.test_request_context():  # the group page's view passes what the block prints
+        html = render_template("files/_group_recent.html", group=world.group, recent=recent)
     assert f'<a href="/g/{SLUG}/files/{f.id}">Agenda</a>' in html
     assert "CSV, " in html and "<time datetime=" in html
 

@@ -223,15 +223,14 @@ def test_home_block_shows_readable_files_and_asks_visitors_to_log_in(world):
     assert len(q) <= 4  # memberships + appointments (once per request) + the block's one
 
 
-def test_group_recent_block_lists_files_or_the_log_in_prompt(app, world):
-    from flask import g, render_template
-
+def test_group_recent_block_lists_files_or_the_log_in_prompt(client, world):
     make_file(group=world.group, uploader=world.leader, title="Recent agenda")
-    for user, expected in ((world.group_member, "Recent agenda"), (None, "log in to view")):
-        with app.test_request_context():
-            g.perms = Permissions(user)
-            html = render_template("files/_group_recent.html", group=world.group)
-        assert expected in html
+    db.session.commit()
+    for user, expected in ((None, "log in to view"), (world.group_member, "Recent agenda")):
+        if user is not None:
+            login(client, user)
+        html = client.get(f"/g/{SLUG}").get_data(as_text=True)
+        assert expected in html[html.index('id="files-title"'):]
 
 
 # --- query budget ----------------------------------------------------------------------------

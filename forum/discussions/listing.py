@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from typing import NamedTuple
 
-from flask import g
 from sqlalchemy import and_, bindparam, func, null, or_, select, true
 
 from forum.db import run_columns, sql_int
 from forum.discussions.models import Thread, ThreadRead
 from forum.extensions import db
-from forum.groups.models import Group
+from forum.groups.models import Group, GroupKind
 from forum.pagination import Page, paged, paginate, with_total
-from forum.permissions import readable_groups_clause
+from forum.permissions import Permissions, readable_groups_clause
 from forum.users.models import User
 
 THREADS_PER_PAGE = 25
@@ -75,10 +75,9 @@ _GROUP_THREADS = {audience: _group_thread_statements(listed, audience != "visito
                   for audience, listed in _LISTED.items()}
 
 
-def group_threads(group: Group, page: int = 1) -> Page[ThreadRow]:
+def group_threads(perms, group: Group, page: int = 1) -> Page[ThreadRow]:
     """Pinned first, then by last activity, as plain rows: one query with the reader's read
     marks (+count)."""
-    perms = g.perms
     audience = _listing_audience(perms, group)
     rows, count = _GROUP_THREADS[audience]
     found = paginate(rows, count=count, params={"group_id": group.id, "user_id": perms.user_id},
@@ -94,13 +93,35 @@ def group_threads(group: Group, page: int = 1) -> Page[ThreadRow]:
     return found
 
 
+@dataclass(frozen=True)
+class GroupThreads:
+    """What templates/discussions/_group_threads.html prints: the reader's rights in the group
+    (asked of forum.permissions once) and, only if they may read it, a page of threads."""
+
+    can_read: bool
+    can_start: bool
+    signed_in: bool
+    can_mark_read: bool
+    page: Page[ThreadRow] | None
+
+
+def threads_for_group(perms, group: Group, page: int = 1) -> GroupThreads:
+    """The group's discussions for this reader (the group page and /g/<slug>/discussions)."""
+    can_read = perms.can_read(group)
+    return GroupThreads(
+        can_read=can_read,
+        can_start=can_read and perms.can_start_thread(group),
+        signed_in=perms.is_authenticated,
+        can_mark_read=perms.is_member,
+        page=group_threads(perms, group, page) if can_read else None,
+    )
+
+
 def _latest_statement(readable, limit: int):
     """The home page's latest discussions as plain rows: the block prints the thread's title,
     reply count and date, and its group's slug and name; loading Thread, Group and User
     entities for that cost more than the query. (Listed threads have an opening post, so
     post_count - 1 is the reply count.)"""
-    from forum.groups.models import GroupKind
-
     return (select(Thread.id, Thread.title, (Thread.post_count - sql_int(1)).label("reply_count"),
                    Thread.last_post_at, Group.slug.label("group_slug"),
                    Group.name.label("group_name"))
@@ -114,8 +135,6 @@ def _latest_statement(readable, limit: int):
 @cache
 def _visitor_latest_statement(limit: int):
     """Every visitor reads the same groups: their statement is built once per process."""
-    from forum.permissions import Permissions
-
     return _latest_statement(readable_groups_clause(Permissions()), limit)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 
-from flask import abort, g
+from flask import abort
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import contains_eager
 
@@ -14,23 +14,23 @@ from forum.groups.models import Group
 from forum.notifications.models import Subscription
 
 
-def load_group(slug: str, *, read: bool = False) -> Group:
+def load_group(perms, slug: str, *, read: bool = False) -> Group:
     group = db.session.scalar(select(Group).where(Group.slug == slug))
     if group is None:
         abort(404)
-    g.perms.ensure(g.perms.can_view(group), hide=True)
+    perms.ensure(perms.can_view(group), hide=True)
     if read:
-        g.perms.ensure(g.perms.can_read(group))
+        perms.ensure(perms.can_read(group))
     return group
 
 
-def load_thread(slug: str, thread_id: int) -> Thread:
+def load_thread(perms, slug: str, thread_id: int) -> Thread:
     """The thread and its group in one query, in the session (for a request that may change
     them); 404 where its existence must not leak."""
     thread = db.session.scalar(_thread_stmt(), {"thread_id": thread_id, "slug": slug})
     if thread is None:
         abort(404)
-    g.perms.ensure(g.perms.can_read_thread(thread), hide=g.perms.hides_thread(thread))
+    perms.ensure(perms.can_read_thread(thread), hide=perms.hides_thread(thread))
     return thread
 
 
@@ -59,25 +59,25 @@ def _reading_stmt(read_mark: bool):
     return stmt
 
 
-def load_thread_for_reading(slug: str, thread_id: int
+def load_thread_for_reading(perms, slug: str, thread_id: int
                             ) -> tuple[Thread, int | None, bool | None]:
     """``(thread, last_read_post_id, watching)`` for a page that reads them: the thread and
     its group, and a signed-in reader's read mark and whether they watch the thread (None for
     a visitor), in one statement; 404 where the thread's existence must not leak."""
-    reader_id = g.perms.user_id
+    reader_id = perms.user_id
     row = db.session.execute(_reading_stmt(reader_id is not None),
                              {"thread_id": thread_id, "slug": slug, "reader_id": reader_id}
                              ).first()
     if row is None:
         abort(404)
     thread = row.Thread
-    g.perms.ensure(g.perms.can_read_thread(thread), hide=g.perms.hides_thread(thread))
+    perms.ensure(perms.can_read_thread(thread), hide=perms.hides_thread(thread))
     if reader_id is None:
         return thread, None, None
     return thread, row.last_read, bool(row.watching)
 
 
-def load_thread_with_post(slug: str, thread_id: int, post_id: int | None
+def load_thread_with_post(perms, slug: str, thread_id: int, post_id: int | None
                           ) -> tuple[Thread, Post | None]:
     """The thread, its group and one of its posts — the opening post when ``post_id`` is None
     — in one query, as a reply needs all three. The post is None when the thread has no
@@ -90,11 +90,11 @@ def load_thread_with_post(slug: str, thread_id: int, post_id: int | None
     if row is None:
         abort(404)
     thread, post = row
-    g.perms.ensure(g.perms.can_read_thread(thread), hide=g.perms.hides_thread(thread))
+    perms.ensure(perms.can_read_thread(thread), hide=perms.hides_thread(thread))
     return thread, post
 
 
-def load_post(post_id: int) -> Post:
+def load_post(perms, post_id: int) -> Post:
     """A post with its thread and group, where the thread page lists it (``can_reach_post``:
     others' held posts do not exist for the reader). A view that prints the post's words asks
     ``perms.ensure_can_see_post`` as well."""
@@ -105,14 +105,13 @@ def load_post(post_id: int) -> Post:
     if post is None:
         abort(404)
     thread = post.thread
-    g.perms.ensure(g.perms.can_read_thread(thread), hide=g.perms.hides_thread(thread))
-    g.perms.ensure(g.perms.can_reach_post(post), hide=g.perms.hides_post(post))
+    perms.ensure(perms.can_read_thread(thread), hide=perms.hides_thread(thread))
+    perms.ensure(perms.can_reach_post(post), hide=perms.hides_post(post))
     return post
 
 
-def ensure_can_reply(thread: Thread) -> None:
+def ensure_can_reply(perms, thread: Thread) -> None:
     """A locked thread says so (403 with a message) instead of a bare refusal."""
-    perms = g.perms
     if thread.locked and perms.can_read_thread(thread) and not perms.can_moderate(thread.group):
         if perms.is_authenticated:
             abort(403, description="This discussion is locked: no new replies can be posted.")

@@ -50,7 +50,7 @@ def _after_arg() -> str | None:
 @bp.get("/g/<slug>/t/<int:thread_id>")
 @cached_page("group", vary_cookies=(VIEW_COOKIE,))
 def thread(slug: str, thread_id: int):
-    thread, last_read, watching = load_thread_for_reading(slug, thread_id)
+    thread, last_read, watching = load_thread_for_reading(g.perms, slug, thread_id)
     viewer = g.perms.thread_viewer(thread)
     view = chosen_view()
     posts = read_thread_page(thread, g.perms, viewer, view=view, number=arg_page(),
@@ -69,7 +69,7 @@ def thread(slug: str, thread_id: int):
 @bp.get("/g/<slug>/t/<int:thread_id>/branch/<int:post_id>")
 @cached_page("group")
 def branch(slug: str, thread_id: int, post_id: int):
-    thread, last_read, _ = load_thread_for_reading(slug, thread_id)
+    thread, last_read, _ = load_thread_for_reading(g.perms, slug, thread_id)
     root = db.session.get(Post, post_id)
     viewer = g.perms.thread_viewer(thread)
     # Others' held posts are not on the thread page: no branch page (nor author's name) either.
@@ -117,7 +117,7 @@ def root_post_id(thread) -> int | None:
 @bp.get("/p/<int:post_id>")
 def permalink(post_id: int):
     """Opens the thread at the post, on whichever page (or branch page) shows it."""
-    post = load_post(post_id)
+    post = load_post(g.perms, post_id)
     thread = post.thread
     where = locate(post, g.perms, chosen_view())
     anchor = f"post-{post.id}"
@@ -131,7 +131,7 @@ def permalink(post_id: int):
 @bp.get("/g/<slug>/t/<int:thread_id>/unread")
 def first_unread(slug: str, thread_id: int):
     """Jump to the first post newer than the reader's last-read mark (GET: reads only)."""
-    thread = load_thread(slug, thread_id)
+    thread = load_thread(g.perms, slug, thread_id)
     last_read = 0
     if g.perms.is_authenticated:
         last_read = db.session.scalar(select(ThreadRead.last_read_post_id).where(
@@ -143,5 +143,3 @@ def first_unread(slug: str, thread_id: int):
         return redirect(url_for("discussions.thread", slug=slug, thread_id=thread.id))
     return redirect(url_for("discussions.permalink", post_id=first))
 
-
-from forum.discussions import feed, group_views, views_write  # noqa: E402,F401

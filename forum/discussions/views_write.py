@@ -68,7 +68,7 @@ def _held_message(status: PostStatus) -> None:
 
 @bp.route("/g/<slug>/t/new", methods=["GET", "POST"])
 def new_thread(slug: str):
-    group = load_group(slug, read=True)
+    group = load_group(g.perms, slug, read=True)
     g.perms.ensure(g.perms.can_start_thread(group))
     form = NewThreadForm()
     if not form.validate_on_submit() or form.wants_preview:
@@ -116,8 +116,8 @@ def reply_view(slug: str, thread_id: int):
     form = ReplyForm()
     if request.method == "GET":
         form.parent_id.data = request.args.get("parent_id", "")
-    thread, parent = load_thread_with_post(slug, thread_id, form.parent_post_id())
-    ensure_can_reply(thread)
+    thread, parent = load_thread_with_post(g.perms, slug, thread_id, form.parent_post_id())
+    ensure_can_reply(g.perms, thread)
     parent = _checked_parent(form, parent)
     if request.method == "GET" or not form.validate_on_submit() or form.wants_preview:
         return _render_reply(thread, parent, form)
@@ -174,7 +174,7 @@ def _render_reply(thread, parent, form, status: int | None = None):
 
 @bp.route("/p/<int:post_id>/edit", methods=["GET", "POST"])
 def edit(post_id: int):
-    post = load_post(post_id)
+    post = load_post(g.perms, post_id)
     g.perms.ensure_can_see_post(post)  # the form holds its source
     g.perms.ensure(g.perms.can_edit_post(post))
     form = EditPostForm(data={"body": post.source} if request.method == "GET" else None)
@@ -197,7 +197,7 @@ def edit(post_id: int):
 
 @bp.post("/p/<int:post_id>/delete")
 def delete(post_id: int):
-    post = load_post(post_id)
+    post = load_post(g.perms, post_id)
     g.perms.ensure(g.perms.can_delete_post(post))
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -210,7 +210,7 @@ def delete(post_id: int):
 
 @bp.get("/p/<int:post_id>/history")
 def history(post_id: int):
-    post = load_post(post_id)
+    post = load_post(g.perms, post_id)
     g.perms.ensure_can_see_post(post)  # earlier texts are its words too
     g.perms.ensure(g.perms.can_see_history(post), hide=g.perms.hides_thread(post.thread) or
                    post.thread.group.visibility == "private")
@@ -222,7 +222,7 @@ def history(post_id: int):
 
 @bp.post("/p/<int:post_id>/recommend")
 def recommend(post_id: int):
-    post = load_post(post_id)
+    post = load_post(g.perms, post_id)
     g.perms.ensure(g.perms.can_recommend(post))
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -237,7 +237,7 @@ def recommend(post_id: int):
 @bp.post("/g/<slug>/t/<int:thread_id>/read")
 def mark_thread_read(slug: str, thread_id: int):
     """Mark read up to ``up_to`` (the last post the reader saw) or the whole thread."""
-    thread = load_thread(slug, thread_id)
+    thread = load_thread(g.perms, slug, thread_id)
     g.perms.ensure(g.perms.can_mark_read(thread))
     form = ActionForm()
     if not form.validate_on_submit():
@@ -254,7 +254,7 @@ def mark_thread_read(slug: str, thread_id: int):
 
 @bp.post("/g/<slug>/read-all")
 def mark_group_read(slug: str):
-    group = load_group(slug, read=True)
+    group = load_group(g.perms, slug, read=True)
     g.perms.ensure(g.perms.is_member)
     if not ActionForm().validate_on_submit():
         abort(400)

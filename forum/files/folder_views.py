@@ -38,7 +38,7 @@ def _page(group, form=None, rename_forms=None, settings_form=None, status=200):
 
 @bp.route("/g/<slug>/files/folders", methods=["GET", "POST"])
 def folders(slug):
-    group = get_group(slug, check=g.perms.can_manage_folders)
+    group = get_group(g.perms, slug, check=g.perms.can_manage_folders)
     if request.method == "GET":
         return _page(group)
     form = FolderForm()
@@ -61,7 +61,7 @@ def folders(slug):
 
 @bp.route("/g/<slug>/files/folders/<int:folder_id>/rename", methods=["POST"])
 def rename(slug, folder_id):
-    group = get_group(slug, check=g.perms.can_manage_folders)
+    group = get_group(g.perms, slug, check=g.perms.can_manage_folders)
     folder = get_folder(group, folder_id)
     form = FolderForm(prefix=f"f{folder_id}")
     if form.validate_on_submit():
@@ -79,7 +79,7 @@ def rename(slug, folder_id):
 
 @bp.route("/g/<slug>/files/folders/<int:folder_id>/move", methods=["POST"])
 def move(slug, folder_id):
-    group = get_group(slug, check=g.perms.can_manage_folders)
+    group = get_group(g.perms, slug, check=g.perms.can_manage_folders)
     folder = get_folder(group, folder_id)
     form = MoveFolderForm()
     if not form.validate_on_submit() or form.direction.data not in ("up", "down"):
@@ -91,7 +91,7 @@ def move(slug, folder_id):
 
 @bp.route("/g/<slug>/files/folders/<int:folder_id>/delete", methods=["POST"])
 def delete_folder(slug, folder_id):
-    group = get_group(slug, check=g.perms.can_manage_folders)
+    group = get_group(g.perms, slug, check=g.perms.can_manage_folders)
     folder = get_folder(group, folder_id)
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -104,7 +104,7 @@ def delete_folder(slug, folder_id):
 
 @bp.route("/g/<slug>/files/settings", methods=["POST"])
 def settings(slug):
-    group = get_group(slug, check=g.perms.can_configure_library)
+    group = get_group(g.perms, slug, check=g.perms.can_configure_library)
     form = LibrarySettingsForm()
     if not form.validate_on_submit():
         return _page(group, settings_form=form, status=400)

@@ -9,7 +9,7 @@ previews, edit, delete, restore.
 
 from __future__ import annotations
 
-from flask import abort, g
+from flask import abort
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
@@ -24,28 +24,28 @@ _GROUP_BY_SLUG = (select(Group, LibrarySettings.upload_policy)
                   .outerjoin(LibrarySettings, LibrarySettings.group_id == Group.id))
 
 
-def get_group(slug: str, *, check=None) -> Group:
+def get_group(perms, slug: str, *, check=None) -> Group:
     row = db.session.execute(_GROUP_BY_SLUG, {"slug": slug}).first()
     group = row[0] if row else None
-    if group is None or not g.perms.can_view(group):
+    if group is None or not perms.can_view(group):
         abort(404)
-    g.perms.know_upload_policy(group.id, row[1])
-    g.perms.ensure((check or g.perms.can_browse_files)(group))
+    perms.know_upload_policy(group.id, row[1])
+    perms.ensure((check or perms.can_browse_files)(group))
     return group
 
 
-def get_file(group: Group, file_id: int, *, check=None) -> SharedFile:
+def get_file(perms, group: Group, file_id: int, *, check=None) -> SharedFile:
     f = db.session.scalar(
         select(SharedFile).options(joinedload(SharedFile.uploader), joinedload(SharedFile.folder))
         .where(SharedFile.id == file_id, SharedFile.group_id == group.id))
     if f is None:
         abort(404)
     f.group = group
-    if f.is_deleted and not g.perms.can_view_trash(group):
+    if f.is_deleted and not perms.can_view_trash(group):
         abort(404)  # a deleted file is gone for everyone but those who may restore it
-    if not g.perms.can_see_source(f):
+    if not perms.can_see_source(f):
         abort(404)  # it came with posts this user may not see: a 404, as for the posts
-    g.perms.ensure((check or g.perms.can_download)(f))
+    perms.ensure((check or perms.can_download)(f))
     return f
 
 

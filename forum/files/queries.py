@@ -5,6 +5,7 @@ posts no reader of the list may see (``permissions.files.listed_files_clause``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from typing import NamedTuple
@@ -16,7 +17,6 @@ from forum.db import json_datetime, json_rows, json_rows_value, run_columns, sql
 from forum.extensions import db
 from forum.files.models import Attachment, Folder, SharedFile
 from forum.groups.models import Group
-from forum.groups.queries import NOT_LOADED
 from forum.pagination import Page, paged, paginate, paginate_entities, with_total
 from forum.permissions import readable_groups_clause
 from forum.permissions.files import listed_files_clause
@@ -147,7 +147,7 @@ class RecentFile(NamedTuple):
 
 def recent_files_column(limit):
     """The group's (``Group``, correlated) newest undeleted files as one JSON value, read with
-    ``recent_files``: the group page loads it with the group (groups.queries.group_page_column).
+    ``recent_files``: the group page loads it with the group (``group_page_recent_files``).
     The newest are picked by (group_id, deleted_at, updated_at) in a subquery; their order is
     restored in Python because an aggregate's input order is not promised."""
     newest = aliased(SharedFile)
@@ -167,22 +167,44 @@ def recent_files(value) -> list[RecentFile]:
     return sorted(rows, key=lambda f: (f.updated_at, f.id), reverse=True)
 
 
+def group_page_recent_files():
+    """The group page's recent files as a column of the group's own statement: its view hands
+    this to ``groups.queries.get_group_page(extra_columns=...)`` and the value it gets back to
+    ``group_recent_files``. A module-level function, so the statement is built once."""
+    return recent_files_column(GROUP_PAGE_FILES)
+
+
+@dataclass(frozen=True)
+class GroupRecentFiles:
+    """What the group page's "Recent files" block prints: the reader's standing (asked of
+    forum.permissions once) and, only if they may browse the library, its newest files."""
+
+    can_browse: bool
+    signed_in: bool
+    files: list[RecentFile]
+
+
+def group_recent_files(perms, group, loaded) -> GroupRecentFiles:
+    """The group page's recent files from ``loaded``, the value of ``group_page_recent_files``
+    that came with the group (no statement of its own)."""
+    can_browse = perms.can_browse_files(group)
+    return GroupRecentFiles(can_browse=can_browse, signed_in=perms.is_authenticated,
+                            files=recent_files(loaded) if can_browse else [])
+
+
 @cache
 def _group_recent():
     return (select(recent_files_column(bindparam("limit", type_=Integer)))
             .where(Group.id == bindparam("group_id")))
 
 
-def recent_group_file_rows(perms, group, *, limit: int = GROUP_PAGE_FILES,
-                           loaded=NOT_LOADED) -> list[RecentFile]:
-    """The latest files of one group (one query; none when ``loaded`` is the value the group
-    page loaded with the group), or none when the reader may not browse its files: the rule is
-    asked once in Python for the one group instead of as SQL."""
+def recent_group_file_rows(perms, group, *, limit: int = GROUP_PAGE_FILES) -> list[RecentFile]:
+    """The latest files of one group (one query), or none when the reader may not browse its
+    files: the rule is asked once in Python for the one group instead of as SQL."""
     if not perms.can_browse_files(group):
         return []
-    if loaded is NOT_LOADED or limit != GROUP_PAGE_FILES:
-        loaded = db.session.scalar(_group_recent(), {"group_id": group.id, "limit": limit})
-    return recent_files(loaded)
+    return recent_files(db.session.scalar(_group_recent(),
+                                          {"group_id": group.id, "limit": limit}))
 
 
 def recent_file_rows(perms, *, limit: int = 5) -> list:

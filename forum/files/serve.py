@@ -9,7 +9,7 @@ kept on the reader's disk or in any cache once they may no longer see it.
 
 from __future__ import annotations
 
-from flask import abort, request, send_file
+from flask import abort, g, request, send_file
 
 from forum.db import writing
 from forum.extensions import db
@@ -45,8 +45,8 @@ def preview(slug, file_id, number=None):
 
 
 def _load(slug, file_id, number):
-    group = get_group(slug)
-    f = get_file(group, file_id)
+    group = get_group(g.perms, slug)
+    f = get_file(g.perms, group, file_id)
     version = get_version(f, number)
     if not Permissions().can_download(f):  # a visitor's answer: no query (posts are kept)
         mark_no_store()

@@ -48,7 +48,7 @@ def _sort_links(slug: str, folder_id: int | None, sort: str, direction: str) -> 
 
 @bp.route("/g/<slug>/files")
 def library(slug):
-    group = get_group(slug)
+    group = get_group(g.perms, slug)
     sort, direction, page_number = _listing_args()
     folders = folder_rows(group.id)
     folder_id = arg_id("folder")
@@ -72,7 +72,7 @@ def library(slug):
 
 @bp.route("/g/<slug>/files/upload", methods=["GET", "POST"])
 def upload(slug):
-    group = get_group(slug, check=g.perms.can_upload)
+    group = get_group(g.perms, slug, check=g.perms.can_upload)
     form = UploadForm()
     form.set_folders(folders_of(group.id))
     if request.method == "GET":
@@ -123,14 +123,14 @@ def _detail(group, f, version_form=None, status=200):
 
 @bp.route("/g/<slug>/files/<int:file_id>")
 def detail(slug, file_id):
-    group = get_group(slug)
-    return _detail(group, get_file(group, file_id))
+    group = get_group(g.perms, slug)
+    return _detail(group, get_file(g.perms, group, file_id))
 
 
 @bp.route("/g/<slug>/files/<int:file_id>/versions", methods=["POST"])
 def upload_version(slug, file_id):
-    group = get_group(slug)
-    f = get_file(group, file_id, check=g.perms.can_edit_file)
+    group = get_group(g.perms, slug)
+    f = get_file(g.perms, group, file_id, check=g.perms.can_edit_file)
     form = VersionForm()
     if form.validate_on_submit():
         once = claim(g.perms.user, form.submission_key.data)  # first: a repeat waits here
@@ -151,14 +151,14 @@ def upload_version(slug, file_id):
             db.session.commit()
             flash(f"Version {version.number} uploaded.", "success")
             return redirect(target)
-    f = get_file(group, file_id)
+    f = get_file(g.perms, group, file_id)
     return _detail(group, f, version_form=form, status=400)
 
 
 @bp.route("/g/<slug>/files/<int:file_id>/edit", methods=["GET", "POST"])
 def edit(slug, file_id):
-    group = get_group(slug)
-    f = get_file(group, file_id, check=g.perms.can_edit_file)
+    group = get_group(g.perms, slug)
+    f = get_file(g.perms, group, file_id, check=g.perms.can_edit_file)
     form = EditFileForm(obj=f)
     form.set_folders(folders_of(group.id))
     if request.method == "GET":
@@ -176,8 +176,8 @@ def edit(slug, file_id):
 
 @bp.route("/g/<slug>/files/<int:file_id>/delete", methods=["POST"])
 def delete(slug, file_id):
-    group = get_group(slug)
-    f = get_file(group, file_id, check=g.perms.can_delete_file)
+    group = get_group(g.perms, slug)
+    f = get_file(g.perms, group, file_id, check=g.perms.can_delete_file)
     if not ActionForm().validate_on_submit():
         abort(400)
     done = services.delete_file(f, g.perms.user)
@@ -189,8 +189,8 @@ def delete(slug, file_id):
 
 @bp.route("/g/<slug>/files/<int:file_id>/restore", methods=["POST"])
 def restore(slug, file_id):
-    group = get_group(slug, check=g.perms.can_view_trash)
-    f = get_file(group, file_id, check=g.perms.can_restore_file)
+    group = get_group(g.perms, slug, check=g.perms.can_view_trash)
+    f = get_file(g.perms, group, file_id, check=g.perms.can_restore_file)
     if not ActionForm().validate_on_submit():
         abort(400)
     services.restore_file(f)
@@ -201,6 +201,6 @@ def restore(slug, file_id):
 
 @bp.route("/g/<slug>/files/trash")
 def trash(slug):
-    group = get_group(slug, check=g.perms.can_view_trash)
+    group = get_group(g.perms, slug, check=g.perms.can_view_trash)
     page = trash_page(group, page=arg_page())
     return render_template("files/trash.html", group=group, page=page, action_form=ActionForm())

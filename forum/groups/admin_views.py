@@ -73,7 +73,7 @@ def _slug_taken(model, slug: str, except_id: int | None = None) -> bool:
 
 @bp.get("/admin/sections/<slug>")
 def admin_section(slug: str, admin_form=None, zone_form=None, status=200):
-    section = get_section(slug)
+    section = get_section(g.perms, slug)
     groups = list(db.session.scalars(
         select(Group).where(Group.section_id == section.id).order_by(Group.name)))
     form = admin_form or SectionAdminForm(title="Section admin")
@@ -91,7 +91,7 @@ def admin_section(slug: str, admin_form=None, zone_form=None, status=200):
 
 @bp.post("/admin/sections/<slug>/timezone")
 def admin_section_timezone(slug: str):
-    section = get_section(slug)  # its admins (and site admins) only
+    section = get_section(g.perms, slug)  # its admins (and site admins) only
     form = SectionZoneForm()
     if not form.validate_on_submit():
         return admin_section(slug, zone_form=form, status=400)
@@ -107,7 +107,7 @@ def admin_section_timezone(slug: str):
 
 @bp.post("/admin/sections/<slug>/admins")
 def admin_appoint_section_admin(slug: str):
-    section = get_section(slug)
+    section = get_section(g.perms, slug)
     g.perms.ensure(g.perms.can_appoint(None, Role.SECTION_ADMIN))
     form = SectionAdminForm()
     if form.validate_on_submit():
@@ -127,7 +127,7 @@ def admin_appoint_section_admin(slug: str):
 
 @bp.post("/admin/sections/<slug>/admins/<int:appointment_id>/end")
 def admin_end_section_admin(slug: str, appointment_id: int):
-    section = get_section(slug)
+    section = get_section(g.perms, slug)
     appointment = db.session.get(Appointment, appointment_id)
     if appointment is None or appointment.section_id != section.id:
         abort(404)
@@ -140,7 +140,7 @@ def admin_end_section_admin(slug: str, appointment_id: int):
 
 @bp.route("/admin/sections/<slug>/groups/new", methods=["GET", "POST"])
 def admin_new_group(slug: str):
-    section = get_section(slug)
+    section = get_section(g.perms, slug)
     form = GroupForm(kind=GroupKind.INTEREST_GROUP.value, visibility=Visibility.MEMBERS.value,
                      join_policy=JoinPolicy.OPEN.value)
     if form.validate_on_submit():
@@ -161,7 +161,7 @@ def admin_new_group(slug: str):
 
 @bp.route("/admin/groups/<slug>/edit", methods=["GET", "POST"])
 def admin_edit_group(slug: str):
-    group = get_group(slug, manage=True)
+    group = get_group(g.perms, slug, manage=True)
     form = GroupForm(obj=group)
     if form.validate_on_submit() and _save_group(group, form):
         flash(f"{group.name} saved.", "success")
@@ -193,7 +193,7 @@ def _save_group(group: Group, form: GroupForm) -> bool:
 
 @bp.post("/admin/groups/<slug>/<any(archive, unarchive):verb>")
 def admin_archive_group(slug: str, verb: str):
-    group = get_group(slug, manage=True)
+    group = get_group(g.perms, slug, manage=True)
     if verb == "archive" and group.archived_at is None:
         group.archived_at = utcnow()
         message = f"{group.name} is archived: it stays readable, nobody can join or post."
@@ -209,7 +209,7 @@ def admin_archive_group(slug: str, verb: str):
 
 @bp.get("/admin/groups/<slug>/leaders")
 def admin_leaders(slug: str):
-    group = get_group(slug, manage=True)
+    group = get_group(g.perms, slug, manage=True)
     return leaders_page(group)
 
 

@@ -36,7 +36,7 @@ from forum.security import no_store
 
 @bp.route("/g/<slug>/settings", methods=["GET", "POST"])
 def settings(slug: str):
-    group = get_group(slug, lead=True)
+    group = get_group(g.perms, slug, lead=True)
     form = GroupSettingsForm(obj=group)
     if form.validate_on_submit():
         group.purpose = form.purpose.data
@@ -67,12 +67,12 @@ def _manage_page(group, invite_form=None, appoint_form=None, status=200):
 
 @bp.get("/g/<slug>/manage")
 def manage(slug: str):
-    return _manage_page(get_group(slug, lead=True))
+    return _manage_page(get_group(g.perms, slug, lead=True))
 
 
 @bp.post("/g/<slug>/requests/<int:user_id>/<any(approve, decline):verdict>")
 def review_request(slug: str, user_id: int, verdict: str):
-    group = get_group(slug, lead=True)
+    group = get_group(g.perms, slug, lead=True)
     membership = get_membership(group, user_id, MembershipStatus.PENDING)
     verb = services.approve_request if verdict == "approve" else services.decline_request
     result = verb(group, membership)
@@ -83,7 +83,7 @@ def review_request(slug: str, user_id: int, verdict: str):
 
 @bp.post("/g/<slug>/invite")
 def invite(slug: str):
-    group = get_group(slug, lead=True)
+    group = get_group(g.perms, slug, lead=True)
     form = PersonForm()
     if form.validate_on_submit():
         person = find_person(form.who.data)
@@ -99,7 +99,7 @@ def invite(slug: str):
 
 @bp.post("/g/<slug>/members/<int:user_id>/remove")
 def remove_member(slug: str, user_id: int):
-    group = get_group(slug, lead=True)
+    group = get_group(g.perms, slug, lead=True)
     membership = get_membership(group, user_id)
     target_rank = Permissions(membership.user, today=g.perms.today).rank_in(group)
     g.perms.ensure(g.perms.can_remove_member(group, target_rank))
@@ -120,7 +120,7 @@ def _back_to_member_list(group) -> str:
 @bp.post("/g/<slug>/appointments")
 def appoint(slug: str):
     """Leaders appoint moderators; section admins also appoint leaders (one rule decides)."""
-    group = get_group(slug)
+    group = get_group(g.perms, slug)
     form = AppointmentForm()
     role_value = form.role.data
     if role_value not in {r.value for r in Role}:
@@ -151,7 +151,7 @@ def _back_to_staff_page(group, role: Role) -> str:
 
 @bp.post("/g/<slug>/appointments/<int:appointment_id>/end")
 def end_appointment(slug: str, appointment_id: int):
-    group = get_group(slug)
+    group = get_group(g.perms, slug)
     appointment = db.session.get(Appointment, appointment_id)
     if appointment is None or appointment.group_id != group.id:
         abort(404)
@@ -166,7 +166,7 @@ def end_appointment(slug: str, appointment_id: int):
 @bp.get("/g/<slug>/members.csv")
 @no_store  # members' names and addresses: never kept by a cache
 def export_members(slug: str):
-    group = get_group(slug, lead=True)
+    group = get_group(g.perms, slug, lead=True)
     rows = db.session.execute(
         select(Membership).options(joinedload(Membership.user))
         .where(Membership.group_id == group.id, Membership.status == MembershipStatus.ACTIVE)

@@ -6,19 +6,25 @@ Each function runs a fixed number of queries whatever the number of groups, memb
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from typing import Any, NamedTuple
 
-from flask import abort, g
+from flask import abort
 from sqlalchemy import ColumnElement, bindparam, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from forum.db import contains_pattern, utcnow
 from forum.extensions import db
-from forum.groups.appointments import StaffRow, current_staff, leader_names, leaders_column
+from forum.groups.appointments import (
+    StaffRow,
+    current_staff,
+    leader_names,
+    leaders_column,
+    staff_column,
+)
 from forum.groups.models import (
     Group,
     GroupKind,
@@ -28,7 +34,9 @@ from forum.groups.models import (
     Visibility,
 )
 from forum.pagination import Page, paged, paginate, paginate_entities, with_total
-from forum.permissions import visible_groups_clause
+from forum.permissions import Permissions, visible_groups_clause
+from forum.users.models import User
+from forum.users.services import find_by_email, find_by_username
 
 # A directory page holds 30 groups: enough to scan by eye, and the page stays cheap to build
 # whatever the number of groups (filters and search narrow it across pages).
@@ -43,28 +51,15 @@ def _group_by_slug():
     return select(Group).options(joinedload(Group.section)).where(Group.slug == bindparam("slug"))
 
 
-# What other features print beside the group on its page, as columns of the group's own
-# statement (correlated to ``Group``; ``today`` may be bound): the page then spends no
-# statement on them. A feature registers its column at import (files: the recent files); the
-# values come back in ``GroupPage.feature_values``, which the page hands to that feature.
-_PAGE_COLUMNS: dict[str, Callable[[], ColumnElement]] = {}
-NOT_LOADED = object()  # a feature's value the page did not load with the group: ask the database
-
-
-def group_page_column(name: str, column: Callable[[], ColumnElement]) -> None:
-    _PAGE_COLUMNS[name] = column
-    _group_page_by_slug.cache_clear()
-
-
 @cache
-def _group_page_by_slug(signed_in: bool):
+def _group_page_by_slug(signed_in: bool, extra_columns: tuple):
     """The group page's statement: the group with its section (one join), its staff in force
-    (JSON), the registered columns and, for a signed-in reader (who may lead it), the requests
-    to join waiting. The count is indexed (group, status), cheap for those who do not lead."""
-    from forum.groups.appointments import staff_column
-
+    (JSON), the columns the view asked for and, for a signed-in reader (who may lead it), the
+    requests to join waiting. The count is indexed (group, status), cheap for those who do not
+    lead. Built once per (reader kind, extra columns): the column makers are module-level
+    functions, so the key is stable."""
     stmt = (select(Group, staff_column().label("staff"),
-                   *(make().label(name) for name, make in _PAGE_COLUMNS.items()))
+                   *(make().label(name) for name, make in extra_columns))
             .join(Group.section).options(contains_eager(Group.section))
             .where(Group.slug == bindparam("slug")))
     if not signed_in:
@@ -79,40 +74,47 @@ def _group_page_by_slug(signed_in: bool):
 @dataclass(frozen=True)
 class GroupPage:
     """What the group page prints beside the group: its staff in force, the requests to join
-    waiting (None for visitors, who cannot lead) and the registered features' values by name."""
+    waiting (None for visitors, who cannot lead) and the values of the extra columns the view
+    asked for, by name (their feature reads them)."""
 
     group: Group
     leaders: list[StaffRow]
     moderators: list[StaffRow]
     waiting: int | None
-    feature_values: dict[str, Any]
+    extras: dict[str, Any]
 
 
-def get_group_page(slug: str) -> GroupPage:
-    """get_group for the group page (one statement: the group with its section, and what the
-    page prints beside it), or 404."""
-    signed_in = g.perms.is_authenticated
-    row = db.session.execute(_group_page_by_slug(signed_in),
-                             {"slug": slug, "today": g.perms.today}).first()
+def get_group_page(perms, slug: str, *,
+                   extra_columns: Mapping[str, Callable[[], ColumnElement]] | None = None
+                   ) -> GroupPage:
+    """get_group for the group page, or 404: one statement, the group with its section and
+    what the page prints beside it. ``extra_columns`` are other features' values the view
+    wants with the group (name → a module-level function making a column correlated to
+    ``Group``; ``:today`` may be bound): the page spends no statement of its own on them, and
+    groups imports no feature above it."""
+    signed_in = perms.is_authenticated
+    extra = tuple((extra_columns or {}).items())
+    row = db.session.execute(_group_page_by_slug(signed_in, extra),
+                             {"slug": slug, "today": perms.today}).first()
     if row is None:
-        _checked(None)
+        _checked(perms, None)
     values = row._mapping
     leaders, moderators = current_staff(values["staff"])
-    return GroupPage(group=_checked(row[0]), leaders=leaders, moderators=moderators,
+    return GroupPage(group=_checked(perms, row[0]), leaders=leaders, moderators=moderators,
                      waiting=values["waiting"] if signed_in else None,
-                     feature_values={name: values[name] for name in _PAGE_COLUMNS})
+                     extras={name: values[name] for name, _make in extra})
 
 
-def get_group(slug: str, *, lead: bool = False, manage: bool = False) -> Group:
-    """The group, or 404 if it does not exist for this user; then the role check asked for."""
+def get_group(perms, slug: str, *, lead: bool = False, manage: bool = False) -> Group:
+    """The group, or 404 if it does not exist for this reader; then the role check asked for."""
     group = db.session.scalar(_group_by_slug(), {"slug": slug})
-    return _checked(group, lead=lead, manage=manage)
+    return _checked(perms, group, lead=lead, manage=manage)
 
 
-def _checked(group: Group | None, *, lead: bool = False, manage: bool = False) -> Group:
+def _checked(perms, group: Group | None, *, lead: bool = False,
+             manage: bool = False) -> Group:
     if group is None:
         abort(404)
-    perms = g.perms
     perms.ensure(perms.can_view(group), hide=True)
     if lead:
         perms.ensure(perms.can_lead(group))
@@ -121,11 +123,11 @@ def _checked(group: Group | None, *, lead: bool = False, manage: bool = False) -
     return group
 
 
-def get_section(slug: str) -> Section:
+def get_section(perms, slug: str) -> Section:
     section = db.session.scalar(select(Section).where(Section.slug == slug))
     if section is None:
         abort(404)
-    g.perms.ensure(g.perms.can_admin_section(section.id))
+    perms.ensure(perms.can_admin_section(section.id))
     return section
 
 
@@ -143,8 +145,6 @@ def get_membership(group: Group, user_id: int, status: MembershipStatus | None =
 
 def find_person(who: str):
     """A verified, existing account by e-mail address or username, or None."""
-    from forum.users.services import find_by_email, find_by_username  # no import cycle
-
     who = (who or "").strip()
     user = find_by_email(who) if "@" in who else find_by_username(who.lstrip("@"))
     if user is None or not user.is_verified:
@@ -210,8 +210,6 @@ def _directory_statements(visible, kind: str | None, searching: bool) -> tuple:
 
 @cache
 def _visitor_directory_statements(kind: str | None, searching: bool) -> tuple:
-    from forum.permissions import Permissions
-
     rows, count = _directory_statements(visible_groups_clause(Permissions()), kind, searching)
     return paged(rows), count
 
@@ -235,7 +233,6 @@ MEMBERS_PAGE_SIZE = 50
 
 def active_members_page(group_id: int, search: str, page: int) -> Page[Membership]:
     """One page of the group's active members, by display name (two queries: rows, count)."""
-    from forum.users.models import User
 
     stmt = (select(Membership).join(Membership.user).options(contains_eager(Membership.user))
             .where(Membership.group_id == group_id,

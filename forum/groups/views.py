@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
+from forum.discussions.listing import threads_for_group
 from forum.extensions import db
+from forum.files.queries import group_page_recent_files, group_recent_files
 from forum.forms import ActionForm
 from forum.groups import appointments, bp, services
 from forum.groups.models import GroupKind, Visibility
@@ -40,13 +42,18 @@ def mine():
 @bp.get("/g/<slug>")
 @cached_page("group")
 def show(slug: str):
-    page = get_group_page(slug)
+    # The group page is composed here, from each feature's public read function: a route
+    # module is the top layer (tests/test_architecture.py), so groups' own modules stay below
+    # discussions and files. The recent files ride in the group's statement.
+    perms = g.perms
+    page = get_group_page(perms, slug, extra_columns={"recent_files": group_page_recent_files})
     group = page.group
-    rights = _page_rights(g.perms, group)
+    rights = _page_rights(perms, group)
     return render_template("groups/show.html", group=group, rights=rights,
                            leaders=page.leaders, moderators=page.moderators,
                            waiting=(page.waiting or 0) if rights["lead"] else 0,
-                           feature_values=page.feature_values,
+                           listing=threads_for_group(perms, group, arg_page()),
+                           recent=group_recent_files(perms, group, page.extras["recent_files"]),
                            reader_zone=reader_zone(group.section.timezone))
 
 
@@ -67,7 +74,7 @@ def _page_rights(perms, group) -> dict[str, bool]:
 
 @bp.get("/g/<slug>/leadership")
 def leadership(slug: str):
-    group = get_group(slug)
+    group = get_group(g.perms, slug)
     terms = appointments.history(group)
     first_year = min((t.starts_on.year for t in terms), default=None)
     return render_template("groups/leadership.html", group=group, terms=terms,
@@ -76,7 +83,7 @@ def leadership(slug: str):
 
 @bp.post("/g/<slug>/join")
 def join(slug: str):
-    group = get_group(slug)
+    group = get_group(g.perms, slug)
     g.perms.ensure(g.perms.can_join(group))
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -88,7 +95,7 @@ def join(slug: str):
 
 @bp.post("/g/<slug>/leave")
 def leave(slug: str):
-    group = get_group(slug)
+    group = get_group(g.perms, slug)
     g.perms.ensure(g.perms.can_leave(group))
     if not ActionForm().validate_on_submit():
         abort(400)

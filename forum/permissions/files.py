@@ -22,6 +22,7 @@ from sqlalchemy.orm import joinedload
 from forum.db import sql_int, utcnow
 from forum.discussions.models import Post, PostStatus, Thread
 from forum.extensions import db
+from forum.files.models import Attachment, LibrarySettings
 from forum.permissions.base import Rank
 
 # Upload policy (forum.files.models.UploadPolicy value) → the least rank that may upload.
@@ -40,11 +41,6 @@ class FileRules:
         return self.rank_in(group) >= UPLOAD_RANK[self.upload_policy(group)]
 
     def upload_policy(self, group) -> str:
-        # Imported here: importing forum.files runs its __init__, which imports
-        # forum.groups.queries, which imports this package (see tests/test_architecture.py,
-        # KNOWN_CYCLES).
-        from forum.files.models import LibrarySettings
-
         cache = self.__dict__.setdefault("_upload_policies", {})
         if group.id not in cache:  # one query per group and request at most
             settings = db.session.get(LibrarySettings, group.id)
@@ -111,8 +107,6 @@ def source_posts(f) -> list:
         return []
     posts = f.__dict__.get("_source_posts")
     if posts is None:
-        from forum.files.models import Attachment  # imported here: see upload_policy
-
         posts = list(db.session.scalars(
             select(Post).join(Attachment, Attachment.post_id == Post.id)
             .where(Attachment.file_id == f.id)
@@ -132,8 +126,6 @@ def listed_files_clause(file):
     files that only moderators or the author may see (a hidden or pending post) and files
     whose thread moved to another group are left out of lists for everyone, and reached from
     the post they are printed under; never does a list show a file its reader may not open."""
-    from forum.files.models import Attachment  # imported here: see FileRules.upload_policy
-
     # Constants are written into the SQL (sql_int) so PostgreSQL keeps one cached plan.
     shown_post = (exists()
                   .where(Attachment.file_id == file.id, Post.id == Attachment.post_id,
