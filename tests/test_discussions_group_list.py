@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from forum.discussions.listing import THREADS_PER_PAGE
+from forum.discussions.queries import THREADS_PER_PAGE
 from forum.extensions import db
 from forum.groups.models import Visibility
 from tests.factories import make_group, make_group_member, make_user

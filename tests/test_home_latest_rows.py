@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from forum.db import utcnow
-from forum.discussions.listing import _visitor_latest_statement, latest_threads
+from forum.discussions.queries import _visitor_latest_statement, latest_threads
 from forum.extensions import db
 from forum.groups.models import GroupKind, Visibility
 from forum.permissions import Permissions

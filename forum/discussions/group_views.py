@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import g, render_template
 
 from forum.discussions import bp
-from forum.discussions.listing import threads_for_group
 from forum.discussions.loading import load_group
+from forum.discussions.queries import threads_for_group
 from forum.http import arg_page
 from forum.pagecache import cached_page
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from forum.discussions.listing import latest_threads
+from forum.discussions.queries import latest_threads
 
 
 def home_blocks(perms) -> list[dict]:

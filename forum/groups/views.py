@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
-from forum.discussions.listing import threads_for_group
+from forum.discussions.queries import threads_for_group
 from forum.extensions import db
 from forum.files.queries import group_page_recent_files, group_recent_files
 from forum.forms import ActionForm

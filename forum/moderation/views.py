@@ -14,7 +14,7 @@ from forum.moderation import audit, bp
 from forum.moderation.common import ModerationError
 from forum.moderation.flags import flag_post, flags_by
 from forum.moderation.forms import FlagForm
-from forum.moderation.loaders import back_to, get_group, get_post, say, thread_path
+from forum.moderation.loading import back_to, get_group, get_post, say, thread_path
 from forum.moderation.models import FlagReason, ModerationLogEntry
 from forum.moderation.queue import review_queue
 from forum.pagination import paginate_entities

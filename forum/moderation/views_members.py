@@ -14,7 +14,7 @@ from forum.moderation.accounts import suspend_account, unsuspend_account
 from forum.moderation.bans import ban_member, banned_members, lift_ban
 from forum.moderation.common import ModerationError
 from forum.moderation.forms import BanForm, ReasonForm, SettingsForm, SuspendForm
-from forum.moderation.loaders import back_to, get_group, get_user, say
+from forum.moderation.loading import back_to, get_group, get_user, say
 from forum.moderation.settings import holds_first_posts, set_hold_first_posts
 from forum.users.services import find_by_username
 

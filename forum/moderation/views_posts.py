@@ -10,7 +10,7 @@ from forum.extensions import db
 from forum.moderation import bp, flags, posts
 from forum.moderation.common import ModerationError
 from forum.moderation.forms import EditPostForm, ReasonForm, SplitForm, WarnForm
-from forum.moderation.loaders import back_to, get_moderated_post, say, thread_path
+from forum.moderation.loading import back_to, get_moderated_post, say, thread_path
 from forum.moderation.split_merge import split_branch
 
 

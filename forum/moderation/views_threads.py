@@ -12,7 +12,7 @@ from forum.groups.models import Group
 from forum.moderation import bp
 from forum.moderation.common import ModerationError
 from forum.moderation.forms import MergeForm, MoveForm, ReasonForm
-from forum.moderation.loaders import back_to, get_thread, say, thread_path
+from forum.moderation.loading import back_to, get_thread, say, thread_path
 from forum.moderation.split_merge import merge_threads
 from forum.moderation.threads import move_thread, set_locked, set_pinned
 from forum.permissions.moderation import moderated_groups_clause
