@@ -10,7 +10,7 @@ import click
 from bench import report
 from bench.client import Session, redirect_target
 from bench.database import prepare
-from bench.runner import Settings, forum_pages, measure, median_of_rounds
+from bench.runner import Settings, forum_pages, last_page_path, measure, median_of_rounds
 from bench.seed import SCALES
 from bench.server import Server, forum_env
 from bench.soak import soak, soak_line
@@ -131,6 +131,8 @@ def _query_counts(scale: str, database_url: str) -> dict:
             path = page.get("path")
             if "permalink" in page:
                 path = redirect_target(server.base + page["permalink"])[1]
+            if "last_page_of" in page:
+                path = last_page_path(server.base, page["last_page_of"])
             if page.get("method") == "POST" or path is None:
                 continue
             client = session if page.get("signed_in") else Session(server.base)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import urllib.parse
@@ -25,14 +26,19 @@ class Settings:
 
 
 def forum_pages(info: dict) -> list[dict]:
-    """The pages the issue names, for the seeded site described by ``info``."""
+    """The pages the issues name, for the seeded site described by ``info``: every read page
+    as a visitor (served from the page cache after the first request) and signed in (always
+    rendered: members' pages are never cached), the last page of the 2,000-reply thread
+    (``last_page_of``: its number is read off page 1's links), and the reply POST."""
     slug, big = info["group_slug"], info["big_thread_id"]
-    return [
+    read_pages = [
         {"key": "home", "label": "Section home", "path": "/"},
         {"key": "directory", "label": "Group directory", "path": "/groups"},
         {"key": "group", "label": "Group page", "path": f"/g/{slug}"},
         {"key": "thread_big", "label": "Thread of 2,000 replies, page 1",
          "path": f"/g/{slug}/t/{big}"},
+        {"key": "thread_big_last", "label": "Thread of 2,000 replies, last page",
+         "last_page_of": f"/g/{slug}/t/{big}"},
         {"key": "thread_deep", "label": "Thread of 2,000 replies, deep permalink page",
          "permalink": f"/p/{info['deep_post_id']}"},
         {"key": "thread_small", "label": "Thread of 20 replies",
@@ -40,12 +46,23 @@ def forum_pages(info: dict) -> list[dict]:
         {"key": "profile", "label": "Member profile",
          "path": f"/members/{info['profile_username']}"},
         {"key": "files", "label": "File library", "path": f"/g/{slug}/files"},
-        {"key": "thread_big_member", "label": "Thread of 2,000 replies, signed in",
-         "path": f"/g/{slug}/t/{big}", "signed_in": True},
+    ]
+    signed_in = [{**page, "key": f"{page['key']}_member", "label": f"{page['label']}, signed in",
+                  "signed_in": True} for page in read_pages]
+    return read_pages + signed_in + [
         {"key": "reply", "label": "Post a reply (POST, signed in)", "method": "POST",
          "path": f"/g/{slug}/t/{info['write_thread_id']}/reply", "signed_in": True,
          "parent_id": info["write_parent_id"]},
     ]
+
+
+_PAGE_LINK = re.compile(r'<span class="visually-hidden">Page </span>(\d+)</a>')
+
+
+def last_page_path(base: str, path: str, cookie: str = "") -> str:
+    """``path`` on its last page: the highest page number its pagination links to."""
+    numbers = [int(n) for n in _PAGE_LINK.findall(fetch(base + path, cookie=cookie).body)]
+    return f"{path}?page={max(numbers)}" if numbers else path
 
 
 def run_wrk(url: str, seconds: int, settings: Settings, env: dict[str, str]) -> dict:
@@ -94,6 +111,8 @@ def measure(server: Server, page: dict, settings: Settings, session: Session | N
         result["redirected_from"] = page["permalink"]
         if path is None:
             return {**result, "path": page["permalink"], "status": _status_name(status)}
+    if "last_page_of" in page:
+        path = last_page_path(server.base, page["last_page_of"])
     result["path"] = path
     if page.get("signed_in") and session is None:
         return {**result, "status": "skipped (not signed in)"}

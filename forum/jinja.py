@@ -62,11 +62,6 @@ def reader_zone(section_zone: str | None = None) -> tzinfo:
     return zone_named(section_zone)
 
 
-def user_zone() -> tzinfo:
-    """``reader_zone()``, for the Python-built lists until their markup moves to templates."""
-    return reader_zone()
-
-
 def _zone_context() -> dict[str, tzinfo]:
     # Once per render: the date filters read it from the context instead of asking per date.
     return {"reader_zone": reader_zone()}

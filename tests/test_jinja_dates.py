@@ -113,3 +113,21 @@ def test_a_group_page_reads_in_the_sections_zone_for_visitors_and_in_theirs_for_
     login(member, world.member)  # a member in UTC, the default
     member_page = member.get("/g/open-house").get_data(as_text=True)
     assert "1 Jan 2026" in member_page and "31 Dec 2025" not in member_page
+
+
+def test_a_thread_and_its_group_list_read_in_the_sections_zone_for_visitors(app, client, world):
+    from tests.factories_discussions import make_thread, root_post
+
+    group = make_group(section=world.section, slug="open-forum", visibility=Visibility.PUBLIC)
+    thread = make_thread(group=group, author=world.leader, title="New Year")
+    root_post(thread).created_at = NEW_YEAR_IN_UTC
+    thread.last_post_at = NEW_YEAR_IN_UTC
+    world.section.timezone = "America/Chicago"
+    db.session.commit()
+    for url in (f"/g/open-forum/t/{thread.id}", "/g/open-forum/discussions"):
+        page = client.get(url).get_data(as_text=True)
+        assert "31 Dec 2025, 21:00" in page and "1 Jan 2026" not in page, url
+    member = app.test_client()
+    login(member, world.member)  # in UTC, the default: their own zone, not the section's
+    page = member.get(f"/g/open-forum/t/{thread.id}").get_data(as_text=True)
+    assert "1 Jan 2026, 03:00" in page and "31 Dec 2025" not in page

@@ -8,6 +8,7 @@ from forum.discussions import bp
 from forum.discussions.loading import load_group
 from forum.discussions.queries import threads_for_group
 from forum.http import arg_page
+from forum.jinja import reader_zone
 from forum.pagecache import cached_page
 
 
@@ -16,4 +17,5 @@ from forum.pagecache import cached_page
 def group_threads_page(slug: str):
     group = load_group(g.perms, slug)
     return render_template("discussions/group_threads.html", group=group,
-                           listing=threads_for_group(g.perms, group, arg_page()))
+                           listing=threads_for_group(g.perms, group, arg_page()),
+                           reader_zone=reader_zone(group.section.timezone))

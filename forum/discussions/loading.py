@@ -15,7 +15,9 @@ from forum.notifications.models import Subscription
 
 
 def load_group(perms, slug: str, *, read: bool = False) -> Group:
-    group = db.session.scalar(select(Group).where(Group.slug == slug))
+    """The group with its section (whose time zone a visitor reads dates in), or 404."""
+    group = db.session.scalar(select(Group).join(Group.section)
+                              .options(contains_eager(Group.section)).where(Group.slug == slug))
     if group is None:
         abort(404)
     perms.ensure(perms.can_view(group), hide=True)
@@ -36,8 +38,10 @@ def load_thread(perms, slug: str, thread_id: int) -> Thread:
 
 @functools.cache
 def _thread_stmt():
-    # Built once: on a read page, building the statement cost more than running it.
-    return (select(Thread).join(Thread.group).options(contains_eager(Thread.group))
+    # Built once: on a read page, building the statement cost more than running it. The
+    # group's section comes along: a visitor reads the page's dates in its time zone.
+    return (select(Thread).join(Thread.group).join(Group.section)
+            .options(contains_eager(Thread.group).contains_eager(Group.section))
             .where(Thread.id == bindparam("thread_id"), Group.slug == bindparam("slug")))
 
 

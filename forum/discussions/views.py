@@ -26,6 +26,7 @@ from forum.discussions.reading import (
 )
 from forum.extensions import db
 from forum.http import arg_id, arg_page
+from forum.jinja import reader_zone
 from forum.pagecache import cached_page
 
 VIEW_COOKIE = "thread_view"
@@ -58,7 +59,8 @@ def thread(slug: str, thread_id: int):
     form = _reply_form(thread, posts, viewer)
     html = render_template("discussions/thread.html", thread=thread, group=thread.group,
                            page=posts.page, posts=posts.posts, max_post_id=posts.max_post_id,
-                           view=view, form=form, viewer=viewer, watching=watching)
+                           view=view, form=form, viewer=viewer, watching=watching,
+                           reader_zone=reader_zone(thread.group.section.timezone))
     response = make_response(html)
     if request.args.get("view") and view != request.cookies.get(VIEW_COOKIE):
         response.set_cookie(VIEW_COOKIE, view, max_age=365 * 24 * 3600, samesite="Lax",
@@ -83,7 +85,8 @@ def branch(slug: str, thread_id: int, post_id: int):
     root_name = shown.author_name if shown.id == root.id else who(root.author)
     return render_template("discussions/branch.html", thread=thread, group=thread.group,
                            root=root, root_name=root_name, page=posts.page, posts=posts.posts,
-                           view="tree", form=None, viewer=viewer)
+                           view="tree", form=None, viewer=viewer,
+                           reader_zone=reader_zone(thread.group.section.timezone))
 
 
 def who(user) -> str:
