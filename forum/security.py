@@ -55,7 +55,7 @@ def _security_headers(response):
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
     response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
-    if g.get("_no_store"):  # assigned, not setdefault: it wins over members' "no-cache"
+    if is_no_store():  # assigned, not setdefault: it wins over members' "no-cache"
         response.headers["Cache-Control"] = NO_STORE
     return response
 
@@ -65,6 +65,11 @@ def mark_no_store() -> None:
     cache (the browser's disk, a proxy, the back button) keeps a copy. For what must not
     outlive the session that saw it: private files, exports, the account pages' forms."""
     g._no_store = True
+
+
+def is_no_store() -> bool:
+    """Whether ``mark_no_store`` was asked for this request (the page cache asks it too)."""
+    return bool(g.get("_no_store"))
 
 
 def no_store(view):

@@ -28,13 +28,14 @@ from datetime import UTC, datetime
 from functools import wraps
 
 import redis
-from flask import Response, current_app, g, request, session
+from flask import Response, current_app, request, session
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.http import is_resource_modified
 
 from forum.extensions import db
 from forum.pagecache.store import EPOCH, SITE, SLUGS, group_key, user_key
+from forum.security import is_no_store
 
 log = logging.getLogger(__name__)
 
@@ -174,7 +175,7 @@ def _slug_key(slug: str) -> str:
 def _finish(caching, page: Page, response: Response, flashed_before: bool) -> Response:
     if (response.status_code != 200 or response.is_streamed or response.direct_passthrough
             or flashed_before or "_flashes" in session or response.headers.get("Set-Cookie")
-            or g.get("_no_store")  # forum.security.mark_no_store: set for this response
+            or is_no_store()  # forum.security.mark_no_store: asked for this response
             or any(word in response.headers.get("Cache-Control", "")
                    for word in ("private", "no-store"))):
         return response
