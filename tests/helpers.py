@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
 import socket
 from email import message_from_bytes, policy
 
+import pytest
+import redis
 from aiosmtpd.controller import Controller
 
 DEFAULT_PASSWORD = "correct horse battery staple"
@@ -89,3 +92,22 @@ class SmtpSink:
     @staticmethod
     def text(msg) -> str:
         return msg.get_body(("plain",)).get_content()
+
+
+# The suite's Redis (a real server; .ci/run starts one). Tests put their keys under a prefix of
+# their own and remove them.
+REDIS_URL = os.environ.get("FORUM_TEST_REDIS_URL") or "redis://127.0.0.1:6379/15"
+
+
+def require_redis() -> redis.Redis:
+    """A client of the suite's Redis, or the test fails (CI, FORUM_REQUIRE_REDIS=1: a skipped
+    Redis test would check nothing) or is skipped (a laptop without Redis)."""
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+    try:
+        client.ping()
+    except (redis.RedisError, OSError) as exc:
+        message = f"Redis is not reachable at {REDIS_URL}: {exc}"
+        if os.environ.get("FORUM_REQUIRE_REDIS") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    return client

@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 
 import pytest
 import redis
 
 from tests.factories import make_user
-from tests.helpers import DEFAULT_PASSWORD, csrf_token
+from tests.helpers import DEFAULT_PASSWORD, REDIS_URL, csrf_token, require_redis
 
-REDIS_URL = os.environ.get("FORUM_TEST_REDIS_URL") or "redis://127.0.0.1:6379/15"
 PREFIX = f"test-auth-throttle-{uuid.uuid4().hex}"  # this run's keys, removed after each test
 
 
 @pytest.fixture
 def app_overrides():
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except (redis.RedisError, OSError) as exc:
-        message = f"Redis is not reachable at {REDIS_URL}: {exc}"
-        if os.environ.get("FORUM_REQUIRE_REDIS") == "1":
-            pytest.fail(message)  # CI: a skipped Redis test would check nothing
-        pytest.skip(message)
+    require_redis()
     return {"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": REDIS_URL,
             "RATELIMIT_KEY_PREFIX": PREFIX,
             "LOGIN_LIMIT_PER_ACCOUNT": "2 per 15 minutes",

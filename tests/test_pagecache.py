@@ -6,12 +6,10 @@ Every test runs on SQLite and PostgreSQL, with the page cache in this process an
 
 from __future__ import annotations
 
-import os
 import uuid
 from types import SimpleNamespace
 
 import pytest
-import redis
 from sqlalchemy import update
 
 from forum.discussions import services as discussions
@@ -23,19 +21,11 @@ from forum.querycount import count_queries
 from tests.factories import make_group, make_membership, make_moderator, make_user
 from tests.factories_discussions import make_reply, make_thread, root_post
 from tests.factories_files import make_file
-from tests.helpers import login
-
-REDIS_URL = os.environ.get("FORUM_TEST_REDIS_URL") or "redis://127.0.0.1:6379/15"
+from tests.helpers import REDIS_URL, login, require_redis
 
 
 def redis_overrides() -> dict:
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except (redis.RedisError, OSError) as exc:
-        message = f"Redis is not reachable at {REDIS_URL}: {exc}"
-        if os.environ.get("FORUM_REQUIRE_REDIS") == "1":
-            pytest.fail(message)  # CI: a skipped Redis test would check nothing
-        pytest.skip(message)
+    require_redis()
     return {"REDIS_URL": REDIS_URL, "PAGE_CACHE_KEY_PREFIX": f"test-page-{uuid.uuid4().hex}"}
 
 

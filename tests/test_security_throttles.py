@@ -9,7 +9,6 @@ middle of a window, so a run never straddles a window's end.
 from __future__ import annotations
 
 import io
-import os
 import time
 import uuid
 from datetime import timedelta
@@ -27,10 +26,9 @@ from forum.moderation.models import Flag
 from forum.users.models import User
 from tests.factories_accounts import registration
 from tests.factories_discussions import make_reply, make_thread
-from tests.helpers import DEFAULT_PASSWORD, csrf_token, login, post
+from tests.helpers import DEFAULT_PASSWORD, REDIS_URL, csrf_token, login, post, require_redis
 from tests.live_server import LiveServer, crowd, first, tally
 
-REDIS_URL = os.environ.get("FORUM_TEST_REDIS_URL") or "redis://127.0.0.1:6379/15"
 CROWD = 12
 SLUG = "project-management"
 
@@ -40,13 +38,7 @@ def store(request):
     if request.param == "database":
         yield {}
         return
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
-    try:
-        client.ping()
-    except (redis.RedisError, OSError) as exc:
-        if os.environ.get("FORUM_REQUIRE_REDIS") == "1":
-            pytest.fail(f"Redis is not reachable at {REDIS_URL}: {exc}")
-        pytest.skip(f"Redis is not reachable at {REDIS_URL}: {exc}")
+    client = require_redis()
     prefix = f"test-throttles-{uuid.uuid4().hex}"
     yield {"RATELIMIT_STORAGE_URI": REDIS_URL, "RATELIMIT_KEY_PREFIX": prefix}
     keys = client.keys(f"{prefix}:*")
