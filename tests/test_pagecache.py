@@ -262,3 +262,18 @@ def test_zero_seconds_turns_the_page_cache_off(app, site):
     app.extensions["pagecache"].seconds = 0
     for _ in range(2):
         assert "X-Page-Cache" not in visit(app, site.url).headers
+
+
+def test_a_visitor_following_a_permalink_lands_on_a_cacheable_page(client, world):
+    """The permalink names no view for a reader who never chose one, so the thread page it
+    leads to sets no cookie and the next visitor gets it from the cache."""
+    group = make_group(section=world.section, slug="perma", visibility=Visibility.PUBLIC)
+    thread = make_thread(group=group, author=world.leader, title="Linked")
+    db.session.commit()
+    post_id = root_post(thread).id
+    r = client.get(f"/p/{post_id}")
+    assert r.status_code == 302 and "view=" not in r.headers["Location"]
+    target = r.headers["Location"].split("#")[0]
+    first = client.get(target)
+    assert first.status_code == 200 and "Set-Cookie" not in first.headers
+    assert client.get(target).headers.get("X-Page-Cache") == "hit"

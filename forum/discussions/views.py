@@ -127,6 +127,10 @@ def permalink(post_id: int):
     if "branch" in where:
         return redirect(url_for("discussions.branch", slug=thread.group.slug,
                                 thread_id=thread.id, post_id=where["branch"], _anchor=anchor))
+    if where.get("view") == "tree" and VIEW_COOKIE not in request.cookies:
+        # The default view for a reader who never chose one: naming it would make the thread
+        # page save it in a cookie, and a page that sets a cookie never enters the page cache.
+        del where["view"]
     return redirect(url_for("discussions.thread", slug=thread.group.slug, thread_id=thread.id,
                             _anchor=anchor, **where))
 
