@@ -124,6 +124,18 @@ def crowd(requests: list) -> list[Answer]:
     return answers
 
 
+def crowd_posts(browser, url: str, count: int, fields, files=None,
+                token_from: str | None = None) -> list[Answer]:
+    """``count`` signed-in POSTs of one form to ``url`` at once (``crowd``): ``fields(n)`` and
+    ``files(n)`` give the n-th request's fields and files; the CSRF token comes from the form's
+    page (``token_from``, else ``url``)."""
+    token = browser.token(token_from or url)
+    return crowd([
+        (lambda n=n: browser.post(url, {**fields(n), "csrf_token": token},
+                                  files(n) if files else None))
+        for n in range(count)])
+
+
 def tally(answers: list[Answer]) -> dict[int, int]:
     counts: dict[int, int] = {}
     for a in answers:

@@ -104,15 +104,10 @@ def test_a_flag_application_group_cycle_and_folder_sent_twice_act_once(app, clie
     reply = make_reply(thread=pm.thread, author=world.leader, body="Buy my stuff")
     opp = make_opportunity(group=world.group, title="Newsletter editor")
     login(client, pm.member)
-    for url, data, model in [
+    _each_sent_twice_acts_once(client, [
         (f"/p/{reply.id}/flag", {"reason": "spam"}, Flag),
         (f"/get-involved/o/{opp.id}/apply", {"statement": "I edit for a living."}, Application),
-    ]:
-        data = {**data, "submission_key": _key(client, url)}
-        first, second = post(client, url, data), post(client, url, data)
-        assert first.status_code == second.status_code == 302, url
-        assert second.headers["Location"] == first.headers["Location"]
-        assert _count(model) == 1
+    ])
     admin = app.test_client()
     login(admin, world.section_admin)
     url = "/admin/sections/core/groups/new"
@@ -123,14 +118,20 @@ def test_a_flag_application_group_cycle_and_folder_sent_twice_act_once(app, clie
     assert first.status_code == second.status_code == 302
     assert second.headers["Location"] == first.headers["Location"] == "/g/mentoring"
     assert _count(Group, Group.slug == "mentoring") == 1
-    for url, data, model in [
+    _each_sent_twice_acts_once(admin, [
         ("/get-involved/manage/cycles",
          {"section_id": str(world.section.id), "name": "2027 recruitment", "max_choices": "3"},
          RecruitingCycle),
         (f"/g/{SLUG}/files/folders", {"name": "Minutes"}, Folder),
-    ]:
-        data = {**data, "submission_key": _key(admin, url)}
-        first, second = post(admin, url, data), post(admin, url, data)
+    ])
+
+
+def _each_sent_twice_acts_once(client, forms) -> None:
+    """Each ``(url, data, model)`` form, posted twice with one submission key: the same
+    redirect both times and one ``model`` row."""
+    for url, data, model in forms:
+        data = {**data, "submission_key": _key(client, url)}
+        first, second = post(client, url, data), post(client, url, data)
         assert first.status_code == second.status_code == 302, url
         assert second.headers["Location"] == first.headers["Location"]
         assert _count(model) == 1

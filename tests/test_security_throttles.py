@@ -27,7 +27,7 @@ from forum.users.models import User
 from tests.factories_accounts import registration
 from tests.factories_discussions import make_reply, make_thread
 from tests.helpers import DEFAULT_PASSWORD, REDIS_URL, csrf_token, login, post, require_redis
-from tests.live_server import LiveServer, crowd, first, tally
+from tests.live_server import LiveServer, crowd, crowd_posts, first, tally
 
 CROWD = 12
 SLUG = "project-management"
@@ -156,11 +156,8 @@ def test_parallel_replies_land_exactly_the_hourly_limit(live, world):
     browser = live.browser()
     browser.sign_in(member.email, DEFAULT_PASSWORD)
     url = f"/g/{SLUG}/t/{thread.id}"  # read here: the crowd's threads have no app context
-    token = browser.token(url)
-    answers = crowd([
-        (lambda n=n: browser.post(f"{url}/reply", {
-            "body": f"Reply number {n}", "csrf_token": token}))
-        for n in range(CROWD)])
+    answers = crowd_posts(browser, f"{url}/reply", CROWD,
+                          lambda n: {"body": f"Reply number {n}"}, token_from=url)
     assert tally(answers) == {302: 3, 429: CROWD - 3}
     assert "You have posted 3 times in the last hour" in first(answers, 429).text
     assert _count(Post.id, Post.author_id == member.id) == 3
@@ -170,11 +167,8 @@ def test_parallel_new_threads_from_a_new_account_land_exactly_its_limit(live, wo
     member = _member(world, old=False)
     browser = live.browser()
     browser.sign_in(member.email, DEFAULT_PASSWORD)
-    token = browser.token(f"/g/{SLUG}/t/new")
-    answers = crowd([
-        (lambda n=n: browser.post(f"/g/{SLUG}/t/new", {
-            "title": f"Topic {n}", "body": "Shall we?", "csrf_token": token}))
-        for n in range(CROWD)])
+    answers = crowd_posts(browser, f"/g/{SLUG}/t/new", CROWD,
+                          lambda n: {"title": f"Topic {n}", "body": "Shall we?"})
     assert tally(answers) == {302: 2, 429: CROWD - 2}
     assert "the most a new account may" in first(answers, 429).text
     assert _count(Thread.id, Thread.author_id == member.id) == 2
@@ -200,12 +194,9 @@ def test_parallel_uploads_store_exactly_the_hourly_count(live, world):
     member = _member(world, old=True)
     browser = live.browser()
     browser.sign_in(member.email, DEFAULT_PASSWORD)
-    token = browser.token(f"/g/{SLUG}/files/upload")
-    answers = crowd([
-        (lambda n=n: browser.post(f"/g/{SLUG}/files/upload", {
-            "csrf_token": token, "folder": "0", "description": ""},
-            {"files": (f"n,value\n{n},1\n".encode(), f"sheet{n}.csv")}))
-        for n in range(CROWD)])
+    answers = crowd_posts(browser, f"/g/{SLUG}/files/upload", CROWD,
+                          lambda n: {"folder": "0", "description": ""},
+                          lambda n: {"files": (f"n,value\n{n},1\n".encode(), f"sheet{n}.csv")})
     assert tally(answers) == {302: 3, 400: CROWD - 3}
     assert "You may upload 3 files an hour and have 0 left" in first(answers, 400).text
     assert _count(SharedFile.id, SharedFile.uploader_id == member.id) == 3
