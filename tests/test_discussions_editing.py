@@ -181,8 +181,8 @@ def test_home_block_lists_readable_discussions_in_one_query(app, pm):
         with count_queries() as q:
             [block] = home_blocks(g.perms)
         assert len(q) <= 2
-        assert block["login_prompt"] is True
-        assert [t.title for t in block["items"]] == []
+        assert block.login_prompt is True
+        assert [t.title for t in block.items] == []
         g.perms = Permissions(pm.priya)
         [block] = home_blocks(g.perms)
-        assert [t.title for t in block["items"]] == ["Tools"]
+        assert [t.title for t in block.items] == ["Tools"]

@@ -213,11 +213,11 @@ def test_home_block_shows_readable_files_and_asks_visitors_to_log_in(world):
     make_file(group=world.group, uploader=world.leader, title="Members file")
     make_file(group=world.private, uploader=world.leader, title="Private file")
     (block,) = home_blocks(Permissions(world.member))
-    assert [f.title for f in block["items"]] == ["Members file"]
+    assert [f.title for f in block.items] == ["Members file"]
     (block,) = home_blocks(Permissions(world.group_member))
-    assert {f.title for f in block["items"]} == {"Members file", "Private file"}
+    assert {f.title for f in block.items} == {"Members file", "Private file"}
     (block,) = home_blocks(Permissions(None))
-    assert block["login_prompt"] is True and block["items"] == []
+    assert block.login_prompt is True and block.items == []
     with count_queries() as q:
         home_blocks(Permissions(world.leader))
     assert len(q) <= 4  # memberships + appointments (once per request) + the block's one

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from forum.extensions import db
 from forum.groups.models import Group, GroupKind, Visibility
 from forum.home.blocks import _visitor_spotlight_statement, spotlight
+from forum.home_block import HomeBlock
 from forum.permissions import Permissions
 from forum.querycount import count_queries
 from tests.factories import make_group, make_membership, make_section, make_user
@@ -46,8 +47,8 @@ def test_spotlight_never_shows_a_private_group_to_a_visitor(client):
 def test_a_feature_home_module_fills_its_blocks_and_can_ask_visitors_to_log_in(client,
                                                                               monkeypatch):
     def home_blocks(perms):
-        return [{"key": "roles", "title": "Open volunteer roles", "template": "_missing.html",
-                 "items": [], "login_prompt": not perms.is_member}]
+        return [HomeBlock(key="roles", title="Open volunteer roles", template="_missing.html",
+                          login_prompt=not perms.is_member)]
 
     monkeypatch.setattr("forum.volunteering.home.home_blocks", home_blocks)
     html = client.get("/").get_data(as_text=True)

@@ -81,10 +81,10 @@ def test_home_block_shows_open_opportunities_with_deadlines(app, world):
         blocks = home_blocks(perms)
     assert len(q) <= 2
     (block,) = blocks
-    assert block["key"] == "volunteering" and block["login_prompt"] is False
-    assert [o.title for o in block["items"]] == ["Program Planning Committee member"]
+    assert block.key == "volunteering" and block.login_prompt is False
+    assert [o.title for o in block.items] == ["Program Planning Committee member"]
     with app.test_request_context("/"):
-        html = render_template(block["template"], block=block, perms=perms)
+        html = render_template(block.template, block=block, perms=perms)
     assert "Program Planning Committee member" in html and "apply by" in html
 
 

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from forum.discussions.queries import latest_threads
+from forum.home_block import HomeBlock
 
 
-def home_blocks(perms) -> list[dict]:
+def home_blocks(perms) -> list[HomeBlock]:
     threads = latest_threads(perms)
-    return [{
-        "key": "discussions",
-        "title": "Latest interest group discussions",
-        "template": "discussions/_home_block.html",
-        "items": threads,
+    return [HomeBlock(
+        key="discussions",
+        title="Latest interest group discussions",
+        template="discussions/_home_block.html",
+        items=threads,
         # Visitors see that members-only discussions exist, with a prompt to sign in.
-        "login_prompt": not perms.is_member,
-    }]
+        login_prompt=not perms.is_member,
+    )]

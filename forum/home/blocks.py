@@ -1,9 +1,9 @@
 """Home page blocks: each feature listed in ``FEATURES`` fills its own blocks from its
 ``forum/<feature>/home.py``.
 
-``home_blocks(perms) -> list[dict]`` with keys ``key``, ``title``, ``template``, ``items`` and
-``login_prompt`` (show "members — log in to view this content" instead of the items). A new
-feature with blocks adds its home module to ``FEATURES``.
+``home_blocks(perms) -> list[HomeBlock]`` (``forum.home_block``): the card's key, title, the
+template that prints its items, and ``login_prompt`` (show "members — log in to view this
+content" instead of the items). A new feature with blocks adds its home module to ``FEATURES``.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from forum.discussions import home as discussions_home
 from forum.extensions import db
 from forum.files import home as files_home
 from forum.groups.models import Group, GroupKind
+from forum.home_block import HomeBlock
 from forum.permissions import Permissions, visible_groups_clause
 from forum.volunteering import home as volunteering_home
 
@@ -29,16 +30,10 @@ NOT_YET = (
     ("recordings", "New recordings"),
     ("articles", "Latest articles"),
 )
-REQUIRED_KEYS = {"key", "title", "template", "items", "login_prompt"}
 
 
-def feature_blocks(perms) -> list[dict]:
-    blocks: list[dict] = []
-    for module in FEATURES:
-        for block in module.home_blocks(perms) or []:
-            if REQUIRED_KEYS <= set(block):
-                blocks.append(block)
-    return blocks
+def feature_blocks(perms) -> list[HomeBlock]:
+    return [block for module in FEATURES for block in module.home_blocks(perms)]
 
 
 def spotlight(perms, today):

@@ -9,6 +9,7 @@ from sqlalchemy import Date, bindparam, select
 from forum.db import run_columns, sql_int, utcnow
 from forum.extensions import db
 from forum.groups.models import Group
+from forum.home_block import HomeBlock
 from forum.permissions import Permissions, visible_groups_clause
 from forum.volunteering.models import Opportunity, OpportunityStatus
 
@@ -43,10 +44,10 @@ def _visitor_open_statement(limit: int):
     return _open_statement(visible_groups_clause(Permissions()), limit)
 
 
-def home_blocks(perms) -> list[dict]:
+def home_blocks(perms) -> list[HomeBlock]:
     # One query: recruiting is public within the groups the visitor may know of.
-    return [{
-        "key": "volunteering", "title": "Get involved",
-        "template": "volunteering/_home_block.html",
-        "items": open_opportunity_rows(perms), "login_prompt": False,
-    }]
+    return [HomeBlock(
+        key="volunteering", title="Get involved",
+        template="volunteering/_home_block.html",
+        items=open_opportunity_rows(perms), login_prompt=False,
+    )]
