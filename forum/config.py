@@ -105,6 +105,8 @@ class Config:
     PAGE_CACHE_KEY_PREFIX = "forum-page"
     PAGE_CACHE_MAX_ENTRIES = 1000  # in-process store only; Redis evicts by its own policy
     PAGE_ETAGS = True
+    # Cookie-less visitors' cached pages answered before Flask (forum/pagecache/front.py).
+    PAGE_CACHE_FRONT = True
 
     # Count SQL statements per request and expose them in the X-Query-Count header (bench mode).
     QUERY_COUNT_HEADER = False

@@ -24,7 +24,11 @@ import redis
 from flask import Flask
 
 from forum.extensions import page_cache
-from forum.pagecache import listener  # noqa: F401 - the session listener, registered on import
+from forum.pagecache import (
+    listener,  # noqa: F401 - the session listener, registered on import
+    pages,
+)
+from forum.pagecache.front import install_front_door
 from forum.pagecache.pages import cached_page, remember_group
 from forum.pagecache.store import (
     EPOCH,
@@ -59,10 +63,9 @@ class PageCache:
             "CACHE_DEFAULT_TIMEOUT": self.seconds or 1,
             "CACHE_THRESHOLD": int(config.get("PAGE_CACHE_MAX_ENTRIES") or 1000),
         })
-
-    @property
-    def store(self):
-        return page_cache.cache
+        # The backend itself (SimpleCache or RedisCache), so the front door, which runs
+        # outside any app context, reaches the same store as the views.
+        self.store = app.extensions["cache"][page_cache]
 
     def bump(self, todo) -> None:
         """After a commit (the listener's ``Pending``): pages showing what changed get new
@@ -88,7 +91,8 @@ class PageCache:
 
 
 def register_page_cache(app: Flask) -> None:
-    app.extensions["pagecache"] = PageCache(app)
+    caching = app.extensions["pagecache"] = PageCache(app)
+    install_front_door(app, caching, clock=lambda: pages._now())
 
 
 _RELEASE: tuple[str, float] | None = None

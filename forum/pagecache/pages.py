@@ -34,6 +34,7 @@ from sqlalchemy import select
 from werkzeug.http import is_resource_modified
 
 from forum.extensions import db
+from forum.pagecache.front import note_stored_page
 from forum.pagecache.store import EPOCH, SITE, SLUGS, group_key, user_key
 from forum.security import is_no_store
 
@@ -49,6 +50,8 @@ class Page:
     cache_key: str | None  # None: this request's page is never stored
     etag: str | None
     last_modified: datetime | None
+    names: tuple[str, ...] = ()  # the generations the page depends on, and their values
+    values: tuple[int, ...] = ()
 
 
 def cached_page(scope: str, *, vary_cookies: tuple[str, ...] = ()):
@@ -81,6 +84,7 @@ def cached_page(scope: str, *, vary_cookies: tuple[str, ...] = ()):
                     body, content_type = hit
                     response = _tagged(Response(body, content_type=content_type), page)
                     response.headers["X-Page-Cache"] = "hit"
+                    note_stored_page(caching, request.environ, page.names, page.values, _now())
                     return response.make_conditional(request)
             flashed_before = "_flashes" in session
             response = current_app.make_response(view(*args, **kwargs))
@@ -132,7 +136,7 @@ def _describe(caching, scope: str, slug: str | None, vary_cookies) -> Page | Non
     if "_flashes" in session:
         return Page(None, None, None)  # the flash shows once, untagged
     return Page(f"page:{digest}" if storable else None,
-                digest if caching.etags else None, last_modified)
+                digest if caching.etags else None, last_modified, tuple(names), tuple(gens))
 
 
 def _is_visitor() -> bool:
@@ -184,6 +188,7 @@ def _finish(caching, page: Page, response: Response, flashed_before: bool) -> Re
         _set(caching, page.cache_key, (response.get_data(), response.content_type),
              timeout=caching.seconds)
         response.headers["X-Page-Cache"] = "miss"
+        note_stored_page(caching, request.environ, page.names, page.values, _now())
     return response.make_conditional(request)
 
 
