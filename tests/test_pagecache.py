@@ -73,7 +73,8 @@ def warm(app, url: str) -> str:
     return first.get_data(as_text=True)
 
 
-PAGES = ["/", "/groups", "/g/pub", "/g/pub/discussions", "/g/pub/feed.atom"]
+PAGES = ["/", "/groups", "/g/pub", "/g/pub/discussions", "/g/pub/feed.atom", "/g/pub/files",
+         "/members/ada"]
 
 
 @pytest.mark.parametrize("path", PAGES + ["thread"])
@@ -192,6 +193,16 @@ def _new_file(app, site):
     return "/g/pub", None  # visitors see no file names: the key must change all the same
 
 
+def _file_in_library(app, site):
+    make_file(group=site.pub, uploader=site.author, title="Minutes of June")
+    return "/g/pub/files", "Minutes of June"
+
+
+def _post_on_profile(app, site):
+    make_reply(thread=site.thread, author=site.author, body="Words for the profile page")
+    return "/members/ada", "Words for the profile page"
+
+
 def _counters_by_bulk_update(app, site):
     db.session.execute(update(Thread).where(Thread.id == site.thread.id)
                        .values(title="Retitled in bulk"))
@@ -216,11 +227,12 @@ def _raw_sql(app, site):
     return "/g/pub/discussions", "Raw title"
 
 
-WRITES = [_reply, _edit, _hide, _rename, _new_slug, _move, _new_file, _counters_by_bulk_update,
-          _display_name, _new_thread, _raw_sql]
+WRITES = [_reply, _edit, _hide, _rename, _new_slug, _move, _new_file, _file_in_library,
+          _post_on_profile, _counters_by_bulk_update, _display_name, _new_thread, _raw_sql]
 @pytest.mark.parametrize("write", WRITES, ids=lambda f: f.__name__.strip("_"))
 def test_a_write_is_seen_by_the_next_visitor_at_once(app, site, write):
-    for url in ("/", "/groups", "/g/pub", "/g/pub/discussions", site.url):
+    for url in ("/", "/groups", "/g/pub", "/g/pub/discussions", "/g/pub/files", "/members/ada",
+                site.url):
         warm(app, url)
     url, expected = write(app, site)
     db.session.commit()

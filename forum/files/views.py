@@ -21,6 +21,7 @@ from forum.files.queries import (
 )
 from forum.forms import ActionForm
 from forum.http import arg_id, arg_page
+from forum.pagecache import cached_page
 from forum.submissions import claim
 
 
@@ -47,6 +48,7 @@ def _sort_links(slug: str, folder_id: int | None, sort: str, direction: str) -> 
 
 
 @bp.route("/g/<slug>/files")
+@cached_page("group")  # download counts bump nothing (listener QUIET): ≤ TTL behind for visitors
 def library(slug):
     group = get_group(g.perms, slug)
     sort, direction, page_number = _listing_args()

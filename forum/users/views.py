@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from flask import abort, g, render_template
 
+from forum.pagecache import cached_page
 from forum.users import bp
 from forum.users.profile import excerpt, load_profile
 
 
 @bp.get("/<username>")
+@cached_page("site")  # a profile lists posts from any group: the site's generation covers it
 def profile(username: str):
     perms = g.perms
     profile = load_profile(perms, username)
