@@ -289,3 +289,15 @@ def test_a_visitor_following_a_permalink_lands_on_a_cacheable_page(client, world
     first = client.get(target)
     assert first.status_code == 200 and "Set-Cookie" not in first.headers
     assert client.get(target).headers.get("X-Page-Cache") == "hit"
+
+
+def test_a_ticking_page_changes_key_with_the_clock_and_others_wait_for_a_write(
+        app, site, monkeypatch):
+    # The home page lists upcoming events and scheduled articles: time alone changes it. A
+    # thread page changes only by writes (with Redis the generations see every worker's).
+    warm(app, "/")
+    warm(app, site.url)
+    monkeypatch.setattr(pages, "_now", lambda: 1_900_000_030.0 + 60)
+    assert not cached(app, "/")
+    shared = app.extensions["pagecache"].generations.shared
+    assert cached(app, site.url) is shared

@@ -10,7 +10,7 @@ from forum.pagecache import cached_page
 
 
 @bp.route("/")
-@cached_page("site")
+@cached_page("site", ticking=True)  # upcoming events end, scheduled articles come out
 def index():
     perms = g.perms
     return render_template(

@@ -41,7 +41,7 @@ _NOT_MODIFIED_HEADERS = frozenset({"etag", "last-modified", "cache-control", "va
 @dataclass(frozen=True)
 class Note:
     """What the decorator knew when it stored a visitor's page: the generations it depends on
-    (names and values), the day and the time window (None when the store is shared)."""
+    (names and values), the day and the time window (None when the page's key has none)."""
 
     names: tuple[str, ...]
     values: tuple[int, ...]
@@ -107,11 +107,11 @@ def install_front_door(app, caching, clock) -> None:
                                  bool(app.config.get("QUERY_COUNT_HEADER")))
 
 
-def note_stored_page(caching, environ, names, values, now: float) -> None:
-    """Called by the decorator when a visitor's page is in the cache (stored now, or found
-    there): the front door may keep the finished answer for the next cookie-less request of
-    the same address, for as long as these generations hold."""
-    environ[NOTE] = Note(tuple(names), tuple(values), _today(), window_of(caching, now))
+def note_stored_page(environ, page) -> None:
+    """Called by the decorator when a visitor's page (``pages.Page``) is in the cache (stored
+    now, or found there): the front door may keep the finished answer for the next cookie-less
+    request of the same address, for as long as its generations and time window hold."""
+    environ[NOTE] = Note(page.names, page.values, _today(), page.window)
 
 
 def _plain_visitor(environ) -> bool:
@@ -135,15 +135,9 @@ def _today() -> str:
     return datetime.now(UTC).date().isoformat()
 
 
-def window_of(caching, now: float) -> int | None:
-    """The in-process store's time window at ``now`` (None for a shared store)."""
-    if caching.generations.shared:
-        return None
-    return int(now // (caching.seconds or 60))
-
-
 def _still_valid(caching, note: Note, now: float) -> bool:
-    if note.day != _today() or note.window != window_of(caching, now):
+    window = caching.seconds or 60
+    if note.day != _today() or (note.window is not None and note.window != int(now // window)):
         return False
     try:
         return tuple(caching.generations.read(list(note.names))) == note.values

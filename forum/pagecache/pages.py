@@ -52,13 +52,16 @@ class Page:
     last_modified: datetime | None
     names: tuple[str, ...] = ()  # the generations the page depends on, and their values
     values: tuple[int, ...] = ()
+    window: int | None = None  # the time window in the key, if any (see ``ticking``)
 
 
-def cached_page(scope: str, *, vary_cookies: tuple[str, ...] = ()):
+def cached_page(scope: str, *, vary_cookies: tuple[str, ...] = (), ticking: bool = False):
     """Opt a reading view in. ``scope``: "site" (the page shows any group's news: home,
     directory) or "group" (it shows the group named by the view's ``slug`` argument).
     ``vary_cookies``: cookies the view reads (a visitor's choice of thread view), part of
-    the key like the query string."""
+    the key like the query string. ``ticking``: the page changes with the clock, not only
+    with writes (upcoming events end, a scheduled article comes out): its key and tag also
+    change every ``PAGE_CACHE_SECONDS``, whatever the store."""
     if scope not in ("site", "group"):
         raise ValueError(f"cached_page scope must be 'site' or 'group', not {scope!r}")
 
@@ -69,7 +72,8 @@ def cached_page(scope: str, *, vary_cookies: tuple[str, ...] = ()):
             if caching is None or request.method not in ("GET", "HEAD"):
                 return view(*args, **kwargs)
             try:
-                page = _describe(caching, scope, kwargs.get("slug"), vary_cookies)
+                page = _describe(caching, scope, kwargs.get("slug"), vary_cookies,
+                                 ticking)
             except (redis.RedisError, OSError):
                 log.exception("Page cache unavailable: rendering without it")
                 page = None
@@ -84,7 +88,7 @@ def cached_page(scope: str, *, vary_cookies: tuple[str, ...] = ()):
                     body, content_type = hit
                     response = _tagged(Response(body, content_type=content_type), page)
                     response.headers["X-Page-Cache"] = "hit"
-                    note_stored_page(caching, request.environ, page.names, page.values, _now())
+                    note_stored_page(request.environ, page)
                     return response.make_conditional(request)
             flashed_before = "_flashes" in session
             response = current_app.make_response(view(*args, **kwargs))
@@ -93,7 +97,8 @@ def cached_page(scope: str, *, vary_cookies: tuple[str, ...] = ()):
     return decorate
 
 
-def _describe(caching, scope: str, slug: str | None, vary_cookies) -> Page | None:
+def _describe(caching, scope: str, slug: str | None, vary_cookies,
+              ticking: bool = False) -> Page | None:
     visitor = _is_visitor()
     names = [EPOCH, SITE]
     visibility = PUBLIC
@@ -120,8 +125,10 @@ def _describe(caching, scope: str, slug: str | None, vary_cookies) -> Page | Non
     window = caching.seconds or 60
     floor = max(caching.release_time, datetime(today.year, today.month, today.day,
                                                 tzinfo=UTC).timestamp())
-    if not caching.generations.shared:
-        parts.append(f"w={int(now // window)}")
+    bucket = None
+    if ticking or not caching.generations.shared:
+        bucket = int(now // window)
+        parts.append(f"w={bucket}")
         floor = max(floor, now // window * window)
     if not visitor:
         secret = session.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), "")
@@ -136,7 +143,8 @@ def _describe(caching, scope: str, slug: str | None, vary_cookies) -> Page | Non
     if "_flashes" in session:
         return Page(None, None, None)  # the flash shows once, untagged
     return Page(f"page:{digest}" if storable else None,
-                digest if caching.etags else None, last_modified, tuple(names), tuple(gens))
+                digest if caching.etags else None, last_modified, tuple(names), tuple(gens),
+                bucket)
 
 
 def _is_visitor() -> bool:
@@ -188,7 +196,7 @@ def _finish(caching, page: Page, response: Response, flashed_before: bool) -> Re
         _set(caching, page.cache_key, (response.get_data(), response.content_type),
              timeout=caching.seconds)
         response.headers["X-Page-Cache"] = "miss"
-        note_stored_page(caching, request.environ, page.names, page.values, _now())
+        note_stored_page(request.environ, page)
     return response.make_conditional(request)
 
 
