@@ -50,16 +50,14 @@ def answer(user, event: Event, occ: Occurrence, choice: RsvpAnswer,
     if mine is not None and mine.answer == choice:
         raise EventError(f"You have already answered “{choice.label}”.")
     had_seat = mine is not None and mine.has_seat
+    full = False
+    if choice == RsvpAnswer.GOING:
+        full = capacity is not None and seats_taken(event.id, occ.starts_at) >= capacity
     if mine is None:
         mine = Rsvp(event_id=event.id, occurrence_at=occ.starts_at, user_id=user.id)
         db.session.add(mine)
-    if choice == RsvpAnswer.GOING:
-        full = capacity is not None and seats_taken(event.id, occ.starts_at) >= capacity
-        mine.waitlisted = full
-        mine.queued_at = now if full else None
-    else:
-        mine.waitlisted = False
-        mine.queued_at = None
+    mine.waitlisted = full
+    mine.queued_at = now if full else None  # joining the queue: at its end
     mine.answer = choice
     mine.updated_at = now
     db.session.flush()
