@@ -31,7 +31,11 @@ def get_event(event_id: int) -> Event:
 
 
 def _zone_for(section_zone: str | None = None):
-    return reader_zone(section_zone or _first_section_zone())
+    """The reader's zone: a member's own; a visitor's, the section's (the first section's on
+    the site-wide pages, asked only for a visitor)."""
+    if section_zone is None and not g.perms.is_authenticated:
+        section_zone = _first_section_zone()
+    return reader_zone(section_zone)
 
 
 def _first_section_zone() -> str | None:
