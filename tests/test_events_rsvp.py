@@ -170,3 +170,34 @@ def test_reminders_go_once_the_day_before(app, mail):
     assert db.session.scalar(select(func.count(Delivery.id))) == 1
 
 
+
+
+def test_the_mail_worker_queues_and_sends_due_reminders(app, mail):
+    local = (utcnow() + timedelta(hours=12)).astimezone(times.zone("America/Chicago"))
+    local = local.replace(second=0, microsecond=0)
+    later = local + timedelta(hours=1)
+    soon = make_event(section=make_section(), start_date=local.date(), end_date=later.date(),
+                      start_time=local.time(), end_time=later.time())
+    member = make_user()
+    rsvp_id, email = make_rsvp(event=soon, user=member).id, member.email
+    db.session.commit()
+    for _ in range(2):  # the second run finds nothing left to remind
+        result = app.test_cli_runner().invoke(args=["deliver"])
+        assert result.exit_code == 0, result.output
+    assert db.session.get(Rsvp, rsvp_id).reminded_at is not None
+    assert [m["To"] for m in mail.messages] == [email]
+
+
+def test_editing_an_all_day_event_keeps_its_days(client, world):
+    ev = make_event(section=world.section, all_day=True, start_date=date(2030, 3, 7),
+                    end_date=date(2030, 3, 11), title="Week")
+    login(client, world.section_admin)
+    url = f"/events/{ev.id}/edit"
+    page = client.get(url).get_data(as_text=True)
+    assert 'value="2030-03-07"' in page and 'value="2030-03-11"' in page
+    form = {"group": f"s{world.section.id}", "title": "Week", "timezone": "America/Chicago",
+            "all_day": "y", "start_date": "2030-03-07", "end_date": "2030-03-12",
+            "description": "What we will do."}
+    assert post(client, url, form, token_from=url).status_code == 302
+    ev = db.session.get(Event, ev.id)
+    assert (ev.start_date, ev.end_date, ev.sequence) == (date(2030, 3, 7), date(2030, 3, 12), 1)
