@@ -139,11 +139,16 @@ def new():
     form.group.choices = _calendar_choices(g.perms)
     if not form.group.choices:
         abort(403)
+    if request.method == "GET" and g.perms.user.timezone not in (None, "", "UTC"):
+        form.timezone.data = g.perms.user.timezone  # the publisher's own zone to start from
     if form.validate_on_submit():
         once = claim(g.perms.user, form.submission_key.data)
         if once.repeated:
             return once.repeat()
-        section_id, group_id = _chosen(form.group.data)
+        chosen = _chosen(form.group.data)
+        if chosen is None:
+            abort(400)
+        section_id, group_id = chosen
         group = db.session.get(Group, group_id) if group_id else None
         g.perms.ensure(g.perms.can_publish_events(section_id, group))
         try:
