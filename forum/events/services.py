@@ -19,6 +19,7 @@ from forum.events.models import CalendarFeed, Event, EventStatus, Rsvp, RsvpAnsw
 from forum.extensions import db
 from forum.mail import queue_bulk, render_mail, sender_domain
 from forum.markup import render
+from forum.users.models import User
 from forum.notifications.emails import absolute
 
 
@@ -157,8 +158,6 @@ def cancel_event(event: Event) -> int:
     event.cancelled_at = utcnow()
     event.sequence = Event.sequence + 1
     db.session.flush()
-    from forum.users.models import User
-
     rows = db.session.execute(
         select(User.email, User.display_name).join(Rsvp, Rsvp.user_id == User.id)
         .where(Rsvp.event_id == event.id,
