@@ -19,8 +19,8 @@ from forum.events.models import CalendarFeed, Event, EventStatus, Rsvp, RsvpAnsw
 from forum.extensions import db
 from forum.mail import queue_bulk, render_mail, sender_domain
 from forum.markup import render
-from forum.users.models import User
 from forum.notifications.emails import absolute
+from forum.users.models import User
 
 
 class EventError(ValueError):
