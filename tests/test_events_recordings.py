@@ -8,6 +8,7 @@ import io
 import re
 from datetime import date, timedelta
 
+from flask import render_template
 from sqlalchemy import func, select
 
 from forum.db import writing
@@ -133,6 +134,8 @@ def test_home_blocks_and_the_save_the_date_banner(client, world):
         banner = home.next_featured_event(visitor)
     assert len(q) == 1
     assert banner.title == "Interest Group Week" and "–" in banner.days_label
+    assert banner.short_label in banner.days_label and str(banner.first_day.year) not in (
+        banner.short_label)
     insider = home.next_featured_event(Permissions(world.group_member))
     assert insider.title == "Secret featured"
 
@@ -169,3 +172,18 @@ def test_a_media_type_the_library_refuses_is_a_form_error_and_stores_nothing(cli
     assert "not accepted" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Recording.id))) == 0
     assert db.session.scalar(select(func.count(SharedFile.id))) == 0
+
+
+def test_home_block_templates_render_for_visitors_and_members(client, world):
+    past = make_event(section=world.section, days_ahead=-3, title="Webinar")
+    make_recording(event=past, title="Members recording", members_only=True,
+                   url="https://video.example.org/m")
+    make_event(section=world.section, title="Coming up", days_ahead=3)
+    db.session.commit()
+    for perms in (Permissions(), Permissions(world.member)):
+        with client.application.test_request_context("/"):
+            html = "".join(render_template(b["template"], block=b, perms=perms)
+                           for b in home.home_blocks(perms))
+        assert "Coming up" in html and "Members recording" in html
+        assert (PROMPT in html) == (not perms.is_authenticated)
+        assert ("video.example.org/m" in html) == perms.is_authenticated

@@ -50,10 +50,19 @@ class FeaturedEvent:
 
     @property
     def days_label(self) -> str:
+        """"March 7–11, 2027" (a timed event: its day in the event's zone)."""
+        return times.days_label(*self._days())
+
+    @property
+    def short_label(self) -> str:
+        """"March 7–11", for "Save the Date, March 7–11" beside the year in the title."""
+        return times.days_label(*self._days(), year=False)
+
+    def _days(self) -> tuple[date, date]:
         if self.all_day:
-            return times.days_label(self.first_day, self.last_day)
-        local = self.starts_at.astimezone(times.zone_or_utc(self.timezone))
-        return times.days_label(local.date(), local.date())
+            return self.first_day, self.last_day
+        local = self.starts_at.astimezone(times.zone_or_utc(self.timezone)).date()
+        return local, local
 
 
 def next_featured_event(perms, now: datetime | None = None) -> FeaturedEvent | None:

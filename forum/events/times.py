@@ -174,12 +174,14 @@ def occurrence_at(event, starts_at: datetime) -> Occurrence | None:
     return None
 
 
-def days_label(first: date, last: date) -> str:
-    """"March 7–11", "March 30 – April 2", "March 7" (years where they differ)."""
-    if first == last:
-        return f"{first:%B} {first.day}, {first.year}"
+def days_label(first: date, last: date, year: bool = True) -> str:
+    """"March 7–11, 2027", "March 30 – April 2, 2027", "March 7, 2027"; without ``year``
+    "March 7–11" (a run across new year always names both years)."""
     if first.year != last.year:
         return f"{first:%B} {first.day}, {first.year} – {last:%B} {last.day}, {last.year}"
+    suffix = f", {first.year}" if year else ""
+    if first == last:
+        return f"{first:%B} {first.day}{suffix}"
     if first.month == last.month:
-        return f"{first:%B} {first.day}–{last.day}, {first.year}"
-    return f"{first:%B} {first.day} – {last:%B} {last.day}, {first.year}"
+        return f"{first:%B} {first.day}–{last.day}{suffix}"
+    return f"{first:%B} {first.day} – {last:%B} {last.day}{suffix}"
