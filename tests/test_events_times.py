@@ -125,3 +125,12 @@ def test_a_repeating_all_day_event_keeps_its_days(app):
         (date(2027, 3, 7), date(2027, 3, 8)), (date(2027, 4, 7), date(2027, 4, 8))]
 
 
+
+
+def test_visitors_read_times_in_the_sections_zone(client, app):
+    section = make_section()
+    section.timezone = "Europe/Paris"
+    ev = make_event(section=section, title="Webinar", start_date=date(2027, 3, 2))
+    html = client.get(f"/events/{ev.id}").get_data(as_text=True)
+    assert "Tuesday 2 March 2027, 17:00" in html and "CET" in html
+    assert "Tue 2 Mar 2027, 17:00" in client.get("/events/list").get_data(as_text=True)
