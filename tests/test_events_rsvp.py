@@ -201,3 +201,20 @@ def test_editing_an_all_day_event_keeps_its_days(client, world):
     assert post(client, url, form, token_from=url).status_code == 302
     ev = db.session.get(Event, ev.id)
     assert (ev.start_date, ev.end_date, ev.sequence) == (date(2030, 3, 7), date(2030, 3, 12), 1)
+
+
+def test_raising_the_capacity_seats_the_waiting_list_in_order(client, world, mail):
+    ev = make_event(section=world.section, capacity=1, start_date=date(2030, 1, 8))
+    first, second, third = (make_user() for _ in range(3))
+    make_rsvp(event=ev, user=first)
+    make_rsvp(event=ev, user=second, waitlisted=True)
+    make_rsvp(event=ev, user=third, waitlisted=True)
+    _mine(ev, third).queued_at = _mine(ev, second).queued_at + timedelta(seconds=1)
+    login(client, world.section_admin)
+    url = f"/events/{ev.id}/edit"
+    form = {"group": f"s{world.section.id}", "title": ev.title, "timezone": "America/Chicago",
+            "start_date": "2030-01-08", "end_date": "2030-01-08", "start_time": "10:00",
+            "end_time": "11:00", "description": "What we will do.", "capacity": "2"}
+    assert post(client, url, form, token_from=url).status_code == 302
+    assert _mine(ev, second).has_seat and _mine(ev, third).waitlisted
+    assert [m["To"] for m in mail.deliver()] == [second.email]

@@ -16,7 +16,7 @@ from sqlalchemy import func, select, update
 from forum.db import utcnow
 from forum.events.models import Event, EventStatus, Rsvp, RsvpAnswer
 from forum.events.services import EventError
-from forum.events.times import Occurrence, zone_or_utc
+from forum.events.times import Occurrence, occurrence_at, zone_or_utc
 from forum.extensions import db
 from forum.mail import queue_template
 from forum.notifications.emails import absolute
@@ -81,6 +81,25 @@ def promote_next(event: Event, occ: Occurrence, capacity: int | None) -> Rsvp | 
         db.session.flush()
         _tell(nxt, event, occ, "event_promoted", f"You have a seat: {event.title}")
         promoted = nxt
+    return promoted
+
+
+def promote_after_edit(event: Event, now: datetime | None = None) -> int:
+    """After an edit raised or removed the capacity: seat the waiting lists of the dates to
+    come, in order, telling each. (A lowered capacity unseats nobody.) Returns how many."""
+    now = now or utcnow()
+    db.session.execute(select(Event.id).where(Event.id == event.id).with_for_update())
+    waiting = db.session.scalars(
+        select(Rsvp.occurrence_at).where(Rsvp.event_id == event.id, Rsvp.waitlisted.is_(True),
+                                         Rsvp.occurrence_at > now).distinct()).all()
+    promoted = 0
+    for starts_at in waiting:
+        occ = occurrence_at(event, starts_at)
+        if occ is None:  # the date left the rule: nobody is seated for it
+            continue
+        before = seats_taken(event.id, starts_at)
+        promote_next(event, occ, event.capacity)
+        promoted += seats_taken(event.id, starts_at) - before
     return promoted
 
 

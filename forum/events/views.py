@@ -7,7 +7,7 @@ from datetime import datetime
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from forum.events import bp, queries, services, times
+from forum.events import bp, queries, rsvps, services, times
 from forum.events.forms import EventForm, NewEventForm
 from forum.events.models import Event
 from forum.events.reading import read_event_page
@@ -178,6 +178,7 @@ def edit(event_id: int):
         except EventError as exc:
             _form_error(form, exc)
         else:
+            rsvps.promote_after_edit(ev)  # a raised capacity seats the waiting list
             db.session.commit()
             flash("The event is saved.", "success")
             return redirect(url_for("events.event", event_id=ev.id))
