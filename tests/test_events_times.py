@@ -78,6 +78,8 @@ def test_timed_event_shows_in_the_readers_zone(client, app):
 @pytest.mark.parametrize("kw,field", [
     (dict(end_date=date(2027, 1, 31)), "end_date"),
     (dict(end_time=time(9)), "end_time"),
+    (dict(start_date=date(1, 1, 1), timezone="Asia/Tokyo"), "start_date"),
+    (dict(end_date=date(9999, 12, 31)), "end_date"),
     (dict(timezone="Mars/Olympus_Mons"), "timezone"),
     (dict(timezone="../../etc/passwd"), "timezone"),
     (dict(rrule="FREQ=MONTHLY"), "rrule"),
@@ -102,6 +104,8 @@ def test_bad_times_in_the_form_are_clear_errors_and_save_nothing(client, world):
     for data, message in [
         ({"timezone": "Nowhere/Atlantis"}, "Unknown time zone"),
         ({"end_date": "2027-01-01"}, "cannot end before it starts"),
+        ({"start_date": "0001-01-01", "timezone": "Asia/Tokyo"}, "Choose a date between"),
+        ({"end_date": "9999-12-31", "all_day": "y"}, "Choose a date between"),
         ({"rrule": "FREQ=WEEKLY"}, "needs an end"),
         ({"rrule": "FREQ=WEEKLY;COUNT=9999"}, "At most 500"),
         ({"rrule": "FREQ=WEEKLY;;;=="}, "not valid"),

@@ -22,6 +22,8 @@ from forum.markup import render
 from forum.notifications.emails import absolute
 from forum.users.models import User
 
+FIRST_YEAR, LAST_YEAR = 1970, 2200
+
 
 class EventError(ValueError):
     """Why an event change cannot be made; ``field`` names the form field at fault."""
@@ -68,6 +70,9 @@ def resolve_times(data: EventInput) -> Times:
         tz = times.zone(data.timezone)
     except times.TimeError as exc:
         raise EventError(str(exc), "timezone") from None
+    for name in ("start_date", "end_date"):
+        if not FIRST_YEAR <= getattr(data, name).year <= LAST_YEAR:
+            raise EventError(f"Choose a date between {FIRST_YEAR} and {LAST_YEAR}.", name)
     if data.end_date < data.start_date:
         raise EventError("The event cannot end before it starts.", "end_date")
     if data.all_day:
