@@ -89,6 +89,12 @@ def test_timed_event_shows_in_the_readers_zone(client, app):
     (dict(rrule="FREQ=DAILY;COUNT=3"), "rrule"),
     (dict(rrule="FREQ=SECONDLY;COUNT=3"), "rrule"),
     (dict(rrule="not a rule"), "rrule"),
+    (dict(rrule="FREQ=MONTHLY;COUNT=3;BYDAY=53MO"), "rrule"),
+    (dict(rrule="FREQ=WEEKLY;COUNT=5;BYSETPOS=2;BYDAY=MO"), "rrule"),
+    (dict(rrule="FREQ=WEEKLY;COUNT=5;BYMONTH=2;BYMONTHDAY=30"), "rrule"),
+    (dict(rrule="FREQ=MONTHLY;COUNT=5;BYDAY=5MO;BYMONTHDAY=1"), "rrule"),
+    (dict(rrule="FREQ=WEEKLY;COUNT=5;BYHOUR=1,2,3"), "rrule"),
+    (dict(rrule="FREQ=MONTHLY;COUNT=3;INTERVAL=1000"), "rrule"),
     (dict(rrule="FREQ=MONTHLY;COUNT=2", exdates="2027-02-01,2027-03-01"), "exdates"),
     (dict(rrule="FREQ=MONTHLY;COUNT=2", exdates="yesterday"), "exdates"),
 ])
@@ -138,3 +144,15 @@ def test_visitors_read_times_in_the_sections_zone(client, app):
     html = client.get(f"/events/{ev.id}").get_data(as_text=True)
     assert "Tuesday 2 March 2027, 17:00" in html and "CET" in html
     assert "Tue 2 Mar 2027, 17:00" in client.get("/events/list").get_data(as_text=True)
+
+
+def test_a_rules_first_date_becomes_the_events_first_date(client, app):
+    # Published for Friday 1 January 2027 with "every second Tuesday": it starts 12 January.
+    ev = make_event(section=make_section(), start_date=date(2027, 1, 1),
+                    rrule="FREQ=MONTHLY;BYDAY=2TU;COUNT=3")
+    occ = times.occurrences(ev)
+    assert occ[0].starts_at == ev.starts_at
+    assert [o.starts_at.astimezone(CHICAGO).date() for o in occ] == [
+        date(2027, 1, 12), date(2027, 2, 9), date(2027, 3, 9)]
+    assert b"DTSTART;TZID=America/Chicago:20270112T100000" in client.get(
+        f"/events/{ev.id}.ics").data

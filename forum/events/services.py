@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
@@ -95,6 +95,14 @@ def resolve_times(data: EventInput) -> Times:
     except times.TimeError as exc:
         raise EventError(str(exc), "exdates" if "date" in str(exc) and "“" in str(exc)
                          else "rrule") from None
+    if starts[0] != first:
+        # The rule's first date is the event's first date (RFC 5545 counts DTSTART as one):
+        # "FREQ=MONTHLY;BYDAY=2TU" published on a Friday starts on the next second Tuesday.
+        shift = starts[0] - first
+        first, last = first + shift, last + shift
+        if data.all_day:
+            data = replace(data, start_date=first.date(),
+                           end_date=(last - timedelta(days=1)).date())
     kept = [s for s in starts if s.date() not in set(exdates)]
     if not kept:
         raise EventError("The exception dates leave no occurrence.", "exdates")

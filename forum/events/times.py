@@ -9,6 +9,7 @@ never shifts a day for a reader in another zone.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -17,6 +18,11 @@ from dateutil.rrule import MONTHLY, WEEKLY, rrulestr
 
 MAX_OCCURRENCES = 500
 MAX_SPAN = timedelta(days=5 * 366)
+# Rule parts a weekly or monthly event needs ("2nd Tuesday": BYDAY=2TU). Others (BYSETPOS,
+# BYMONTH, BYHOUR…) could describe dates that never come, which rrule searches for up to the
+# year 9999 before giving up, or many times a day.
+_PART = re.compile(r"^[A-Z]{1,12}=[A-Z0-9,+\-]{1,100}$")
+ALLOWED_PARTS = frozenset({"FREQ", "INTERVAL", "COUNT", "UNTIL", "BYDAY", "BYMONTHDAY", "WKST"})
 
 
 class TimeError(ValueError):
@@ -54,6 +60,15 @@ def parse_rule(text: str, dtstart: datetime) -> list[datetime]:
         return [dtstart]
     if len(text) > 300 or "\n" in text or "\r" in text:
         raise TimeError("That repeat rule is too long.")
+    if not all(_PART.match(p) for p in text.split(";")):
+        raise TimeError("That repeat rule is not valid (e.g. FREQ=MONTHLY;COUNT=6).")
+    parts = {p.split("=", 1)[0] for p in text.split(";")}
+    unknown = parts - ALLOWED_PARTS
+    if unknown:
+        raise TimeError("A repeat rule may use FREQ, INTERVAL, COUNT, UNTIL, BYDAY or "
+                        f"BYMONTHDAY, not {', '.join(sorted(unknown))[:60]}.")
+    if {"BYDAY", "BYMONTHDAY"} <= parts:
+        raise TimeError("Use BYDAY or BYMONTHDAY, not both.")
     try:
         rule = rrulestr(text, dtstart=dtstart, ignoretz=True)
     except (ValueError, TypeError, OverflowError, KeyError, IndexError):
@@ -64,17 +79,31 @@ def parse_rule(text: str, dtstart: datetime) -> list[datetime]:
         raise TimeError("A repeating event needs an end: COUNT=… or UNTIL=….")
     if rule._count is not None and rule._count > MAX_OCCURRENCES:
         raise TimeError(f"At most {MAX_OCCURRENCES} occurrences.")
-    if rule._until is not None and rule._until.replace(tzinfo=None) > dtstart + MAX_SPAN:
+    cap = dtstart + MAX_SPAN
+    if rule._until is not None and rule._until.replace(tzinfo=None) > cap:
         raise TimeError("A repeating event may run for at most five years.")
+    # Expand within the five years only: a rule that matches rarely or never (Feb 30th) then
+    # stops at the cap instead of searching to the year 9999.
+    try:
+        starts = _expand(rule, cap)
+    except (ValueError, TypeError, OverflowError, KeyError, IndexError):
+        raise TimeError("That repeat rule is not valid (e.g. FREQ=MONTHLY;COUNT=6).") from None
+    if not starts:
+        raise TimeError("That repeat rule yields no dates.")
+    return starts
+
+
+def _expand(rule, cap: datetime) -> list[datetime]:
+    bounded = rule.replace(count=None, until=rule._until or cap)
     starts = []
-    for start in rule:
+    for start in bounded:
         starts.append(start.replace(tzinfo=None))
         if len(starts) > MAX_OCCURRENCES:
             raise TimeError(f"At most {MAX_OCCURRENCES} occurrences.")
-        if start.replace(tzinfo=None) > dtstart + MAX_SPAN:
-            raise TimeError("A repeating event may run for at most five years.")
-    if not starts:
-        raise TimeError("That repeat rule yields no dates.")
+        if rule._count is not None and len(starts) == rule._count:
+            return starts
+    if rule._count is not None and starts:
+        raise TimeError("A repeating event may run for at most five years.")
     return starts
 
 
