@@ -3,6 +3,7 @@ cancellations that tell attendees, and the reminder the day before (never sent t
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -16,7 +17,7 @@ from forum.extensions import db
 from forum.mailing.models import Delivery
 from tests.factories import make_section, make_user
 from tests.factories_events import make_event, make_rsvp
-from tests.helpers import login, post
+from tests.helpers import login, logout, post
 
 GOING, MAYBE, NOT_GOING = RsvpAnswer.GOING, RsvpAnswer.MAYBE, RsvpAnswer.NOT_GOING
 
@@ -218,3 +219,19 @@ def test_raising_the_capacity_seats_the_waiting_list_in_order(client, world, mai
     assert post(client, url, form, token_from=url).status_code == 302
     assert _mine(ev, second).has_seat and _mine(ev, third).waitlisted
     assert [m["To"] for m in mail.deliver()] == [second.email]
+
+
+def test_editors_see_who_answered_and_members_do_not(client, world):
+    ev = make_event(section=world.section, group=world.group, capacity=1)
+    make_rsvp(event=ev, user=world.group_member)
+    make_rsvp(event=ev, user=world.moderator, waitlisted=True)
+    make_rsvp(event=ev, user=world.member, answer=NOT_GOING)
+    login(client, world.leader)
+    html = client.get(f"/events/{ev.id}").get_data(as_text=True)
+    section = html.split('id="who-heading"')[1].split("</section>")[0]
+    names = re.findall(r'<li><a href="/members/(\w+)">', section)
+    assert names == [world.group_member.username, world.moderator.username]
+    assert "waiting list" in html
+    logout(client)
+    login(client, world.group_member)
+    assert "Who answered" not in client.get(f"/events/{ev.id}").get_data(as_text=True)
