@@ -11,6 +11,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from forum.db import writing
+from forum.events.rsvps import send_due_reminders
 from forum.extensions import db
 from forum.mail import deliver_pending
 from forum.users.models import User
@@ -21,7 +22,8 @@ log = logging.getLogger(__name__)
 # Each feature that seeds demo content has ``forum/<feature>/seed.py`` with ``seed(ctx)``;
 # ``ctx`` is a dict the seeders share (users by handle, groups by slug, …). Order matters.
 SEEDERS = (
-    "users", "groups", "discussions", "files", "moderation", "volunteering", "notifications",
+    "users", "groups", "discussions", "files", "moderation", "volunteering", "events",
+    "notifications",
 )
 
 
@@ -78,6 +80,7 @@ def deliver(loop: bool, interval: float) -> None:
     """Send the mail waiting in the outbox."""
     while True:
         try:
+            _remind()  # the day-before event reminders join the outbox first
             sent = deliver_pending()  # a bad message is marked failed inside; the run goes on
         except Exception:
             if not loop:
@@ -92,3 +95,12 @@ def deliver(loop: bool, interval: float) -> None:
         if not loop:
             return
         time.sleep(interval)
+
+
+def _remind() -> None:
+    """Queue the events' day-before reminders (idempotent: each answer is reminded once)."""
+    with writing():
+        if send_due_reminders():
+            db.session.commit()
+        else:
+            db.session.rollback()

@@ -10,6 +10,7 @@ from forum.discussions.models import (  # noqa: F401
     Thread,
     ThreadRead,
 )
+from forum.events.models import CalendarFeed, Event, Recording, Rsvp  # noqa: F401
 from forum.files.models import (  # noqa: F401
     Attachment,
     FileVersion,

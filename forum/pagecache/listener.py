@@ -32,8 +32,8 @@ from forum.pagecache.statements import where_values, written_values
 log = logging.getLogger(__name__)
 
 # Rows no page shows (or only their owner's private pages, never cached nor tagged).
-IGNORED = frozenset({"auth_sessions", "deliveries", "digest_cursors", "submissions",
-                     "throttle_counters"})
+IGNORED = frozenset({"auth_sessions", "calendar_feeds", "deliveries", "digest_cursors",
+                     "submissions", "throttle_counters"})
 # Columns no tagged page shows: a download's count is on the library and file pages only.
 QUIET = {"shared_files": frozenset({"download_count"})}
 # How a row names its group: a column holding the group's id, or (column, parent table).
@@ -45,12 +45,16 @@ GROUP_VIA: dict[str, str | tuple[str, str]] = {
     "posts": ("thread_id", "threads"), "post_revisions": ("post_id", "posts"),
     "attachments": ("post_id", "posts"), "recommendations": ("post_id", "posts"),
     "file_versions": ("file_id", "shared_files"),
+    # A section-wide event (no group) names none: its writes bump every page, as they should.
+    "events": "group_id", "rsvps": ("event_id", "events"),
+    "recordings": ("event_id", "events"),
 }
 # How a row names the one member whose own pages it changes (read marks, the bell, rights).
 USER_VIA = {
     "users": "id", "memberships": "user_id", "appointments": "user_id",
     "recommendations": "user_id", "thread_reads": "user_id", "notifications": "user_id",
     "subscriptions": "user_id", "notification_settings": "user_id",
+    "rsvps": "user_id",
 }
 # A member's name and time zone appear on every page they wrote on: their row bumps everything.
 EPOCH_TOO = frozenset({"users"})

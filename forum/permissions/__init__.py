@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from forum.permissions.base import PermissionsBase, Rank
 from forum.permissions.discussions import DiscussionRules, visible_posts_clause
+from forum.permissions.events import EventRules, visible_events_clause
 from forum.permissions.files import FileRules
 from forum.permissions.groups import GroupRules, readable_groups_clause, visible_groups_clause
 from forum.permissions.moderation import ModerationRules
@@ -19,11 +20,11 @@ from forum.permissions.volunteering import VolunteeringRules
 
 
 class Permissions(
-    UserRules, NotificationRules, ModerationRules, VolunteeringRules, FileRules, DiscussionRules,
-    GroupRules, PermissionsBase,
+    EventRules, UserRules, NotificationRules, ModerationRules, VolunteeringRules, FileRules,
+    DiscussionRules, GroupRules, PermissionsBase,
 ):
     """What one user may do, for the length of one request."""
 
 
-__all__ = ["Permissions", "Rank", "readable_groups_clause", "visible_groups_clause",
-           "visible_posts_clause"]
+__all__ = ["Permissions", "Rank", "readable_groups_clause", "visible_events_clause",
+           "visible_groups_clause", "visible_posts_clause"]

@@ -1,0 +1,186 @@
+"""The calendar's read side: the list of upcoming occurrences, the month grid, one event.
+
+Events are selected in SQL (visible to the reader, in range by ``starts_at`` and
+``series_ends_at``, one statement with their group), then repeating ones are expanded in
+Python (forum.events.times) and placed by the reader's zone; all-day events by their own days.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from forum.db import utcnow
+from forum.events import times
+from forum.events.models import Event
+from forum.extensions import db
+from forum.groups.models import Group
+from forum.pagination import Page
+from forum.permissions import visible_events_clause
+
+PER_PAGE = 20
+MAX_EVENTS = 500  # events read for one page; the rest waits for a narrower range
+
+
+@dataclass(frozen=True, slots=True)
+class OccurrenceRow:
+    event_id: int
+    title: str
+    group_name: str | None
+    group_slug: str | None
+    all_day: bool
+    starts_at: datetime
+    ends_at: datetime
+    first_day: date | None
+    last_day: date | None
+    location: str
+    cancelled: bool
+    featured: bool
+    repeats: bool
+    key: str  # the ?on= value for a repeating event
+
+    @property
+    def days_label(self) -> str:
+        return times.days_label(self.first_day, self.last_day) if self.all_day else ""
+
+    def local_day(self, zone) -> date:
+        return self.first_day if self.all_day else self.starts_at.astimezone(zone).date()
+
+
+def _rows(event: Event, start: datetime, end: datetime) -> list[OccurrenceRow]:
+    group = event.group
+    out = []
+    for occ in times.occurrences(event):
+        if occ.ends_at <= start or occ.starts_at >= end:
+            continue
+        out.append(OccurrenceRow(
+            event.id, event.title, group.name if group else None, group.slug if group else None,
+            event.all_day, occ.starts_at, occ.ends_at, occ.first_day, occ.last_day,
+            event.location, event.is_cancelled, event.featured, event.repeats, occ.key))
+    return out
+
+
+def _events_between(perms, start: datetime, end: datetime, group_id: int | None,
+                    section_id: int | None = None) -> list[Event]:
+    stmt = (select(Event).options(joinedload(Event.group))
+            .where(visible_events_clause(perms), Event.starts_at < end,
+                   Event.series_ends_at > start)
+            .order_by(Event.starts_at, Event.id).limit(MAX_EVENTS))
+    if group_id is not None:
+        stmt = stmt.where(Event.group_id == group_id)
+    if section_id is not None:
+        stmt = stmt.where(Event.section_id == section_id)
+    return list(db.session.scalars(stmt).unique())
+
+
+def upcoming(perms, *, page: int = 1, group_id: int | None = None,
+             now: datetime | None = None, horizon_days: int = 366) -> Page[OccurrenceRow]:
+    """Occurrences not yet over within the next year, soonest first, one page of them."""
+    now = now or utcnow()
+    end = now + timedelta(days=horizon_days)
+    rows = [r for e in _events_between(perms, now, end, group_id) for r in _rows(e, now, end)]
+    rows.sort(key=lambda r: (r.starts_at, r.event_id))
+    first = (page - 1) * PER_PAGE
+    return Page(rows[first:first + PER_PAGE], page, PER_PAGE, len(rows))
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    day: date
+    in_month: bool
+    is_today: bool
+    items: list[OccurrenceRow]
+
+
+@dataclass(frozen=True, slots=True)
+class Month:
+    year: int
+    month: int
+    weeks: list[list[Day]]
+    first: date
+
+    @property
+    def title(self) -> str:
+        return f"{self.first:%B} {self.year}"
+
+    @property
+    def prev(self) -> str:
+        d = self.first - timedelta(days=1)
+        return f"{d.year:04d}-{d.month:02d}"
+
+    @property
+    def next(self) -> str:
+        d = self.first + timedelta(days=32)
+        return f"{d.year:04d}-{d.month:02d}"
+
+    @property
+    def count(self) -> int:
+        return sum(len(d.items) for w in self.weeks for d in w if d.in_month)
+
+
+def month_grid(perms, year: int, month: int, zone, *, group_id: int | None = None,
+               today: date | None = None) -> Month:
+    """The month's weeks (Monday first), each day with the occurrences on it in ``zone``; a
+    multi-day all-day event shows on each of its days."""
+    cal = calendar.Calendar(firstweekday=0)
+    days = list(cal.itermonthdates(year, month))
+    first_day, last_day = days[0], days[-1]
+    # A day's edge differs by at most 14 hours between zones: read a margin either side.
+    start = datetime.combine(first_day, datetime.min.time(), UTC) - timedelta(days=1)
+    end = datetime.combine(last_day, datetime.min.time(), UTC) + timedelta(days=2)
+    on: dict[date, list[OccurrenceRow]] = {}
+    for event in _events_between(perms, start, end, group_id):
+        for row in _rows(event, start, end):
+            if row.all_day:
+                d = row.first_day
+                while d <= row.last_day:
+                    on.setdefault(d, []).append(row)
+                    d += timedelta(days=1)
+            else:
+                on.setdefault(row.starts_at.astimezone(zone).date(), []).append(row)
+    today = today or datetime.now(zone).date()
+    weeks = []
+    for i in range(0, len(days), 7):
+        weeks.append([Day(d, d.month == month, d == today,
+                          sorted(on.get(d, []), key=lambda r: (not r.all_day, r.starts_at)))
+                      for d in days[i:i + 7]])
+    return Month(year, month, weeks, date(year, month, 1))
+
+
+def parse_month(value: str | None, today: date) -> tuple[int, int] | None:
+    """``YYYY-MM`` within years 1900–2200, or None for nonsense; absent: this month."""
+    if not value:
+        return today.year, today.month
+    if len(value) != 7 or value[4] != "-" or not (value[:4] + value[5:]).isdigit():
+        return None
+    year, month = int(value[:4]), int(value[5:])
+    if not (1900 <= year <= 2200 and 1 <= month <= 12):
+        return None
+    return year, month
+
+
+def group_by_slug(perms, slug: str) -> Group | None:
+    """The group ``?group=`` names, if the reader may read it (else None: no leak)."""
+    if not slug or len(slug) > 80:
+        return None
+    group = db.session.scalar(select(Group).where(Group.slug == slug))
+    if group is None or not perms.can_read(group):
+        return None
+    return group
+
+
+@dataclass(frozen=True, slots=True)
+class Attendee:
+    display_name: str
+    username: str
+    answer: str
+    waitlisted: bool
+
+
+def load_event(event_id: int) -> Event | None:
+    return db.session.get(Event, event_id, options=[joinedload(Event.group),
+                                                     joinedload(Event.section)])
