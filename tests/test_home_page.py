@@ -15,11 +15,31 @@ from forum.querycount import count_queries
 from tests.factories import make_group, make_membership, make_section, make_user
 
 
-def test_home_page_shows_the_section_heading_and_quiet_empty_blocks(client):
+def test_an_empty_site_still_shows_every_block_with_a_way_forward(client):
     html = client.get("/").get_data(as_text=True)
     assert "What's happening at the section level" in html
-    assert "Upcoming events" in html and "New recordings" in html and "Latest articles" in html
-    assert "Nothing here yet." in html
+    assert "Upcoming events" in html and "New recordings" in html
+    assert "View the full calendar" in html
+    assert "Nothing here yet." not in html
+    assert "Save the date" not in html  # no featured event, no banner
+
+
+def test_the_next_featured_event_is_the_save_the_date_banner(client):
+    from datetime import date, timedelta
+
+    from tests.factories_events import make_event
+
+    section = make_section()
+    first = date.today() + timedelta(days=40)
+    make_event(section=section, title="Interest Group Week", all_day=True, featured=True,
+               start_date=first, end_date=first + timedelta(days=4))
+    db.session.commit()
+    html = client.get("/").get_data(as_text=True)
+    banner = html[html.index('class="save-the-date"'):]
+    banner = banner[:banner.index("</section>")]
+    assert "Save the date" in banner and "Interest Group Week" in banner
+    last = first + timedelta(days=4)
+    assert f"{first:%B} {first.day}" in banner and str(last.day) in banner
 
 
 def test_spotlight_rotates_by_day_without_writing(client):

@@ -1,7 +1,7 @@
 """The home page's "Upcoming events" and "New recordings" blocks, and the save-the-date banner.
 
-The lead wires these into forum/home (``home_blocks`` in FEATURES, ``next_featured_event`` for
-the banner). Each block is one statement (plus expanding repeating events in Python).
+forum/home lists this module in FEATURES and shows ``next_featured_event`` as the banner.
+Each block is one statement (plus expanding repeating events in Python).
 """
 
 from __future__ import annotations
@@ -17,21 +17,21 @@ from forum.events.models import Event, EventStatus
 from forum.events.queries import upcoming
 from forum.events.recordings import latest_recordings
 from forum.extensions import db
+from forum.home_block import HomeBlock
 from forum.permissions import visible_events_clause
 
 BLOCK_SIZE = 5
 
 
-def home_blocks(perms) -> list[dict]:
+def home_blocks(perms) -> list[HomeBlock]:
     events = upcoming(perms, page=1).items[:BLOCK_SIZE]
     recs = latest_recordings(perms, BLOCK_SIZE)
     return [
-        {"key": "events", "title": "Upcoming events", "template": "events/_home_events.html",
-         "items": events, "login_prompt": False},
-        {"key": "recordings", "title": "New recordings",
-         "template": "events/_home_recordings.html", "items": recs,
-         # Visitors see that recordings exist; members-only ones show the prompt per row.
-         "login_prompt": False},
+        HomeBlock(key="events", title="Upcoming events", template="events/_home_events.html",
+                  items=events),
+        # Visitors see that recordings exist; members-only ones show the prompt per row.
+        HomeBlock(key="recordings", title="New recordings",
+                  template="events/_home_recordings.html", items=recs),
     ]
 
 

@@ -10,6 +10,7 @@ from forum.events import times
 from forum.events.models import Event, Recording, Rsvp, RsvpAnswer
 from forum.events.rsvps import my_rsvp, queue_position
 from forum.extensions import db
+from forum.files.models import SharedFile
 from forum.users.models import User
 
 
@@ -38,6 +39,7 @@ class RecordingRow:
     slides_file_id: int | None
     members_only: bool
     occurrence_at: object
+    file_type: str | None  # the library file's sniffed type: video/… and audio/… play inline
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,8 @@ def recordings_of(event_id: int) -> list[RecordingRow]:
     return [RecordingRow(*r) for r in db.session.execute(
         select(Recording.id, Recording.title, Recording.url, Recording.file_id,
                Recording.slides_url, Recording.slides_file_id, Recording.members_only,
-               Recording.occurrence_at)
+               Recording.occurrence_at, SharedFile.content_type)
+        .outerjoin(SharedFile, SharedFile.id == Recording.file_id)
         .where(Recording.event_id == event_id)
         .order_by(Recording.occurrence_at.desc(), Recording.id.desc()))]
 

@@ -19,6 +19,7 @@ from forum.events.services import EventError
 from forum.events.times import Occurrence
 from forum.extensions import db
 from forum.files import services as files
+from forum.files.models import SharedFile
 from forum.groups.models import Group
 from forum.pagination import Page
 from forum.permissions import visible_events_clause
@@ -73,15 +74,17 @@ class RecordingListRow:
     event_title: str
     group_slug: str | None
     group_name: str | None
+    file_type: str | None  # the library file's sniffed type: video/… and audio/… play inline
 
 
 def _stmt(perms):
     return (select(Recording.id, Recording.title, Recording.url, Recording.file_id,
                    Recording.slides_url, Recording.slides_file_id, Recording.members_only,
                    Recording.occurrence_at, Recording.created_at, Event.id, Event.title,
-                   Group.slug, Group.name)
+                   Group.slug, Group.name, SharedFile.content_type)
             .join(Event, Event.id == Recording.event_id)
             .outerjoin(Group, Group.id == Event.group_id)
+            .outerjoin(SharedFile, SharedFile.id == Recording.file_id)
             .where(visible_events_clause(perms)))
 
 

@@ -55,7 +55,7 @@ def _group_filter():
 # --- reading ----------------------------------------------------------------------------------
 
 @bp.get("/")
-@cached_page("site")
+@cached_page("site", ticking=True)  # events end as time passes, with no write
 def calendar():
     zone = _zone_for()
     today = datetime.now(zone).date()
@@ -69,7 +69,7 @@ def calendar():
 
 
 @bp.get("/list")
-@cached_page("site")
+@cached_page("site", ticking=True)  # events end as time passes, with no write
 def upcoming():
     group, group_id = _group_filter()
     page = queries.upcoming(g.perms, page=arg_page(), group_id=group_id)
@@ -78,7 +78,7 @@ def upcoming():
 
 
 @bp.get("/<int:event_id>")
-@cached_page("site")
+@cached_page("site", ticking=True)  # "upcoming" turns "past" with no write
 def event(event_id: int):
     ev = get_event(event_id)
     all_occ = times.occurrences(ev)

@@ -150,7 +150,11 @@ class Attachment(Base):
     file: Mapped[SharedFile] = relationship("SharedFile")
 
 
-PREVIEWABLE = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf"})
+# Shown inline (under the preview's sandboxing CSP): images, PDFs, and audio and video, which
+# the browser's own player streams with Range requests (event recordings).
+PLAYABLE = frozenset({"video/mp4", "video/webm", "audio/mpeg", "audio/mp4", "audio/ogg"})
+PREVIEWABLE = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp",
+                         "application/pdf"}) | PLAYABLE
 
 
 def is_previewable(content_type: str) -> bool:

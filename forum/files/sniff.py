@@ -31,6 +31,9 @@ class Sniffed:
 BINARY = {
     "application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg", "image/gif": "gif",
     "image/webp": "webp",
+    # Event recordings (forum/events): played in the page, seeking by Range requests.
+    "video/mp4": "mp4", "video/webm": "webm", "audio/mpeg": "mp3", "audio/mp4": "m4a",
+    "audio/ogg": "ogg",
 }
 ODF = {
     "application/vnd.oasis.opendocument.text": "odt",
@@ -53,7 +56,7 @@ MARKUP = re.compile(
     re.IGNORECASE,
 )
 ALLOWED_LABEL = "PDF, PNG, JPEG, GIF, WebP, Word/Excel/PowerPoint, OpenDocument, zip, CSV, " \
-                "Markdown or plain text"
+                "Markdown, plain text, MP4/WebM video or MP3/M4A/Ogg audio"
 
 
 def sniff(path: str, head: bytes, original_name: str) -> Sniffed:

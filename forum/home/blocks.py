@@ -14,6 +14,7 @@ from sqlalchemy import Integer, bindparam, func, select
 
 from forum.db import run_columns, sql_int
 from forum.discussions import home as discussions_home
+from forum.events import home as events_home
 from forum.extensions import db
 from forum.files import home as files_home
 from forum.groups.models import Group, GroupKind
@@ -23,13 +24,7 @@ from forum.volunteering import home as volunteering_home
 
 # The features with blocks on the home page, in the page's order: each offers
 # ``home_blocks(perms)`` in its home module.
-FEATURES = (discussions_home, files_home, volunteering_home)
-# Blocks the design promises whose features do not exist yet: shown as a quiet empty state.
-NOT_YET = (
-    ("events", "Upcoming events"),
-    ("recordings", "New recordings"),
-    ("articles", "Latest articles"),
-)
+FEATURES = (events_home, discussions_home, files_home, volunteering_home)
 
 
 def feature_blocks(perms) -> list[HomeBlock]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import g, render_template
 
+from forum.events.home import next_featured_event
 from forum.home import bp
-from forum.home.blocks import NOT_YET, feature_blocks, spotlight
+from forum.home.blocks import feature_blocks, spotlight
 from forum.pagecache import cached_page
 
 
@@ -14,6 +15,6 @@ from forum.pagecache import cached_page
 def index():
     perms = g.perms
     return render_template(
-        "home/index.html", spotlight=spotlight(perms, perms.today),
-        blocks=feature_blocks(perms), not_yet=NOT_YET,
+        "home/index.html", featured=next_featured_event(perms),
+        spotlight=spotlight(perms, perms.today), blocks=feature_blocks(perms),
     )
