@@ -27,7 +27,7 @@ from bench import CACHE_DIR
 
 # A bare page of the app (a 404) shows what every request costs before any feature runs.
 KEYS = ("notfound", "home", "directory", "group", "thread_big", "thread_deep", "thread_small",
-        "profile", "files")
+        "profile", "files", "calendar", "events", "event", "recordings")
 
 
 def _pages(info: dict) -> dict[str, str]:
@@ -37,6 +37,8 @@ def _pages(info: dict) -> dict[str, str]:
         "thread_big": f"/g/{slug}/t/{big}", "thread_deep": f"/p/{info['deep_post_id']}",
         "thread_small": f"/g/{slug}/t/{info['small_thread_id']}",
         "profile": f"/members/{info['profile_username']}", "files": f"/g/{slug}/files",
+        "calendar": "/events/", "events": "/events/list", "event": f"/events/{info['event_id']}",
+        "recordings": "/events/recordings",
     }
 
 

@@ -46,6 +46,10 @@ def forum_pages(info: dict) -> list[dict]:
         {"key": "profile", "label": "Member profile",
          "path": f"/members/{info['profile_username']}"},
         {"key": "files", "label": "File library", "path": f"/g/{slug}/files"},
+        {"key": "calendar", "label": "Calendar, month grid", "path": "/events/"},
+        {"key": "events", "label": "Upcoming events list", "path": "/events/list"},
+        {"key": "event", "label": "Event page", "path": f"/events/{info['event_id']}"},
+        {"key": "recordings", "label": "Recordings", "path": "/events/recordings"},
     ]
     signed_in = [{**page, "key": f"{page['key']}_member", "label": f"{page['label']}, signed in",
                   "signed_in": True} for page in read_pages]
