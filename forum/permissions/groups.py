@@ -108,6 +108,12 @@ class GroupRules:
         """Edit settings, review join requests, invite and remove members, export the roster."""
         return not group.is_archived and self.rank_in(group) >= Rank.LEADER
 
+    def is_section_editor(self, section_id: int) -> bool:
+        """An editor of the section (a section-scoped term in force): writes its articles."""
+        return self.is_member and any(
+            a.section_id == section_id and a.role == Role.EDITOR for a in self.appointments
+        )
+
     def can_admin_section(self, section_id: int) -> bool:
         return self.is_site_admin or (self.is_member and self.is_section_admin(section_id))
 
@@ -122,6 +128,8 @@ class GroupRules:
     def can_end_appointment(self, appointment) -> bool:
         """Ending a term early is the right of whoever could have granted it."""
         if appointment.section_id is not None:
+            if appointment.role == Role.EDITOR:  # section admins grant and end editors' terms
+                return self.can_admin_section(appointment.section_id)
             return self.is_site_admin
         return self.rank_in(appointment.group) > ROLE_RANK[appointment.role] and (
             appointment.role == Role.MODERATOR or self.can_manage_group(appointment.group)
@@ -137,6 +145,8 @@ class GroupRules:
         """Nobody grants a role at or above their own rank."""
         if role == Role.SECTION_ADMIN:
             return self.is_site_admin
+        if role == Role.EDITOR and group is None:  # a section's editors: its admins appoint
+            return section_id is not None and self.can_admin_section(section_id)
         if group is None or group.is_archived:
             return False
         if role == Role.LEADER:
