@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import false, or_, true
 
 from forum.db import utcnow
-from forum.groups.models import Group, JoinPolicy, MembershipStatus, Role, Visibility
+from forum.groups.models import Group, GroupKind, JoinPolicy, MembershipStatus, Role, Visibility
 from forum.permissions.base import ROLE_RANK, Rank
 
 
@@ -49,6 +49,8 @@ class GroupRules:
         if self.is_banned(group):
             return Rank.ANONYMOUS
         best = Rank.GROUP_MEMBER if self.is_group_member(group) else Rank.MEMBER
+        if group.kind == GroupKind.ARTICLES and self.is_section_editor(group.section_id):
+            best = Rank.MODERATOR  # a section's editors moderate its articles' comments
         for a in self.appointments:
             if a.group_id == group.id:
                 best = max(best, ROLE_RANK[a.role])
@@ -79,6 +81,8 @@ class GroupRules:
     def can_join(self, group: Group) -> bool:
         """Join at once (open), ask to join (approval), or accept an invitation (invite)."""
         if not self.is_member or group.is_archived or self.is_banned(group):
+            return False
+        if group.kind == GroupKind.ARTICLES:  # comments need no joining; nobody joins it
             return False
         m = self.membership(group)
         if m is not None:
