@@ -21,7 +21,8 @@ log = logging.getLogger(__name__)
 # Each feature that seeds demo content has ``forum/<feature>/seed.py`` with ``seed(ctx)``;
 # ``ctx`` is a dict the seeders share (users by handle, groups by slug, …). Order matters.
 SEEDERS = (
-    "users", "groups", "discussions", "files", "moderation", "volunteering", "notifications",
+    "users", "groups", "discussions", "files", "moderation", "volunteering", "articles",
+    "notifications",
 )
 
 
