@@ -262,3 +262,45 @@ def test_reading_pages_run_a_constant_number_of_queries(client, world):
     many = (budget("/articles/?page=1"), budget(f"/articles/{article.slug}?page=1"))
     assert many[0] == few[0] == 1  # rows, their total and responses: one statement
     assert many[1] == few[1] <= 6
+
+
+def test_editors_find_held_comments_in_their_moderation_queue(client, world):
+    from forum.moderation.models import GroupModerationSettings
+
+    article = make_article(section=world.section, author=world.editor)
+    thread = db.session.get(Thread, article.thread_id)
+    db.session.add(GroupModerationSettings(group_id=thread.group_id, hold_first_posts=True))
+    db.session.commit()
+    login(client, world.member)
+    opening = services_opening(article)
+    post(client, f"/g/{thread.group.slug}/t/{thread.id}/reply",
+         {"body": "My first comment here", "parent_id": str(opening),
+          "submission_key": "h" * 32})
+    held = db.session.scalar(select(Post).where(Post.source == "My first comment here"))
+    assert held.status == "pending"
+    editor = client.application.test_client()
+    login(editor, world.editor)
+    home = editor.get("/").get_data(as_text=True)
+    assert ">Moderation</a>" in home
+    assert "My first comment here" in editor.get("/moderation").get_data(as_text=True)
+    assert post(editor, f"/moderation/posts/{held.id}/approve").status_code == 302
+    db.session.refresh(held)
+    assert held.status == "published"
+
+
+def services_opening(article) -> int:
+    from forum.articles.services import opening_post
+
+    return opening_post(article).id
+
+
+def test_a_visitors_article_page_revalidates_until_someone_comments(client, world):
+    article = make_article(section=world.section, author=world.editor)
+    first = client.get(f"/articles/{article.slug}")
+    etag = first.headers["ETag"]
+    assert client.get(f"/articles/{article.slug}",
+                      headers={"If-None-Match": etag}).status_code == 304
+    comment(article=article, author=world.member, text="Fresh comment")
+    db.session.commit()
+    again = client.get(f"/articles/{article.slug}", headers={"If-None-Match": etag})
+    assert again.status_code == 200 and "Fresh comment" in again.get_data(as_text=True)

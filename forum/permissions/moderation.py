@@ -3,9 +3,9 @@ site-wide suspension. Early-return ladders; the shared ground is in base and gro
 
 from __future__ import annotations
 
-from sqlalchemy import false, or_, true
+from sqlalchemy import and_, false, or_, true
 
-from forum.groups.models import Group, Role
+from forum.groups.models import Group, GroupKind, Role
 from forum.permissions.base import Rank
 from forum.permissions.groups import _banned_group_ids
 
@@ -100,7 +100,8 @@ class ModerationRules:
             return False
         if self.is_site_admin:
             return True
-        return any(a.role in ("moderator", "leader", "section_admin") for a in self.appointments)
+        return any(a.role in ("moderator", "leader", "section_admin") for a in self.appointments) \
+            or any(a.role == "editor" and a.section_id is not None for a in self.appointments)
 
     # --- site admins ---------------------------------------------------------------------------
     def can_suspend(self, user) -> bool:
@@ -122,4 +123,10 @@ def moderated_groups_clause(perms):
         clauses.append(Group.section_id.in_(sections))
     if groups:
         clauses.append(Group.id.in_(set(groups) - set(banned)))
+    # A section's editors moderate its articles' comments (its articles group).
+    edits = [a.section_id for a in perms.appointments
+             if a.role == Role.EDITOR and a.section_id is not None]
+    if edits:
+        clauses.append(and_(Group.kind == GroupKind.ARTICLES, Group.section_id.in_(edits),
+                            Group.id.not_in(banned or [0])))
     return or_(*clauses) if clauses else false()
