@@ -304,3 +304,15 @@ def test_a_visitors_article_page_revalidates_until_someone_comments(client, worl
     db.session.commit()
     again = client.get(f"/articles/{article.slug}", headers={"If-None-Match": etag})
     assert again.status_code == 200 and "Fresh comment" in again.get_data(as_text=True)
+
+
+def test_an_articles_thread_is_never_moved_merged_or_split(client, world):
+    article = make_article(section=world.section, author=world.editor)
+    note = comment(article=article, author=world.member)
+    db.session.commit()
+    login(client, world.site_admin)
+    thread_id = article.thread_id
+    assert client.get(f"/moderation/threads/{thread_id}/move").status_code == 403
+    assert client.get(f"/moderation/threads/{thread_id}/merge").status_code == 403
+    assert client.get(f"/moderation/posts/{note.id}/split").status_code == 403
+    assert db.session.get(Thread, thread_id).group.kind == GroupKind.ARTICLES

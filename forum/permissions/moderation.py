@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import and_, false, or_, true
 
+from forum.discussions.models import ThreadKind
 from forum.groups.models import Group, GroupKind, Role
 from forum.permissions.base import Rank
 from forum.permissions.groups import _banned_group_ids
@@ -52,18 +53,24 @@ class ModerationRules:
         return self.can_moderate(thread.group)
 
     def can_split_thread(self, thread) -> bool:
+        if thread.kind == ThreadKind.ARTICLE:  # an article's responses stay with it
+            return False
         return self.can_moderate(thread.group)
 
     def can_merge_threads(self, source, target) -> bool:
+        if ThreadKind.ARTICLE in (source.kind, target.kind):
+            return False
         return self.can_moderate(source.group) and self.can_moderate(target.group)
 
     def can_move_thread(self, thread, target_group=None) -> bool:
-        """Moving needs the right in both groups; without a target: may move it somewhere."""
-        if not self.can_moderate(thread.group):
+        """Moving needs the right in both groups; without a target: may move it somewhere.
+        An article's thread stays in its articles group, and nothing else moves there."""
+        if thread.kind == ThreadKind.ARTICLE or not self.can_moderate(thread.group):
             return False
         if target_group is None:
             return True
-        if target_group.id == thread.group_id or target_group.is_archived:
+        if target_group.id == thread.group_id or target_group.is_archived \
+                or target_group.kind == GroupKind.ARTICLES:
             return False
         return self.can_moderate(target_group)
 
