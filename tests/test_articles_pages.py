@@ -187,8 +187,9 @@ def test_banned_and_suspended_members_may_not_comment(client, world):
 def test_the_articles_group_is_not_a_group_people_see(client, world):
     article = make_article(section=world.section, author=world.editor)
     group = db.session.get(Thread, article.thread_id).group
-    response = client.get(f"/g/{group.slug}")
-    assert response.status_code == 302 and response.headers["Location"].endswith("/articles/")
+    for url in (f"/g/{group.slug}", f"/g/{group.slug}/discussions"):
+        response = client.get(url)
+        assert response.status_code == 302 and response.headers["Location"].endswith("/articles/")
     assert group.name not in client.get("/groups").get_data(as_text=True)
     assert group.name not in client.get("/groups?kind=articles").get_data(as_text=True)
 

@@ -61,3 +61,16 @@ def test_the_home_block_shows_the_latest_published_articles_in_one_query(app, wo
     assert block["title"] == "Latest articles"
     assert [a.title for a in block["items"]] == ["Article 3", "Article 2", "Article 1"]
     assert block["items"][0].responses == 1
+
+
+def test_the_home_block_template_prints_excerpts_and_read_more(app, world):
+    from flask import render_template
+
+    make_article(section=world.section, author=world.editor, title="On <leading> well",
+                 excerpt="Short & sweet.")
+    db.session.commit()
+    (block,) = articles_home.home_blocks(Permissions())
+    with app.test_request_context("/"):
+        html = render_template("articles/_home_block.html", block=block)
+    assert "On &lt;leading&gt; well" in html and "Short &amp; sweet." in html
+    assert "Read more" in html and "0 responses" in html
