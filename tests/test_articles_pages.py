@@ -317,3 +317,15 @@ def test_an_articles_thread_is_never_moved_merged_or_split(client, world):
     assert client.get(f"/moderation/threads/{thread_id}/merge").status_code == 403
     assert client.get(f"/moderation/posts/{note.id}/split").status_code == 403
     assert db.session.get(Thread, thread_id).group.kind == GroupKind.ARTICLES
+
+
+def test_purging_unreferenced_blobs_keeps_article_images(client, world):
+    from forum.files.purge import PurgeReport, purge_unreferenced_blobs
+    from forum.storage import get_storage
+
+    login(client, world.editor)
+    _new(client, {"image": (io.BytesIO(PNG), "team.png"), "image_alt": "A team"})
+    article = db.session.scalar(select(Article))
+    purge_unreferenced_blobs(PurgeReport(), grace_seconds=0)
+    assert get_storage().exists(article.image_sha256)
+    assert client.get(f"/articles/{article.slug}/image").status_code == 200
