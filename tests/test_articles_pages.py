@@ -329,3 +329,20 @@ def test_purging_unreferenced_blobs_keeps_article_images(client, world):
     purge_unreferenced_blobs(PurgeReport(), grace_seconds=0)
     assert get_storage().exists(article.image_sha256)
     assert client.get(f"/articles/{article.slug}/image").status_code == 200
+
+
+def test_a_derived_excerpt_follows_the_body_and_a_given_one_stays(client, world):
+    article = make_article(section=world.section, author=world.editor, body="First words.")
+    login(client, world.editor)
+    form = client.get(f"/articles/{article.slug}/edit").get_data(as_text=True)
+    excerpt_box = form.split('name="excerpt"')[1].split("</textarea>")[0]
+    assert "First words." not in excerpt_box  # derived, so not offered as if given
+    assert "First words." in form.split('name="body"')[1].split("</textarea>")[0]
+    post(client, f"/articles/{article.slug}/edit",
+         dict(NEW, title=article.title, body="Other words.", excerpt=""))
+    db.session.refresh(article)
+    assert article.excerpt == "Other words."
+    post(client, f"/articles/{article.slug}/edit",
+         dict(NEW, title=article.title, body="Third words.", excerpt="Given."))
+    db.session.refresh(article)
+    assert article.excerpt == "Given."

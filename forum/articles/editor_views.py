@@ -73,6 +73,8 @@ def new(section_slug: str):
 def edit(slug: str):
     article = load_article(g.perms, slug, write=True)
     form = ArticleForm(obj=article if request.method == "GET" else None)
+    if request.method == "GET" and article.excerpt == services.derived_excerpt(article.body_html):
+        form.excerpt.data = ""  # derived, not given: it follows the body until one is given
     if not form.validate_on_submit() or form.wants_preview:
         return _render_form(form, article.section, article)
     try:

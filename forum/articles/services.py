@@ -75,8 +75,13 @@ def _texts(draft: ArticleDraft) -> tuple[str, str, str, str]:
     if len(body) > BODY_MAX:
         raise ArticleError(f"Articles are limited to {BODY_MAX:,} characters.")
     html = markup.render(body)
-    excerpt = " ".join(draft.excerpt.split()) or markup.plain_text(html, EXCERPT_MAX)
+    excerpt = " ".join(draft.excerpt.split()) or derived_excerpt(html)
     return title, body, html, excerpt[:EXCERPT_MAX]
+
+
+def derived_excerpt(html: str) -> str:
+    """The excerpt of an article given none: its first words, as plain text."""
+    return markup.plain_text(html, EXCERPT_MAX)
 
 
 def create_article(section: Section, author, draft: ArticleDraft) -> Article:
