@@ -6,6 +6,7 @@ from datetime import datetime
 
 from forum.articles import services
 from forum.articles.models import Article
+from forum.db import utcnow
 from forum.extensions import db
 
 
@@ -16,9 +17,9 @@ def make_article(*, section, author, title: str = "Leading through change",
     article = services.create_article(section, author, services.ArticleDraft(
         title=title, body=body, excerpt=excerpt, byline=byline))
     if published:
-        services.publish(article, author, publish_at)
-        if publish_at is not None:  # the past too (services schedule only the future)
-            article.publish_at = publish_at
+        past = publish_at is not None and publish_at <= utcnow()
+        services.publish(article, author, None if past else publish_at,
+                         at=publish_at if past else None)
     db.session.flush()
     return article
 

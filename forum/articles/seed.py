@@ -77,9 +77,10 @@ def seed(ctx: dict) -> None:
         if days_ago is None:
             continue
         at = now - timedelta(days=days_ago)
-        services.publish(article, editor, at if days_ago < 0 else None)
-        if days_ago > 0:
-            article.publish_at = article.published_at = at
+        if days_ago < 0:  # scheduled ahead
+            services.publish(article, editor, at)
+        else:
+            services.publish(article, editor, at=at)
         _comment(article, comments, users, at)
     db.session.flush()
 

@@ -146,10 +146,12 @@ def opening_text(title: str) -> str:
     return f"Responses to the article “{title}”."
 
 
-def publish(article: Article, by, publish_at: datetime | None = None) -> str:
+def publish(article: Article, by, publish_at: datetime | None = None, *,
+            at: datetime | None = None) -> str:
     """Publish now, or schedule for ``publish_at`` (shown from then on, with no job: reads
-    compare with now). Makes the comment thread on first publishing. Returns a message."""
-    now = utcnow()
+    compare with now). Makes the comment thread on first publishing. Returns a message.
+    ``at``: "now" for seeding history (an article published weeks ago)."""
+    now = at or utcnow()
     when = publish_at if publish_at is not None and publish_at > now else now
     if article.status == ArticleStatus.PUBLISHED and article.publish_at == when:
         return "Nothing changed: the article was already published then."
@@ -159,7 +161,7 @@ def publish(article: Article, by, publish_at: datetime | None = None) -> str:
         group = articles_group(article.section)
         author = article.author or by
         thread = discussions.start_thread(group, author, article.title,
-                                          opening_text(article.title), notify=False)
+                                          opening_text(article.title), at=now, notify=False)
         thread.kind = ThreadKind.ARTICLE
         article.thread_id = thread.id
         db.session.flush()
