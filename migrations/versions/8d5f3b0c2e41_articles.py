@@ -24,7 +24,7 @@ import forum.db
 
 # revision identifiers, used by Alembic.
 revision = '8d5f3b0c2e41'
-down_revision = '3f6b2d8e1c47'  # TEMP: 7c4e2a9b1d30 at merge
+down_revision = '7c4e2a9b1d30'  # the events migration (another branch); the lead merges
 branch_labels = None
 depends_on = None
 
