@@ -18,7 +18,7 @@ from forum.http import IdConverter
 # rules, nothing more.
 BLUEPRINTS = (
     "home", "auth", "users", "groups", "discussions", "files", "moderation", "volunteering",
-    "notifications", "events",
+    "notifications", "events", "articles",
 )
 
 

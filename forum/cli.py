@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 # ``ctx`` is a dict the seeders share (users by handle, groups by slug, …). Order matters.
 SEEDERS = (
     "users", "groups", "discussions", "files", "moderation", "volunteering", "events",
+    "articles",
     "notifications",
 )
 

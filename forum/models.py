@@ -2,6 +2,7 @@
 
 Defines nothing."""
 
+from forum.articles.models import Article  # noqa: F401
 from forum.auth.models import AuthSession  # noqa: F401
 from forum.discussions.models import (  # noqa: F401
     Post,

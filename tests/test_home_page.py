@@ -18,7 +18,7 @@ from tests.factories import make_group, make_membership, make_section, make_user
 def test_an_empty_site_still_shows_every_block_with_a_way_forward(client):
     html = client.get("/").get_data(as_text=True)
     assert "What's happening at the section level" in html
-    assert "Upcoming events" in html and "New recordings" in html
+    assert "Upcoming events" in html and "New recordings" in html and "Latest articles" in html
     assert "View the full calendar" in html
     assert "Nothing here yet." not in html
     assert "Save the date" not in html  # no featured event, no banner

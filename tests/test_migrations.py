@@ -147,3 +147,43 @@ def test_sections_made_before_time_zones_read_in_utc_and_keep_their_groups(
         db.engine.dispose()
     assert zones == ["UTC"]
     assert "timezone" not in columns and groups == ["g"]
+
+
+def test_articles_groups_fit_the_kind_check_and_nothing_cascades(empty_database, tmp_path):
+    """The articles migration widens ``ck_groups_group_kind`` without recreating ``groups``
+    (on SQLite a recreated table cascades): a group and its thread made before it survive,
+    an ``articles`` group fits after it, and a made-up kind is still refused."""
+    app = make_test_app(empty_database, tmp_path / "instance")
+    with app.app_context():
+        upgrade(revision="3f6b2d8e1c47")
+        with db.engine.begin() as conn:
+            metadata = sa.MetaData()
+            for name, values in (("sections", {"id": 1, "slug": "s"}),
+                                 ("groups", {"id": 1, "section_id": 1, "slug": "g",
+                                             "kind": "interest_group", "visibility": "public",
+                                             "join_policy": "open", "member_count": 0}),
+                                 ("threads", {"id": 1, "group_id": 1, "kind": "discussion",
+                                              "title": "t", "pinned": False, "locked": False,
+                                              "hidden": False, "post_count": 0})):
+                table = sa.Table(name, metadata, autoload_with=conn)
+                conn.execute(table.insert().values(**_filled(table, values)))
+        upgrade(revision="8d5f3b0c2e41")
+        groups = sa.Table("groups", sa.MetaData(), autoload_with=db.engine)
+        with db.engine.begin() as conn:
+            conn.execute(groups.insert().values(**_filled(groups, {
+                "id": 2, "section_id": 1, "slug": "s-articles", "kind": "articles",
+                "visibility": "public", "join_policy": "invite", "member_count": 0})))
+        with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
+            conn.execute(groups.insert().values(**_filled(groups, {
+                "id": 3, "section_id": 1, "slug": "x", "kind": "emperor",
+                "visibility": "public", "join_policy": "open", "member_count": 0})))
+        with db.engine.connect() as conn:
+            kept = conn.execute(sa.text("SELECT count(*) FROM threads")).scalar_one()
+            kinds = sorted(conn.execute(sa.text("SELECT kind FROM groups")).scalars())
+        downgrade(revision="3f6b2d8e1c47")
+        with db.engine.connect() as conn:
+            after = sorted(conn.execute(sa.text("SELECT kind FROM groups")).scalars())
+            threads = conn.execute(sa.text("SELECT count(*) FROM threads")).scalar_one()
+        db.engine.dispose()
+    assert kept == 1 and kinds == ["articles", "interest_group"]
+    assert after == ["interest_group"] and threads == 1

@@ -88,6 +88,8 @@ POSTS = {
     ("/admin/sections/core/admins", (("who", "member"), ("title", "Admin"),
                                      ("starts_on", "2026-07-01"))): expect({"site_admin"}, 302),
     ("/admin/sections/core/timezone", (("timezone", "Europe/Berlin"),)): expect(ADMINS, 302),
+    ("/admin/sections/core/editors", (("editor-who", "member"), ("editor-title", "Editor"),
+                                      ("editor-starts_on", "2026-07-01"))): expect(ADMINS, 302),
     ("/admin/sections/another/timezone", (("timezone", "Europe/Berlin"),)):
         expect({"site_admin"}, 302),
 }
@@ -147,8 +149,13 @@ ROW_POSTS = {
                   f"{_term(w, group_id=w.private.id, user_id=w.leader.id)}/end",
         expect(ADMINS, 302, hidden=True)),
     "end section admin term": (
-        lambda w: f"/admin/sections/core/admins/{_term(w, section_id=w.section.id)}/end",
+        lambda w: f"/admin/sections/core/admins/"
+                  f"{_term(w, section_id=w.section.id, user_id=w.section_admin.id)}/end",
         expect({"site_admin"}, 302)),
+    "end editor term": (
+        lambda w: f"/admin/sections/core/editors/"
+                  f"{_term(w, section_id=w.section.id, user_id=w.editor.id)}/end",
+        expect(ADMINS, 302)),
     "approve request": (
         lambda w: f"/g/project-management/requests/{_asker(w)}/approve", expect(LEADS, 302)),
     "decline request": (
@@ -172,6 +179,7 @@ def test_row_routes_answer_each_role(client, world, name, role):
 
 
 ROW_SAMPLES = ("/g/x/appointments/1/end", "/admin/sections/x/admins/1/end",
+               "/admin/sections/x/editors/1/end",
                "/g/x/requests/1/approve", "/g/x/members/1/remove")
 
 

@@ -14,6 +14,8 @@
     other_member         member (and moderator) of ``other`` only
     banned               banned from ``group`` and ``private``, for good
     suspended            suspended site-wide, was a member of ``group``
+    editor               editor of the section (a section-scoped term); not in ``ROLES``
+                         (matrices that want it add it: tests/test_permissions_articles.py)
 
 Feature matrices parametrize over ``ROLES`` and sign in with ``sign_in_as(client, world, role)``.
 """
@@ -60,6 +62,7 @@ def build_world() -> SimpleNamespace:
     w.other_member = make_user(username="othermember")
     w.banned = make_user(username="banned")
     w.suspended = make_user(username="suspended")
+    w.editor = make_user(username="editor")
     for g in (w.group, w.private):
         for u in (w.group_member, w.moderator, w.leader):
             make_membership(group=g, user=u)
@@ -71,6 +74,7 @@ def build_world() -> SimpleNamespace:
     make_membership(group=w.other, user=w.other_member)
     appoint(user=w.other_member, group=w.other, role=Role.MODERATOR, title="Moderator")
     appoint(user=w.section_admin, section=w.section, role=Role.SECTION_ADMIN, title="Admin")
+    appoint(user=w.editor, section=w.section, role=Role.EDITOR, title="Editor")
     return w
 
 

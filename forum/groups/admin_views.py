@@ -30,6 +30,10 @@ class SectionAdminForm(AppointmentForm):
     role = None  # always section_admin: the field does not exist, so it cannot be tampered
 
 
+class SectionEditorForm(AppointmentForm):
+    role = None  # always editor (forum/groups/editor_views.py)
+
+
 @bp.get("/admin/")
 def admin_index():
     g.perms.ensure(g.perms.can_see_admin())
@@ -72,7 +76,7 @@ def _slug_taken(model, slug: str, except_id: int | None = None) -> bool:
 
 
 @bp.get("/admin/sections/<slug>")
-def admin_section(slug: str, admin_form=None, zone_form=None, status=200):
+def admin_section(slug: str, admin_form=None, zone_form=None, status=200, editor_form=None):
     section = get_section(g.perms, slug)
     groups = list(db.session.scalars(
         select(Group).where(Group.section_id == section.id).order_by(Group.name)))
@@ -80,10 +84,16 @@ def admin_section(slug: str, admin_form=None, zone_form=None, status=200):
     if not form.is_submitted():
         form.starts_on.data, form.ends_on.data = appointments.association_year(g.perms.today)
         form.starts_on.data = g.perms.today
+    editor_form = editor_form or SectionEditorForm(prefix="editor", title="Editor")
+    if not editor_form.is_submitted():
+        editor_form.starts_on.data, editor_form.ends_on.data = \
+            appointments.association_year(g.perms.today)
+        editor_form.starts_on.data = g.perms.today
     return render_template(
         "admin/section.html", section=section, groups=groups,
         ending=appointments.ending_soon(section, g.perms.today),
         admins=appointments.section_admins(section, g.perms.today),
+        editors=appointments.section_editors(section, g.perms.today), editor_form=editor_form,
         admin_form=form, titles=appointments.SUGGESTED_TITLES, action=ActionForm(),
         zone_form=zone_form or SectionZoneForm(obj=section),
     ), status

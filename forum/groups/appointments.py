@@ -164,11 +164,18 @@ def ending_soon(section: Section, today: date | None = None) -> list[Appointment
     ))
 
 
-def section_admins(section: Section, today: date | None = None) -> list[Appointment]:
+def section_admins(section: Section, today: date | None = None,
+                   role: Role = Role.SECTION_ADMIN) -> list[Appointment]:
+    """The section's admins (or, with ``role``, its editors) in force today."""
     today = today or utcnow().date()
     return list(db.session.scalars(
         select(Appointment).options(joinedload(Appointment.user))
-        .where(Appointment.section_id == section.id, Appointment.role == Role.SECTION_ADMIN,
+        .where(Appointment.section_id == section.id, Appointment.role == role,
                Appointment.in_force_clause(today))
-        .order_by(Appointment.starts_on)
+        .order_by(Appointment.starts_on, Appointment.id)
     ))
+
+
+def section_editors(section: Section, today: date | None = None) -> list[Appointment]:
+    """The section's editors in force today (they write its articles)."""
+    return section_admins(section, today, role=Role.EDITOR)

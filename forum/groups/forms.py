@@ -34,7 +34,7 @@ JOIN_CHOICES = [
     SelectChoice(JoinPolicy.APPROVAL.value, "Approval — members ask, leaders approve"),
     SelectChoice(JoinPolicy.INVITE.value, "Invitation only"),
 ]
-KIND_CHOICES = [SelectChoice(k.value, k.label) for k in GroupKind]
+KIND_CHOICES = [SelectChoice(k.value, k.label) for k in GroupKind.listed()]
 ROLE_CHOICES = [SelectChoice(Role.LEADER.value, "Leader"),
                 SelectChoice(Role.MODERATOR.value, "Moderator")]
 

@@ -43,11 +43,19 @@ class GroupKind(enum.StrEnum):
     INTEREST_GROUP = "interest_group"
     COMMITTEE = "committee"
     PROJECT_TEAM = "project_team"
+    # One per section, made by forum.articles when its first article is published: it carries
+    # the articles' comment threads. Public, never listed (directory, spotlight, counts).
+    ARTICLES = "articles"
 
     @property
     def label(self) -> str:
         return {"interest_group": "Interest group", "committee": "Committee",
-                "project_team": "Project team"}[self.value]
+                "project_team": "Project team", "articles": "Articles"}[self.value]
+
+    @classmethod
+    def listed(cls) -> tuple[GroupKind, ...]:
+        """The kinds people create, join and find in the directory."""
+        return (cls.INTEREST_GROUP, cls.COMMITTEE, cls.PROJECT_TEAM)
 
 
 class Visibility(enum.StrEnum):

@@ -188,14 +188,15 @@ def directory_page(perms, kind: str | None, search: str | None,
     return found
 
 
-_KINDS = frozenset(k.value for k in GroupKind)
+_KINDS = frozenset(k.value for k in GroupKind.listed())
 
 
 def _directory_statements(visible, kind: str | None, searching: bool) -> tuple:
     """(rows, count) of the directory; :kind, :pattern and :today are bound per call. The
     rows carry the total (with_total) and each group's leaders (JSON, read with
     ``appointments.leader_names``): one statement, not three."""
-    where = [visible, Group.archived_at.is_(None)]
+    # A section's articles group carries comment threads: never listed.
+    where = [visible, Group.archived_at.is_(None), Group.kind != GroupKind.ARTICLES]
     if kind:
         where.append(Group.kind == bindparam("kind"))
     if searching:

@@ -29,7 +29,7 @@ def directory():
     search = search_term()
     page = directory_page(g.perms, kind, search, arg_page())
     return render_template("groups/directory.html", page=page, kind=kind, search=search,
-                           kinds=list(GroupKind))
+                           kinds=list(GroupKind.listed()))
 
 
 @bp.get("/groups/mine")
@@ -48,6 +48,8 @@ def show(slug: str):
     perms = g.perms
     page = get_group_page(perms, slug, extra_columns={"recent_files": group_page_recent_files})
     group = page.group
+    if group.kind == GroupKind.ARTICLES:  # it carries the articles' comments, nothing else
+        return redirect(url_for("articles.index"))
     rights = _page_rights(perms, group)
     return render_template("groups/show.html", group=group, rights=rights,
                            leaders=page.leaders, moderators=page.moderators,

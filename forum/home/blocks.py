@@ -12,6 +12,7 @@ from functools import cache
 
 from sqlalchemy import Integer, bindparam, func, select
 
+from forum.articles import home as articles_home
 from forum.db import run_columns, sql_int
 from forum.discussions import home as discussions_home
 from forum.events import home as events_home
@@ -24,7 +25,7 @@ from forum.volunteering import home as volunteering_home
 
 # The features with blocks on the home page, in the page's order: each offers
 # ``home_blocks(perms)`` in its home module.
-FEATURES = (events_home, discussions_home, files_home, volunteering_home)
+FEATURES = (events_home, discussions_home, files_home, articles_home, volunteering_home)
 
 
 def feature_blocks(perms) -> list[HomeBlock]:

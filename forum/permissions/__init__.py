@@ -8,6 +8,7 @@ lives in ``base``. Lists are filtered in SQL with the ``*_clause`` functions, ne
 
 from __future__ import annotations
 
+from forum.permissions.articles import ArticleRules
 from forum.permissions.base import PermissionsBase, Rank
 from forum.permissions.discussions import DiscussionRules, visible_posts_clause
 from forum.permissions.events import EventRules, visible_events_clause
@@ -20,8 +21,8 @@ from forum.permissions.volunteering import VolunteeringRules
 
 
 class Permissions(
-    EventRules, UserRules, NotificationRules, ModerationRules, VolunteeringRules, FileRules,
-    DiscussionRules, GroupRules, PermissionsBase,
+    ArticleRules, EventRules, UserRules, NotificationRules, ModerationRules, VolunteeringRules,
+    FileRules, DiscussionRules, GroupRules, PermissionsBase,
 ):
     """What one user may do, for the length of one request."""
 

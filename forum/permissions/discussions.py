@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from sqlalchemy import and_
 
-from forum.discussions.models import Post, PostStatus, Thread
+from forum.discussions.models import Post, PostStatus, Thread, ThreadKind
+from forum.groups.models import GroupKind
+from forum.permissions.articles import article_threads_clause
 from forum.permissions.base import Rank
 from forum.permissions.groups import readable_groups_clause
 
@@ -28,6 +30,8 @@ class DiscussionRules:
             return False
         if thread.hidden:
             return True
+        if thread.kind == ThreadKind.ARTICLE and not self.article_thread_open(thread):
+            return True  # a draft's or a scheduled article's comments: its writers only
         mine = self.user_id is not None and thread.author_id == self.user_id
         return thread.post_count == 0 and not mine
 
@@ -77,9 +81,13 @@ class DiscussionRules:
     def _takes_part_in(self, group) -> bool:
         if not self.is_member or group.is_archived:
             return False
+        if group.kind == GroupKind.ARTICLES:  # articles' comments: no joining needed
+            return self.rank_in(group) >= Rank.MEMBER  # (a ban from it is rank ANONYMOUS)
         return self.rank_in(group) >= Rank.GROUP_MEMBER
 
     def can_start_thread(self, group) -> bool:
+        if group.kind == GroupKind.ARTICLES:  # its threads are made by publishing articles
+            return False
         return self.can_read(group) and self._takes_part_in(group)
 
     def can_reply(self, thread) -> bool:
@@ -208,4 +216,5 @@ def visible_posts_clause(perms):
     # post_count > 0 follows from a published post; said anyway, so the promise does not
     # rest on the counters (a thread whose opening post is held exists for its author only).
     return and_(readable_groups_clause(perms), Thread.hidden.is_(False),
-                Thread.post_count > 0, Post.status == PostStatus.PUBLISHED)
+                Thread.post_count > 0, Post.status == PostStatus.PUBLISHED,
+                article_threads_clause())

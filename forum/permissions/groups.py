@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import false, or_, true
 
 from forum.db import utcnow
-from forum.groups.models import Group, JoinPolicy, MembershipStatus, Role, Visibility
+from forum.groups.models import Group, GroupKind, JoinPolicy, MembershipStatus, Role, Visibility
 from forum.permissions.base import ROLE_RANK, Rank
 
 
@@ -49,6 +49,8 @@ class GroupRules:
         if self.is_banned(group):
             return Rank.ANONYMOUS
         best = Rank.GROUP_MEMBER if self.is_group_member(group) else Rank.MEMBER
+        if group.kind == GroupKind.ARTICLES and self.is_section_editor(group.section_id):
+            best = Rank.MODERATOR  # a section's editors moderate its articles' comments
         for a in self.appointments:
             if a.group_id == group.id:
                 best = max(best, ROLE_RANK[a.role])
@@ -80,6 +82,8 @@ class GroupRules:
         """Join at once (open), ask to join (approval), or accept an invitation (invite)."""
         if not self.is_member or group.is_archived or self.is_banned(group):
             return False
+        if group.kind == GroupKind.ARTICLES:  # comments need no joining; nobody joins it
+            return False
         m = self.membership(group)
         if m is not None:
             return m.status == MembershipStatus.INVITED
@@ -108,6 +112,12 @@ class GroupRules:
         """Edit settings, review join requests, invite and remove members, export the roster."""
         return not group.is_archived and self.rank_in(group) >= Rank.LEADER
 
+    def is_section_editor(self, section_id: int) -> bool:
+        """An editor of the section (a section-scoped term in force): writes its articles."""
+        return self.is_member and any(
+            a.section_id == section_id and a.role == Role.EDITOR for a in self.appointments
+        )
+
     def can_admin_section(self, section_id: int) -> bool:
         return self.is_site_admin or (self.is_member and self.is_section_admin(section_id))
 
@@ -122,6 +132,8 @@ class GroupRules:
     def can_end_appointment(self, appointment) -> bool:
         """Ending a term early is the right of whoever could have granted it."""
         if appointment.section_id is not None:
+            if appointment.role == Role.EDITOR:  # section admins grant and end editors' terms
+                return self.can_admin_section(appointment.section_id)
             return self.is_site_admin
         return self.rank_in(appointment.group) > ROLE_RANK[appointment.role] and (
             appointment.role == Role.MODERATOR or self.can_manage_group(appointment.group)
@@ -137,6 +149,8 @@ class GroupRules:
         """Nobody grants a role at or above their own rank."""
         if role == Role.SECTION_ADMIN:
             return self.is_site_admin
+        if role == Role.EDITOR and group is None:  # a section's editors: its admins appoint
+            return section_id is not None and self.can_admin_section(section_id)
         if group is None or group.is_archived:
             return False
         if role == Role.LEADER:

@@ -3,9 +3,10 @@ site-wide suspension. Early-return ladders; the shared ground is in base and gro
 
 from __future__ import annotations
 
-from sqlalchemy import false, or_, true
+from sqlalchemy import and_, false, or_, true
 
-from forum.groups.models import Group, Role
+from forum.discussions.models import ThreadKind
+from forum.groups.models import Group, GroupKind, Role
 from forum.permissions.base import Rank
 from forum.permissions.groups import _banned_group_ids
 
@@ -52,18 +53,24 @@ class ModerationRules:
         return self.can_moderate(thread.group)
 
     def can_split_thread(self, thread) -> bool:
+        if thread.kind == ThreadKind.ARTICLE:  # an article's responses stay with it
+            return False
         return self.can_moderate(thread.group)
 
     def can_merge_threads(self, source, target) -> bool:
+        if ThreadKind.ARTICLE in (source.kind, target.kind):
+            return False
         return self.can_moderate(source.group) and self.can_moderate(target.group)
 
     def can_move_thread(self, thread, target_group=None) -> bool:
-        """Moving needs the right in both groups; without a target: may move it somewhere."""
-        if not self.can_moderate(thread.group):
+        """Moving needs the right in both groups; without a target: may move it somewhere.
+        An article's thread stays in its articles group, and nothing else moves there."""
+        if thread.kind == ThreadKind.ARTICLE or not self.can_moderate(thread.group):
             return False
         if target_group is None:
             return True
-        if target_group.id == thread.group_id or target_group.is_archived:
+        if target_group.id == thread.group_id or target_group.is_archived \
+                or target_group.kind == GroupKind.ARTICLES:
             return False
         return self.can_moderate(target_group)
 
@@ -100,7 +107,8 @@ class ModerationRules:
             return False
         if self.is_site_admin:
             return True
-        return any(a.role in ("moderator", "leader", "section_admin") for a in self.appointments)
+        return any(a.role in ("moderator", "leader", "section_admin") for a in self.appointments) \
+            or any(a.role == "editor" and a.section_id is not None for a in self.appointments)
 
     # --- site admins ---------------------------------------------------------------------------
     def can_suspend(self, user) -> bool:
@@ -122,4 +130,10 @@ def moderated_groups_clause(perms):
         clauses.append(Group.section_id.in_(sections))
     if groups:
         clauses.append(Group.id.in_(set(groups) - set(banned)))
+    # A section's editors moderate its articles' comments (its articles group).
+    edits = [a.section_id for a in perms.appointments
+             if a.role == Role.EDITOR and a.section_id is not None]
+    if edits:
+        clauses.append(and_(Group.kind == GroupKind.ARTICLES, Group.section_id.in_(edits),
+                            Group.id.not_in(banned or [0])))
     return or_(*clauses) if clauses else false()
