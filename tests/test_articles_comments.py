@@ -24,8 +24,17 @@ def test_members_comment_without_joining_and_lists_count_responses(client, world
                     {"body": "This helped our *team*.", "parent_id": str(opening),
                      "submission_key": "m" * 32}, token_from=f"/articles/{article.slug}")
     assert response.status_code == 302
+    # The new response's permalink leads to the article's page, where responses are read.
+    landing = client.get(response.headers["Location"])
+    assert landing.status_code == 302
+    assert landing.headers["Location"].endswith(f"/articles/responses/{thread.id}#post-"
+                                                f"{db.session.scalar(select(func.max(Post.id)))}")
+    on_article = client.get(landing.headers["Location"])
+    assert on_article.headers["Location"].endswith(f"/articles/{article.slug}")
     page = client.get(f"/articles/{article.slug}").get_data(as_text=True)
     assert "This helped our <em>team</em>." in page and "1 response" in page
+    thread_page = client.get(f"/g/{thread.group.slug}/t/{thread.id}").get_data(as_text=True)
+    assert f'href="/articles/responses/{thread.id}"' in thread_page
     assert "1 response" in client.get("/articles/").get_data(as_text=True)
     assert not db.session.scalar(select(func.count()).where(
         Group.kind == GroupKind.ARTICLES, Group.member_count > 0))

@@ -55,6 +55,9 @@ ROUTES = [
     ("GET", "/g/{grp}/t/{pub_t}", None, _matrix(set(ARTICLE_ROLES), others=403,
                                                  banned=403)),
     ("GET", "/g/{grp}/t/{later_t}", None, WRITE_PAGE),
+    # Where a response's permalink lands: the article's page, for whoever may read it.
+    ("GET", "/articles/responses/{pub_t}", None, dict.fromkeys(ARTICLE_ROLES, 302)),
+    ("GET", "/articles/responses/{draft_t}", None, _matrix(WRITERS, 302)),
     ("GET", "/g/{grp}/t/{draft_t}", None, WRITE_PAGE),
     ("GET", "/articles/drafts", None, WRITE_PAGE),
     ("GET", "/articles/new/core", None, WRITE_PAGE),
@@ -134,7 +137,7 @@ def test_matrix_covers_every_route_of_the_feature(app):
     from tests.test_permissions_groups import _matches
 
     samples = {p.replace("{pub}", "x").replace("{draft}", "x").replace("{later}", "x")
-               for _m, p, _f, _e in ROUTES}
+               .replace("{pub_t}", "1").replace("{draft_t}", "1") for _m, p, _f, _e in ROUTES}
     rules = [r for r in app.url_map.iter_rules() if r.endpoint.startswith("articles.")]
     assert len(rules) >= 9
     for rule in rules:

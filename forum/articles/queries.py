@@ -134,6 +134,16 @@ def load_article(perms, slug: str, *, write: bool = False) -> Article:
     return article
 
 
+def article_slug_for_thread(perms, thread_id: int) -> str:
+    """The slug of the article whose responses are thread ``thread_id``, or 404 (also when
+    this user may not read the article)."""
+    article = db.session.scalar(select(Article).where(Article.thread_id == thread_id))
+    if article is None:
+        abort(404)
+    perms.ensure(perms.can_read_article(article), hide=True)
+    return article.slug
+
+
 def load_section(perms, slug: str) -> Section:
     section = db.session.scalar(select(Section).where(Section.slug == slug)) \
         if len(slug) <= 80 else None

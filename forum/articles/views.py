@@ -3,10 +3,25 @@ and the Atom feed. Editors' pages are in editor_views.py."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, g, make_response, render_template, send_file
+from flask import (
+    abort,
+    current_app,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    send_file,
+    url_for,
+)
 
 from forum.articles import bp
-from forum.articles.queries import FEED_ENTRIES, latest_articles, load_article, recent_articles
+from forum.articles.queries import (
+    FEED_ENTRIES,
+    article_slug_for_thread,
+    latest_articles,
+    load_article,
+    recent_articles,
+)
 from forum.db import utcnow
 from forum.discussions.forms import ReplyForm
 from forum.discussions.models import Thread
@@ -55,6 +70,15 @@ def show(slug: str):
         "articles/show.html", article=article, thread=thread, posts=posts, viewer=viewer,
         form=form, writes=writes, action=ActionForm() if writes else None,
         reader_zone=reader_zone(article.section.timezone))
+
+
+@bp.get("/articles/responses/<int:thread_id>")
+def for_thread(thread_id: int):
+    """Where an article's responses live: its page (a permalink to a response lands here,
+    page number kept; the browser keeps the #post anchor across the redirect)."""
+    slug = article_slug_for_thread(g.perms, thread_id)
+    page = arg_page()
+    return redirect(url_for("articles.show", slug=slug, page=page if page > 1 else None))
 
 
 @bp.get("/articles/<slug>/image")

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from forum.discussions import bp
 from forum.discussions.forms import ReplyForm
 from forum.discussions.loading import load_post, load_thread, load_thread_for_reading
-from forum.discussions.models import Post, PostStatus, ThreadRead
+from forum.discussions.models import Post, PostStatus, ThreadKind, ThreadRead
 from forum.discussions.pages import VIEWS
 from forum.discussions.permalinks import locate
 from forum.discussions.quoting import quote_source
@@ -122,11 +122,17 @@ def permalink(post_id: int):
     """Opens the thread at the post, on whichever page (or branch page) shows it."""
     post = load_post(g.perms, post_id)
     thread = post.thread
-    where = locate(post, g.perms, chosen_view())
+    article = thread.kind == ThreadKind.ARTICLE  # its page shows the responses as a tree
+    where = locate(post, g.perms, "tree" if article else chosen_view())
     anchor = f"post-{post.id}"
     if "branch" in where:
         return redirect(url_for("discussions.branch", slug=thread.group.slug,
                                 thread_id=thread.id, post_id=where["branch"], _anchor=anchor))
+    if article:
+        # An article's responses are read on the article's page (forum/articles).
+        page = where.get("page") or 1
+        return redirect(url_for("articles.for_thread", thread_id=thread.id,
+                                page=page if page > 1 else None, _anchor=anchor))
     if where.get("view") == "tree" and VIEW_COOKIE not in request.cookies:
         # The default view for a reader who never chose one: naming it would make the thread
         # page save it in a cookie, and a page that sets a cookie never enters the page cache.
