@@ -28,6 +28,7 @@ from forum.discussions.models import Thread
 from forum.discussions.reading import read_thread_page
 from forum.extensions import db
 from forum.forms import ActionForm
+from forum.groups.queries import site_zone
 from forum.http import arg_page
 from forum.jinja import reader_zone
 from forum.pagecache import cached_page
@@ -40,6 +41,7 @@ from forum.storage import get_storage
 def index():
     page = latest_articles(arg_page())
     return render_template("articles/index.html", page=page,
+                           reader_zone=reader_zone(site_zone(g.perms)),
                            can_write=g.perms.is_member and _writes_any(g.perms))
 
 

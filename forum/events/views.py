@@ -15,6 +15,7 @@ from forum.events.services import EventError, EventInput
 from forum.extensions import db
 from forum.forms import ActionForm
 from forum.groups.models import Group, Section
+from forum.groups.queries import site_zone
 from forum.http import arg_page
 from forum.jinja import reader_zone
 from forum.pagecache import cached_page
@@ -31,15 +32,9 @@ def get_event(event_id: int) -> Event:
 
 
 def _zone_for(section_zone: str | None = None):
-    """The reader's zone: a member's own; a visitor's, the section's (the first section's on
-    the site-wide pages, asked only for a visitor)."""
-    if section_zone is None and not g.perms.is_authenticated:
-        section_zone = _first_section_zone()
-    return reader_zone(section_zone)
-
-
-def _first_section_zone() -> str | None:
-    return db.session.scalar(select(Section.timezone).order_by(Section.id).limit(1))
+    """The reader's zone: a member's own; a visitor's, the section's (the site's on the
+    site-wide pages, asked only for a visitor)."""
+    return reader_zone(section_zone or site_zone(g.perms))
 
 
 def _group_filter():

@@ -257,3 +257,12 @@ def waiting_memberships(group_id: int) -> dict[str, list[Membership]]:
     for m in rows:
         by_status[m.status.value].append(m)
     return by_status
+
+
+def site_zone(perms) -> str | None:
+    """The time zone a visitor reads the site-wide pages in (home, calendar, articles): the
+    first section's, where the association meets. None for a member (their own zone wins, so
+    it is not asked)."""
+    if perms.is_authenticated:
+        return None
+    return db.session.scalar(select(Section.timezone).order_by(Section.id).limit(1))

@@ -97,7 +97,9 @@ def seed(ctx: dict) -> None:
     users = ctx["users"]
     section = Section(
         slug="core-leadership", name="Core Leadership and Management Section",
-        description="The section for library leaders and managers at every level.")
+        description="The section for library leaders and managers at every level.",
+        # Where the association meets: visitors read the calendar's times in this zone.
+        timezone="America/Chicago")
     db.session.add(section)
     db.session.flush()
     ctx["section"] = section
