@@ -36,7 +36,8 @@ def schema_hash(dialect) -> str:
         digest.update(str(CreateTable(t).compile(dialect=dialect)).encode())
         for index in sorted(t.indexes, key=lambda i: i.name or ""):
             digest.update(str(CreateIndex(index).compile(dialect=dialect)).encode())
-    for name in ("seed.py", "seed_posts.py", "seed_files.py", "seed_calendar.py", "content.py"):
+    for name in ("seed.py", "seed_posts.py", "seed_files.py", "seed_calendar.py",
+                 "seed_articles.py", "content.py"):
         digest.update((BENCH_DIR / name).read_bytes())
     return digest.hexdigest()[:12]
 

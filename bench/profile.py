@@ -27,7 +27,8 @@ from bench import CACHE_DIR
 
 # A bare page of the app (a 404) shows what every request costs before any feature runs.
 KEYS = ("notfound", "home", "directory", "group", "thread_big", "thread_deep", "thread_small",
-        "profile", "files", "calendar", "events", "event", "recordings")
+        "profile", "files", "calendar", "events", "event", "recordings", "articles",
+        "article")
 
 
 def _pages(info: dict) -> dict[str, str]:
@@ -38,7 +39,8 @@ def _pages(info: dict) -> dict[str, str]:
         "thread_small": f"/g/{slug}/t/{info['small_thread_id']}",
         "profile": f"/members/{info['profile_username']}", "files": f"/g/{slug}/files",
         "calendar": "/events/", "events": "/events/list", "event": f"/events/{info['event_id']}",
-        "recordings": "/events/recordings",
+        "recordings": "/events/recordings", "articles": "/articles/",
+        "article": f"/articles/{info['article_slug']}",
     }
 
 

@@ -50,6 +50,9 @@ def forum_pages(info: dict) -> list[dict]:
         {"key": "events", "label": "Upcoming events list", "path": "/events/list"},
         {"key": "event", "label": "Event page", "path": f"/events/{info['event_id']}"},
         {"key": "recordings", "label": "Recordings", "path": "/events/recordings"},
+        {"key": "articles", "label": "Latest articles", "path": "/articles/"},
+        {"key": "article", "label": "Article with 60 responses",
+         "path": f"/articles/{info['article_slug']}"},
     ]
     signed_in = [{**page, "key": f"{page['key']}_member", "label": f"{page['label']}, signed in",
                   "signed_in": True} for page in read_pages]

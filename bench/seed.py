@@ -77,7 +77,7 @@ def insert_batches(conn: Connection, name: str, rows: Iterable[dict],
 def seed(conn: Connection, scale: Scale, progress: Progress | None = None,
          rng_seed: int = 2026) -> dict:
     """Seed ``scale`` into the (schema-ready) database of ``conn``; return what the bench needs."""
-    from bench import seed_calendar, seed_files, seed_posts
+    from bench import seed_articles, seed_calendar, seed_files, seed_posts
 
     rng = random.Random(rng_seed)
     now = utcnow()
@@ -88,6 +88,7 @@ def seed(conn: Connection, scale: Scale, progress: Progress | None = None,
     info = seed_posts.seed_threads(conn, scale, groups, members, rng, now, progress)
     info["files"] = seed_files.seed_files(conn, scale, groups, members, rng, now, info)
     info.update(seed_calendar.seed_calendar(conn, scale, groups, members, rng, now))
+    info.update(seed_articles.seed_articles(conn, scale, groups, members, rng, now))
     seed_posts.refresh_group_counters(conn)
     _move_sequences(conn)
     info.update(bench_email=users["bench_email"], password=BENCH_PASSWORD,
