@@ -53,6 +53,31 @@ def test_list_is_paginated_and_soonest_first(client, app):
     assert re.findall(r"Meeting \d\d", second) == ["Meeting 20", "Meeting 21", "Meeting 22"]
 
 
+def test_a_repeating_series_interleaves_with_one_off_events_on_every_page(client, app):
+    # One-off events are read a page at a time; a weekly series that began before all of them
+    # still lands each date in its place, and the page links count every date.
+    section = make_section()
+    for n in range(25):
+        make_event(section=section, title=f"Meeting {n:02d}", days_ahead=2 * n + 2)
+    make_event(section=section, title="Weekly clinic", days_ahead=1,
+               rrule="FREQ=WEEKLY;COUNT=10")
+    page_one = client.get("/events/list").get_data(as_text=True)
+    page_two = client.get("/events/list?page=2").get_data(as_text=True)
+    page_three = client.get("/events/list?page=3").get_data(as_text=True)
+    found = [re.findall(r"(Meeting \d\d|Weekly clinic)", html)
+             for html in (page_one, page_two, page_three)]
+    assert [len(titles) for titles in found] == [20, 15, 0]
+    everything = found[0] + found[1]
+    assert everything.count("Weekly clinic") == 10
+    assert [t for t in everything if t != "Weekly clinic"] == [
+        f"Meeting {n:02d}" for n in range(25)]
+    # Both at 10:00 Chicago: the order is the days' order (clinic: day 1, 8, 15, …).
+    days = [(2 * n + 2, f"Meeting {n:02d}") for n in range(25)]
+    days += [(1 + 7 * w, "Weekly clinic") for w in range(10)]
+    assert everything == [title for _day, title in sorted(days)]
+    assert 'href="/events/list?page=2"' in page_one
+
+
 def test_list_is_filtered_by_group(client, app):
     section = make_section()
     a = make_group(section=section, slug="alpha", visibility=Visibility.PUBLIC)

@@ -24,7 +24,7 @@ BLOCK_SIZE = 5
 
 
 def home_blocks(perms) -> list[HomeBlock]:
-    events = upcoming(perms, page=1).items[:BLOCK_SIZE]
+    events = upcoming(perms, per_page=BLOCK_SIZE, count=False).items
     recs = latest_recordings(perms, BLOCK_SIZE)
     return [
         HomeBlock(key="events", title="Upcoming events", template="events/_home_events.html",

@@ -11,7 +11,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from forum.db import utcnow
@@ -78,14 +78,41 @@ def _events_between(perms, start: datetime, end: datetime, group_id: int | None,
 
 
 def upcoming(perms, *, page: int = 1, group_id: int | None = None,
-             now: datetime | None = None, horizon_days: int = 366) -> Page[OccurrenceRow]:
-    """Occurrences not yet over within the next year, soonest first, one page of them."""
+             now: datetime | None = None, horizon_days: int = 366,
+             per_page: int = PER_PAGE, count: bool = True) -> Page[OccurrenceRow]:
+    """Occurrences not yet over within the next year, soonest first, one page of them.
+
+    A one-off event is its own single occurrence, so only the first ``page × per_page`` of
+    them (by start) can be on the page: those are read, with every repeating event in range
+    (few; they are expanded here), in one statement. Reading and expanding all of a year's
+    events instead cost a member's home page 26 ms at 2,000 events. ``count``: also count
+    the one-off events for the page links (the home block needs no links)."""
     now = now or utcnow()
     end = now + timedelta(days=horizon_days)
-    rows = [r for e in _events_between(perms, now, end, group_id) for r in _rows(e, now, end)]
+    first = (page - 1) * per_page
+
+    def in_range(stmt):
+        stmt = stmt.where(visible_events_clause(perms), Event.starts_at < end,
+                          Event.series_ends_at > now)
+        return stmt.where(Event.group_id == group_id) if group_id is not None else stmt
+
+    soonest_single = (in_range(select(Event.id)).where(Event.rrule == "")
+                      .order_by(Event.starts_at, Event.id).limit(first + per_page))
+    events = db.session.scalars(
+        in_range(select(Event).options(joinedload(Event.group)))
+        .where(or_(Event.rrule != "", Event.id.in_(soonest_single)))
+        .order_by(Event.starts_at, Event.id).limit(MAX_EVENTS + first + per_page)).unique()
+    rows, repeating = [], 0
+    for event in events:
+        found = _rows(event, now, end)
+        rows += found
+        repeating += len(found) if event.repeats else 0
     rows.sort(key=lambda r: (r.starts_at, r.event_id))
-    first = (page - 1) * PER_PAGE
-    return Page(rows[first:first + PER_PAGE], page, PER_PAGE, len(rows))
+    total = len(rows)
+    if count:
+        singles = in_range(select(func.count(Event.id))).where(Event.rrule == "")
+        total = repeating + (db.session.scalar(singles) or 0)
+    return Page(rows[first:first + per_page], page, per_page, total)
 
 
 @dataclass(frozen=True, slots=True)
