@@ -170,5 +170,16 @@ def test_visitors_calendar_comes_from_the_cache_and_a_new_event_reaches_them(app
     assert "Second" in fresh.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("which", ["/events/", "/events/recordings", "event", "/articles/"])
+def test_visitors_read_the_calendar_pages_from_the_cache_without_a_session(app, which):
+    section = make_section()
+    event = make_event(section=section, title="Open house", capacity=10)
+    db.session.commit()
+    url = f"/events/{event.id}" if which == "event" else which
+    first = app.test_client().get(url)
+    assert first.status_code == 200 and "Set-Cookie" not in first.headers, url
+    assert app.test_client().get(url).headers.get("X-Page-Cache") == "hit", url
+
+
 def test_nav_links_the_calendar(client, app):
     assert 'href="/events/">Calendar</a>' in client.get("/events/list").get_data(as_text=True)

@@ -81,8 +81,11 @@ def event(event_id: int):
     if occ is None:
         abort(404)
     page = read_event_page(g.perms, ev, occ, all_occ)
+    # Made only for a reader who gets the form: a form makes a CSRF token, and a token puts a
+    # visitor in a session, whose page the page cache never keeps.
+    action_form = ActionForm() if page.can_rsvp else None
     return render_template("events/event.html", page=page, ev=ev,
-                           reader_zone=_zone_for(ev.section.timezone), action_form=ActionForm())
+                           reader_zone=_zone_for(ev.section.timezone), action_form=action_form)
 
 
 # --- publishing ---------------------------------------------------------------------------------
