@@ -51,17 +51,21 @@ class OccurrenceRow:
         return self.first_day if self.all_day else self.starts_at.astimezone(zone).date()
 
 
-def _rows(event: Event, start: datetime, end: datetime) -> list[OccurrenceRow]:
+def _in_range(event: Event, start: datetime, end: datetime) -> list[times.Occurrence]:
+    return [occ for occ in times.occurrences(event)
+            if occ.ends_at > start and occ.starts_at < end]
+
+
+def _rows(event: Event, start: datetime, end: datetime,
+          occurrences: list[times.Occurrence] | None = None) -> list[OccurrenceRow]:
     group = event.group
-    out = []
-    for occ in times.occurrences(event):
-        if occ.ends_at <= start or occ.starts_at >= end:
-            continue
-        out.append(OccurrenceRow(
-            event.id, event.title, group.name if group else None, group.slug if group else None,
-            event.all_day, occ.starts_at, occ.ends_at, occ.first_day, occ.last_day,
-            event.location, event.is_cancelled, event.featured, event.repeats, occ.key))
-    return out
+    if occurrences is None:
+        occurrences = _in_range(event, start, end)
+    return [OccurrenceRow(
+        event.id, event.title, group.name if group else None, group.slug if group else None,
+        event.all_day, occ.starts_at, occ.ends_at, occ.first_day, occ.last_day,
+        event.location, event.is_cancelled, event.featured, event.repeats, occ.key)
+        for occ in occurrences]
 
 
 def _events_between(perms, start: datetime, end: datetime, group_id: int | None,
@@ -102,11 +106,12 @@ def upcoming(perms, *, page: int = 1, group_id: int | None = None,
         in_range(select(Event).options(joinedload(Event.group)))
         .where(or_(Event.rrule != "", Event.id.in_(soonest_single)))
         .order_by(Event.starts_at, Event.id).limit(MAX_EVENTS + first + per_page)).unique()
-    rows, repeating = [], 0
+    rows, repeating, wanted = [], 0, first + per_page
     for event in events:
-        found = _rows(event, now, end)
-        rows += found
+        found = _in_range(event, now, end)
         repeating += len(found) if event.repeats else 0
+        # A series' dates after its first ``wanted`` cannot be on this page: counted only.
+        rows += _rows(event, now, end, found[:wanted])
     rows.sort(key=lambda r: (r.starts_at, r.event_id))
     total = len(rows)
     if count:

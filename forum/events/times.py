@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.rrule import MONTHLY, WEEKLY, rrulestr
@@ -146,13 +147,26 @@ class Occurrence:
 
 def occurrences(event) -> list[Occurrence]:
     """Every occurrence of ``event`` (bounded by the rule's limits), exceptions left out."""
-    tz = zone_or_utc(event.timezone)
-    excluded = event.exdate_set() if event.exdates else set()
-    if event.all_day:
-        days = (event.end_date - event.start_date).days
-        first = datetime.combine(event.start_date, time())
+    return list(_occurrences(event.timezone, event.all_day, event.start_date, event.end_date,
+                             event.starts_at, event.ends_at, event.rrule or "",
+                             event.exdates or ""))
+
+
+@lru_cache(maxsize=4096)
+def _occurrences(zone_name: str, all_day: bool, start_date: date | None, end_date: date | None,
+                 starts_at: datetime, ends_at: datetime, rule: str,
+                 exdates: str) -> tuple[Occurrence, ...]:
+    """The expansion, a pure function of the event's times, kept per process: a calendar page
+    reads the same few dozen series on every request, and expanding them (rrule, a zone
+    conversion per date) was two thirds of a member's list page (bench, 37 monthly series).
+    Any edit changes the arguments, so an entry is never stale."""
+    tz = zone_or_utc(zone_name)
+    excluded = {date.fromisoformat(d) for d in exdates.split(",") if d.strip()}
+    if all_day:
+        days = (end_date - start_date).days
+        first = datetime.combine(start_date, time())
         out = []
-        for start in parse_rule(event.rrule, first):
+        for start in parse_rule(rule, first):
             d = start.date()
             if d in excluded:
                 continue
@@ -160,15 +174,11 @@ def occurrences(event) -> list[Occurrence]:
             out.append(Occurrence(to_utc(start, tz),
                                   to_utc(datetime.combine(last + timedelta(days=1), time()), tz),
                                   True, d, last))
-        return out
-    local_start = local_naive(event.starts_at, tz)
-    wall = local_naive(event.ends_at, tz) - local_start
-    out = []
-    for start in parse_rule(event.rrule, local_start):
-        if start.date() in excluded:
-            continue
-        out.append(Occurrence(to_utc(start, tz), to_utc(start + wall, tz), False))
-    return out
+        return tuple(out)
+    local_start = local_naive(starts_at, tz)
+    wall = local_naive(ends_at, tz) - local_start
+    return tuple(Occurrence(to_utc(start, tz), to_utc(start + wall, tz), False)
+                 for start in parse_rule(rule, local_start) if start.date() not in excluded)
 
 
 def zone_or_utc(name: str):
