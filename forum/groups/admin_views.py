@@ -119,27 +119,38 @@ def admin_section_timezone(slug: str):
 def admin_appoint_section_admin(slug: str):
     section = get_section(g.perms, slug)
     g.perms.ensure(g.perms.can_appoint(None, Role.SECTION_ADMIN))
-    form = SectionAdminForm()
+    return appoint_to_section(section, Role.SECTION_ADMIN, SectionAdminForm(), "admin_form")
+
+
+@bp.post("/admin/sections/<slug>/admins/<int:appointment_id>/end")
+def admin_end_section_admin(slug: str, appointment_id: int):
+    return end_section_term(get_section(g.perms, slug), appointment_id)
+
+
+def appoint_to_section(section: Section, role: Role, form, form_name: str):
+    """Appoint whoever the form names to a section-scoped ``role`` with its term (the view has
+    asked ``can_appoint``); a bad form shows the section's admin page again, with its errors
+    on the form passed as ``form_name``."""
     if form.validate_on_submit():
         person = find_person(form.who.data)
         if person is None:
             form.who.errors.append("No member has that e-mail address or username.")
         else:
             result = appointments.appoint(
-                user=person, role=Role.SECTION_ADMIN, section=section, title=form.title.data,
+                user=person, role=role, section=section, title=form.title.data,
                 starts_on=form.starts_on.data, ends_on=form.ends_on.data,
                 appointed_by=g.perms.user)
             db.session.commit()
             flash(result.message, "success" if result.changed else "info")
             return redirect(url_for("groups.admin_section", slug=section.slug))
-    return admin_section(slug, admin_form=form, status=400)
+    return admin_section(section.slug, status=400, **{form_name: form})
 
 
-@bp.post("/admin/sections/<slug>/admins/<int:appointment_id>/end")
-def admin_end_section_admin(slug: str, appointment_id: int):
-    section = get_section(g.perms, slug)
+def end_section_term(section: Section, appointment_id: int, role: Role | None = None):
+    """End a section-scoped term early (``role``: only an appointment of that role)."""
     appointment = db.session.get(Appointment, appointment_id)
-    if appointment is None or appointment.section_id != section.id:
+    if appointment is None or appointment.section_id != section.id \
+            or (role is not None and appointment.role != role):
         abort(404)
     g.perms.ensure(g.perms.can_end_appointment(appointment))
     result = appointments.end_term(appointment, g.perms.today)
