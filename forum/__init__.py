@@ -17,7 +17,7 @@ from forum.http import IdConverter
 # Each feature package exposes ``bp`` and ``ROUTE_MODULES``; the order is the order of URL
 # rules, nothing more.
 BLUEPRINTS = (
-    "home", "auth", "users", "groups", "discussions", "files", "moderation", "volunteering",
+    "ops", "home", "auth", "users", "groups", "discussions", "files", "moderation", "volunteering",
     "notifications", "events", "articles",
 )
 
@@ -44,6 +44,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from forum.jinja import register_jinja
 
     register_jinja(app)
+    from forum.ops import install_observer
+
+    install_observer(app)  # last: the outermost WSGI layer (request ids, logs, metrics)
     return app
 
 
@@ -70,6 +73,11 @@ def _configure(app: Flask, test_config: dict | None) -> None:
                 "to a random string of at least 32 characters."
             )
     _check_host_cookies(app)
+    from forum.ops import configure_logging
+    from forum.ops.startup import refuse_unsafe_production
+
+    configure_logging(app)
+    refuse_unsafe_production(app)  # debug, an http site URL, a service that does not answer
     _trust_proxies(app)
 
 

@@ -111,6 +111,15 @@ class Config:
     # Count SQL statements per request and expose them in the X-Query-Count header (bench mode).
     QUERY_COUNT_HEADER = False
 
+    # Operations (forum/ops, docs/deploy.md). LOG_FORMAT "json": every log line of the "forum"
+    # loggers is one JSON object, and each request gets one line on "forum.requests" (request
+    # id, method, route, status, duration_ms, user_id); "text" leaves logging as Flask sets it.
+    LOG_FORMAT = "text"
+    # /metrics (Prometheus) answers only "Authorization: Bearer <METRICS_TOKEN>"; unset: 404.
+    METRICS_TOKEN: str | None = None
+    # /readyz and the production start-up checks: how long Redis may take to answer PING.
+    READY_TIMEOUT_SECONDS = 2.0
+
 
 class DevelopmentConfig(Config):
     pass
@@ -141,6 +150,7 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_PATH = "/"
     REMEMBER_COOKIE_DOMAIN = None
     PREFERRED_URL_SCHEME = "https"
+    LOG_FORMAT = "json"
 
 
 CONFIGS = {
