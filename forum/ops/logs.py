@@ -48,9 +48,11 @@ def configure_logging(app: Flask) -> None:
     if fmt not in FORMATS:
         raise RuntimeError(f"LOG_FORMAT must be one of {', '.join(FORMATS)}, not {fmt!r}.")
     logging.getLogger("forum.requests").setLevel(logging.INFO)
-    if fmt != "json":
-        return
     logger = logging.getLogger("forum")  # app.logger: Flask names it after the app
+    if fmt != "json":  # one app per process: the last one built decides
+        for handler in [h for h in logger.handlers if h.get_name() == HANDLER_NAME]:
+            logger.removeHandler(handler)
+        return
     handler = next((h for h in logger.handlers if h.get_name() == HANDLER_NAME), None)
     if handler is None:  # one handler per process, however many apps are built
         handler = logging.StreamHandler(sys.stderr)
