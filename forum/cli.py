@@ -1,4 +1,4 @@
-"""``flask`` commands: seed-demo, create-admin, deliver."""
+"""``flask`` commands: seed-demo, create-admin, deliver (+ files, digests, backup, restore)."""
 
 from __future__ import annotations
 
@@ -34,6 +34,9 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(deliver)
     app.cli.add_command(importlib.import_module("forum.files.cli").files_cli)
     app.cli.add_command(importlib.import_module("forum.notifications.digests").digests_command)
+    ops_cli = importlib.import_module("forum.ops.cli")
+    app.cli.add_command(ops_cli.backup_command)
+    app.cli.add_command(ops_cli.restore_command)
 
 
 @click.command("seed-demo")
