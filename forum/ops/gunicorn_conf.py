@@ -1,6 +1,6 @@
 """gunicorn's settings for production: ``gunicorn -c python:forum.ops.gunicorn_conf wsgi:app``.
 
-Read from the environment: ``GUNICORN_BIND`` (default ``0.0.0.0:8000``), ``GUNICORN_WORKERS``
+Read from the environment: ``GUNICORN_BIND`` (default ``127.0.0.1:8000``: behind a proxy on the same host), ``GUNICORN_WORKERS``
 (default 2 × CPUs + 1), ``GUNICORN_TIMEOUT`` (30 s). gunicorn's own access log is off: the
 app writes one JSON line per request (forum.requests) with more in it.
 
@@ -15,7 +15,7 @@ import glob
 import multiprocessing
 import os
 
-bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS") or multiprocessing.cpu_count() * 2 + 1)
 timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
 accesslog = None
