@@ -1,8 +1,9 @@
 """gunicorn's settings for production: ``gunicorn -c python:forum.ops.gunicorn_conf wsgi:app``.
 
-Read from the environment: ``GUNICORN_BIND`` (default ``127.0.0.1:8000``: behind a proxy on the same host), ``GUNICORN_WORKERS``
-(default 2 × CPUs + 1), ``GUNICORN_TIMEOUT`` (30 s). gunicorn's own access log is off: the
-app writes one JSON line per request (forum.requests) with more in it.
+Read from the environment: ``GUNICORN_BIND`` (default ``127.0.0.1:8000``, for a proxy on
+the same host), ``GUNICORN_WORKERS`` (default 2 × CPUs + 1), ``GUNICORN_TIMEOUT`` (30 s).
+gunicorn's own access log is off: the app writes one JSON line per request
+(forum.requests) with more in it.
 
 With ``PROMETHEUS_MULTIPROC_DIR`` set (docs/deploy.md, "Metrics"), every worker keeps its
 counters in files there: the folder is emptied when the master starts (old workers' numbers
