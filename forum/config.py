@@ -73,6 +73,17 @@ class Config:
 
     # Files (see forum/files and forum/storage.py).
     STORAGE_DIR: str | None = None  # default: instance/blobs
+    # Where blobs live: "local" (files under STORAGE_DIR, a volume every instance shares) or
+    # "s3" (an S3-compatible bucket, forum/storage_s3.py; STORAGE_DIR then only holds uploads
+    # being received). Unset S3 credentials fall back to boto3's own (AWS_* variables, roles).
+    STORAGE_BACKEND = "local"
+    S3_BUCKET: str | None = None
+    S3_ENDPOINT_URL: str | None = None  # e.g. "http://minio:9000"; unset: AWS
+    S3_REGION: str | None = None
+    S3_ACCESS_KEY_ID: str | None = None
+    S3_SECRET_ACCESS_KEY: str | None = None
+    S3_PREFIX = ""  # keys are "<prefix>ab/cd/<sha256>"
+    S3_ADDRESSING_STYLE = "path"  # MinIO and most S3-compatible stores; "virtual" for AWS
     FILE_MAX_SIZE = 200 * 1024 * 1024
     GROUP_QUOTA_BYTES = 2 * 1024 * 1024 * 1024
     FILE_RETENTION_DAYS = 30

@@ -10,8 +10,12 @@ A blob is received in two steps so that nothing half-written or refused is ever 
 ``LocalStorage`` keeps blobs under ``STORAGE_DIR`` at ``ab/cd/abcdef…`` (the hex digest). The
 temporary file lives in the storage root, on the same file system as its final place, so
 ``os.replace`` is atomic: a crash leaves at worst an unreferenced ``.tmp-*`` file that
-``flask files purge`` removes, never a partial blob under a real name. An S3-compatible backend
-would spool ``receive`` the same way and upload on ``commit`` (see docs/files.md).
+``flask files purge`` removes, never a partial blob under a real name.
+
+``S3Storage`` (forum/storage_s3.py, ``STORAGE_BACKEND = "s3"``) keeps blobs in an
+S3-compatible object store: ``receive`` spools to a temporary file under ``STORAGE_DIR`` the same
+way, ``commit`` uploads it (an object is visible only once wholly written), and ``open`` gives a
+seekable reader that fetches byte ranges as they are read. ``storage_for(app)`` picks the backend.
 """
 
 from __future__ import annotations
@@ -39,7 +43,7 @@ class BlobTooLarge(Exception):
 class PendingBlob:
     """A received stream, hashed and on disk, not yet visible under its digest."""
 
-    def __init__(self, storage: LocalStorage, temp_path: str, sha256: str, size: int,
+    def __init__(self, storage: Storage, temp_path: str, sha256: str, size: int,
                  head: bytes) -> None:
         self.storage = storage
         self.temp_path = temp_path
@@ -88,6 +92,10 @@ class Storage:
     def sweep_temporary(self, older_than: float) -> int:  # pragma: no cover
         raise NotImplementedError
 
+    def check_ready(self) -> None:  # pragma: no cover
+        """Raise unless the store takes blobs right now (``/readyz``, production start-up)."""
+        raise NotImplementedError
+
 
 class LocalStorage(Storage):
     def __init__(self, root: str) -> None:
@@ -103,21 +111,8 @@ class LocalStorage(Storage):
         return self.path_for(sha256)
 
     # --- writing ---------------------------------------------------------------------------
-    @contextlib.contextmanager
-    def receive(self, stream: BinaryIO, max_size: int | None = None) -> Iterator[PendingBlob]:
-        os.makedirs(self.root, exist_ok=True)
-        fd, temp_path = tempfile.mkstemp(prefix=".tmp-", dir=self.root)
-        pending = None
-        try:
-            sha, size, head = _copy_hashing(stream, fd, max_size)
-            pending = PendingBlob(self, temp_path, sha, size, head)
-            yield pending
-        finally:
-            with contextlib.suppress(OSError):
-                os.close(fd)
-            if pending is None or not pending.committed:
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(temp_path)
+    def receive(self, stream: BinaryIO, max_size: int | None = None):
+        return spool(self, self.root, stream, max_size)
 
     def _commit(self, pending: PendingBlob) -> None:
         final = self.path_for(pending.sha256)
@@ -158,17 +153,55 @@ class LocalStorage(Storage):
                     yield name, os.path.getmtime(os.path.join(dirpath, name))
 
     def sweep_temporary(self, older_than: float) -> int:
-        """Remove temporary files left by a crash (only old ones: uploads may be in flight)."""
-        removed = 0
-        if not os.path.isdir(self.root):
-            return 0
-        for name in os.listdir(self.root):
-            path = os.path.join(self.root, name)
-            if name.startswith(".tmp-") and os.path.getmtime(path) < time.time() - older_than:
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(path)
-                    removed += 1
-        return removed
+        return sweep_temporary_files(self.root, older_than)
+
+    def check_ready(self) -> None:
+        check_writable(self.root)
+
+
+@contextlib.contextmanager
+def spool(storage: Storage, root: str, stream: BinaryIO,
+          max_size: int | None) -> Iterator[PendingBlob]:
+    """Receive a stream into a temporary file under ``root``, hashing it (every backend)."""
+    os.makedirs(root, exist_ok=True)
+    fd, temp_path = tempfile.mkstemp(prefix=".tmp-", dir=root)
+    pending = None
+    try:
+        sha, size, head = _copy_hashing(stream, fd, max_size)
+        pending = PendingBlob(storage, temp_path, sha, size, head)
+        yield pending
+    finally:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+        if pending is None or not pending.committed:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temp_path)
+
+
+def sweep_temporary_files(root: str, older_than: float) -> int:
+    """Remove temporary files left by a crash (only old ones: uploads may be in flight)."""
+    removed = 0
+    if not os.path.isdir(root):
+        return 0
+    for name in os.listdir(root):
+        path = os.path.join(root, name)
+        if name.startswith(".tmp-") and os.path.getmtime(path) < time.time() - older_than:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
+                removed += 1
+    return removed
+
+
+def check_writable(root: str) -> None:
+    """The folder exists (or can be made) and takes a file; the probe is named like the
+    store's temporary files, so a crash here leaves nothing ``files purge`` misses."""
+    os.makedirs(root, exist_ok=True)
+    fd, path = tempfile.mkstemp(prefix=".tmp-ready-", dir=root)
+    try:
+        os.write(fd, b"ready")
+    finally:
+        os.close(fd)
+        os.unlink(path)
 
 
 def _copy_hashing(stream: BinaryIO, fd: int, max_size: int | None) -> tuple[str, int, bytes]:
@@ -208,6 +241,25 @@ def _fsync_dir(directory: str) -> None:
         os.close(dir_fd)
 
 
+BACKENDS = ("local", "s3")
+
+
+def storage_for(app) -> Storage:
+    """The configured backend: ``STORAGE_BACKEND`` "local" (files under ``STORAGE_DIR``) or
+    "s3" (an S3-compatible bucket; one client per app, kept in ``app.extensions``)."""
+    backend = app.config.get("STORAGE_BACKEND") or "local"
+    if backend == "local":
+        return LocalStorage(app.config["STORAGE_DIR"])
+    if backend == "s3":
+        store = app.extensions.get("forum_s3_storage")
+        if store is None:
+            from forum.storage_s3 import S3Storage
+
+            store = app.extensions["forum_s3_storage"] = S3Storage.from_config(app.config)
+        return store
+    raise RuntimeError(f"STORAGE_BACKEND must be one of {', '.join(BACKENDS)}, not {backend!r}.")
+
+
 def get_storage() -> Storage:
     """The application's storage backend (local files unless configured otherwise)."""
-    return LocalStorage(current_app.config["STORAGE_DIR"])
+    return storage_for(current_app)

@@ -83,8 +83,17 @@ def test_services_point_at_each_other_by_their_names(compose):
     for name in FORUM_SERVICES:
         other = s[name]["environment"]
         for key in ("FORUM_SQLALCHEMY_DATABASE_URI", "FORUM_REDIS_URL", "FORUM_SECRET_KEY",
-                    "FORUM_RATELIMIT_STORAGE_URI", "FORUM_STORAGE_DIR"):
+                    "FORUM_RATELIMIT_STORAGE_URI", "FORUM_STORAGE_BACKEND", "FORUM_S3_BUCKET"):
             assert other[key] == env[key], f"{name} disagrees on {key}"
+    assert env["FORUM_STORAGE_BACKEND"] == "s3"
+    assert env["FORUM_S3_ENDPOINT_URL"] == "http://minio:9000"
+    assert f"/{env['FORUM_S3_BUCKET']}" in " ".join(s["minio-setup"]["command"])
+    minio = s["minio"]["environment"]
+    assert (env["FORUM_S3_ACCESS_KEY_ID"], env["FORUM_S3_SECRET_ACCESS_KEY"]) == (
+        minio["MINIO_ROOT_USER"], minio["MINIO_ROOT_PASSWORD"])
+    for name in FORUM_SERVICES:
+        assert s[name]["depends_on"]["minio-setup"]["condition"] == \
+            "service_completed_successfully"
     user = s["postgres"]["environment"]["POSTGRES_USER"]
     assert f"://{user}:" in env["FORUM_SQLALCHEMY_DATABASE_URI"]
 
@@ -104,6 +113,7 @@ def test_the_environment_parses_into_the_settings_it_means(compose, tmp_path, mo
     assert config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
     assert config["REDIS_URL"] == "redis://redis:6379/1"
     assert config["LOG_FORMAT"] == "json" and config["METRICS_TOKEN"] == "metrics-token"
-    assert config["STORAGE_DIR"] == "/srv/forum/blobs"
+    assert config["STORAGE_DIR"] == "/srv/forum/spool"
+    assert config["STORAGE_BACKEND"] == "s3" and config["S3_ADDRESSING_STYLE"] == "path"
     # The site URL is plain http on localhost only: production's check accepts exactly that.
     assert config["SITE_URL"] == "http://localhost:8080"

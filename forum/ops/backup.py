@@ -8,7 +8,8 @@ A backup is one folder (or the same folder as a ``.tar.gz``/``.tgz`` archive):
                     (``sqlite3.Connection.backup``): a consistent snapshot taken inside one
                     read transaction while the site keeps running — never a file copy, which
                     can catch a live database (and its WAL) half-written
-    blobs/ab/cd/…   the blobs, laid out as in STORAGE_DIR, each checked against its name
+    blobs/ab/cd/…   the blobs, read through the configured store (the folder, or the S3
+                    bucket), each checked against its name
 
 The database is copied first, the blobs after: every blob a row of the snapshot refers to was
 stored before that row was committed (forum/storage.py), so it is there to copy; a blob
@@ -16,8 +17,8 @@ uploaded in between is copied too and is merely unreferenced (``flask files purg
 
 Restore checks everything first (the manifest, the database's digest and ``PRAGMA
 integrity_check``, every blob's digest), and only then writes: the database through the
-backup API again (into the configured file), the blobs atomically (temporary file, then
-``os.replace``). It refuses an instance that has data — any row in any table, or any blob —
+backup API again (into the configured file), the blobs through the store's own atomic
+receive and commit. It refuses an instance that has data — any row in any table, or any blob —
 unless forced.
 
 PostgreSQL is backed up with its own tools (pg_dump, or base backups with WAL archiving for
@@ -39,7 +40,7 @@ from datetime import UTC, datetime
 from flask import Flask
 from sqlalchemy.engine import make_url
 
-from forum.storage import CHUNK_SIZE, LocalStorage
+from forum.storage import CHUNK_SIZE, Storage, storage_for
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -87,7 +88,7 @@ def backup(app: Flask, dest: str) -> dict:
     os.makedirs(folder, exist_ok=True)
     try:
         database = _snapshot(source, os.path.join(folder, DATABASE))
-        blobs = _copy_blobs(app.config["STORAGE_DIR"], os.path.join(folder, BLOBS))
+        blobs = _copy_blobs(storage_for(app), os.path.join(folder, BLOBS))
         manifest = {"format": FORMAT, "created_at": datetime.now(UTC).isoformat(),
                     "database": database, "blobs": blobs}
         with open(os.path.join(folder, MANIFEST), "w") as out:
@@ -134,12 +135,14 @@ def _describe(conn: sqlite3.Connection) -> dict:
     return {"tables": tables, "alembic_revision": revision}
 
 
-def _copy_blobs(root: str, target: str) -> dict:
+def _copy_blobs(storage: Storage, target: str) -> dict:
+    """Every blob of the store (the folder, or the bucket), read through the store."""
     files = []
-    for sha, _mtime in sorted(LocalStorage(root).iter_blobs()):
+    for sha, _mtime in sorted(storage.iter_blobs()):
         dest = os.path.join(target, sha[:2], sha[2:4], sha)
         os.makedirs(os.path.dirname(dest), exist_ok=True)
-        size = _copy_checked(LocalStorage(root).path_for(sha), dest, sha)
+        with storage.open(sha) as source:
+            size = _copy_checked(source, dest, sha)
         files.append([sha, size])
     return {"count": len(files), "bytes": sum(size for _, size in files), "files": files}
 
@@ -151,10 +154,11 @@ def restore(app: Flask, src: str, *, force: bool = False) -> dict:
     target = sqlite_file(app)
     with _opened(src) as folder:
         manifest = _verified(folder)
-        if not force and _has_data(target, app.config["STORAGE_DIR"]):
+        storage = storage_for(app)
+        if not force and _has_data(target, storage):
             raise BackupError(
-                f"This instance already has data ({target}, {app.config['STORAGE_DIR']}): "
-                "restore into an empty instance, or add --force to replace its database.")
+                f"This instance already has data ({target} or its blob store): restore into "
+                "an empty instance, or add --force to replace its database.")
         os.makedirs(os.path.dirname(target), exist_ok=True)
         src_conn = sqlite3.connect(os.path.join(folder, DATABASE))
         dst_conn = sqlite3.connect(target, timeout=30)
@@ -163,20 +167,14 @@ def restore(app: Flask, src: str, *, force: bool = False) -> dict:
         finally:
             dst_conn.close()
             src_conn.close()
-        storage = LocalStorage(app.config["STORAGE_DIR"])
         for sha, _size in manifest["blobs"]["files"]:
-            final = storage.path_for(sha)
-            if os.path.exists(final) and _digest(final) == sha:
-                continue
-            os.makedirs(os.path.dirname(final), exist_ok=True)
-            fd, temp = tempfile.mkstemp(prefix=".tmp-restore-", dir=storage.root)
-            os.close(fd)
-            try:
-                _copy_checked(os.path.join(folder, BLOBS, sha[:2], sha[2:4], sha), temp, sha)
-                os.replace(temp, final)
-            finally:
-                if os.path.exists(temp):
-                    os.unlink(temp)
+            # Through the store's own receive/commit: hashed again, written atomically, and a
+            # blob already there is kept (content-addressed).
+            with open(os.path.join(folder, BLOBS, sha[:2], sha[2:4], sha), "rb") as data, \
+                    storage.receive(data) as pending:
+                if pending.sha256 != sha:
+                    raise BackupError(f"Blob {sha} changed while it was restored.")
+                pending.commit()
     return manifest
 
 
@@ -226,8 +224,8 @@ def _verified(folder: str) -> dict:
     return manifest
 
 
-def _has_data(database: str, blob_root: str) -> bool:
-    if next(LocalStorage(blob_root).iter_blobs(), None) is not None:
+def _has_data(database: str, storage: Storage) -> bool:
+    if next(iter(storage.iter_blobs()), None) is not None:
         return True
     if not os.path.exists(database) or os.path.getsize(database) == 0:
         return False
@@ -249,11 +247,11 @@ def _digest(path: str) -> str:
     return digest.hexdigest()
 
 
-def _copy_checked(source: str, dest: str, sha: str) -> int:
+def _copy_checked(inp, dest: str, sha: str) -> int:
     """Copy a blob, hashing on the way; a blob whose bytes do not match its name is refused."""
     digest = hashlib.sha256()
     size = 0
-    with open(source, "rb") as inp, open(dest, "wb") as out:
+    with open(dest, "wb") as out:
         while chunk := inp.read(CHUNK_SIZE):
             digest.update(chunk)
             out.write(chunk)

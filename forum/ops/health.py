@@ -3,16 +3,14 @@
 ``readiness(app)`` asks, in order, the database (``SELECT 1`` on a connection of its own),
 every Redis the configuration names (``REDIS_URL`` for the page cache, a ``redis://``
 ``RATELIMIT_STORAGE_URI`` for the throttles; ``PING``) and the blob store (a file written
-and removed in ``STORAGE_DIR``). Each check answers "ok" or the name of the error's class —
-never its message, which may carry a URL with a password. Used by ``/readyz`` and by the
-production start-up checks (startup.py).
+and removed in ``STORAGE_DIR``; for S3 the bucket's HEAD too). Each check answers "ok" or the
+name of the error's class — never its message, which may carry a URL with a password. Used
+by ``/readyz`` and by the production start-up checks (startup.py).
 """
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from typing import NamedTuple
 
 import redis
@@ -20,6 +18,7 @@ from flask import Flask
 from sqlalchemy import text
 
 from forum.extensions import db
+from forum.storage import storage_for
 
 REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 
@@ -63,16 +62,10 @@ def check_redis(url: str, timeout: float) -> None:
         client.close()
 
 
-def check_storage(root: str) -> None:
-    """The blob folder exists (or can be made) and takes a file. The probe file is named like
-    the store's own temporary files, so a crash here leaves nothing ``files purge`` misses."""
-    os.makedirs(root, exist_ok=True)
-    fd, path = tempfile.mkstemp(prefix=".tmp-ready-", dir=root)
-    try:
-        os.write(fd, b"ready")
-    finally:
-        os.close(fd)
-        os.unlink(path)
+def check_storage(app: Flask) -> None:
+    """The blob store takes blobs: the folder takes a file (local), or the bucket answers and
+    the spool folder takes a file (s3)."""
+    storage_for(app).check_ready()
 
 
 def readiness(app: Flask, *, database: bool = True) -> list[Check]:
@@ -83,7 +76,7 @@ def readiness(app: Flask, *, database: bool = True) -> list[Check]:
         checks.append(_outcome("database", check_database))
     for name, url in redis_urls(config).items():
         checks.append(_outcome(name, lambda url=url: check_redis(url, timeout)))
-    checks.append(_outcome("storage", lambda: check_storage(config["STORAGE_DIR"])))
+    checks.append(_outcome("storage", lambda: check_storage(app)))
     return checks
 
 
