@@ -56,9 +56,18 @@ class Metrics:
             "forum_http_request_duration_seconds", "Time to answer a request, by route.",
             ["method", "route"], buckets=BUCKETS, registry=self.registry)
 
+        # The labelled children, found once: ``labels()`` costs more than the count itself.
+        self._children: dict[tuple[str, str, int], tuple] = {}
+
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
-        self.requests.labels(method, route, str(status)).inc()
-        self.latency.labels(method, route).observe(seconds)
+        key = (method, route, status)
+        children = self._children.get(key)
+        if children is None:
+            children = self._children[key] = (
+                self.requests.labels(method, route, str(status)),
+                self.latency.labels(method, route))
+        children[0].inc()
+        children[1].observe(seconds)
 
 
 class OutboxCollector:
