@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import uuid
 
 import boto3
@@ -35,6 +36,7 @@ def s3_server():
     process = subprocess.Popen(
         [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", "0"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    drain = threading.Thread(target=lambda: [None for _ in process.stdout], daemon=True)
     try:
         url = None
         for line in process.stdout:  # blocks until the server prints its address
@@ -43,10 +45,14 @@ def s3_server():
                 url = match.group(1)
                 break
         assert url, "moto server did not start"
+        # It logs every request: keep reading, or a full pipe would stall the server.
+        drain.start()
         yield url
     finally:
         process.terminate()
         process.wait(timeout=30)
+        if drain.is_alive():
+            drain.join(timeout=30)  # the pipe ends with the process
         process.stdout.close()
 
 
