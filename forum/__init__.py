@@ -18,7 +18,7 @@ from forum.http import IdConverter
 # rules, nothing more.
 BLUEPRINTS = (
     "ops", "home", "auth", "users", "groups", "discussions", "files", "moderation", "volunteering",
-    "notifications", "events", "articles",
+    "notifications", "events", "articles", "search",
 )
 
 
@@ -117,12 +117,15 @@ def _register_extensions(app: Flask) -> None:
     from forum.permissions import Permissions
     from forum.querycount import finish_request_count, start_request_count
     from forum.ratelimit import init_app as init_throttles
+    from forum.search import indexer  # noqa: F401 - keeps the search index in step with writes
+    from forum.search.models import include_name
     from forum.security import register_security
 
     register_security(app)  # first: it must see the raw body before any form parsing
     db.init_app(app)
     migrations = os.path.abspath(os.path.join(app.root_path, "..", "migrations"))
-    migrate.init_app(app, db, directory=migrations, render_as_batch=True, compare_type=True)
+    migrate.init_app(app, db, directory=migrations, render_as_batch=True, compare_type=True,
+                    include_name=include_name)
     csrf.init_app(app)
     init_throttles(app)  # throttles' counts: the database, or Redis when configured
     register_page_cache(app)  # visitors' page cache, ETags (forum/pagecache)

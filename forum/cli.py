@@ -37,6 +37,7 @@ def register_cli(app: Flask) -> None:
     ops_cli = importlib.import_module("forum.ops.cli")
     app.cli.add_command(ops_cli.backup_command)
     app.cli.add_command(ops_cli.restore_command)
+    app.cli.add_command(importlib.import_module("forum.search.reindex").search_cli)
 
 
 @click.command("seed-demo")

@@ -58,6 +58,7 @@ class Config:
     LOGIN_LIMIT_PER_ADDRESS = "30 per 15 minutes"
     # Forms that send mail (register, forgot password, resend verification, change e-mail).
     ACCOUNT_MAIL_LIMIT = "10 per hour"
+    SEARCH_LIMIT_PER_ADDRESS = "30 per minute"  # visitors' searches; members' are not counted
 
     # Mail: with MAIL_SERVER unset, mail is written to instance/outbox/ as .eml files.
     MAIL_SERVER: str | None = None

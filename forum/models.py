@@ -33,6 +33,7 @@ from forum.notifications.models import (  # noqa: F401
     Subscription,
 )
 from forum.ratelimit import ThrottleCounter  # noqa: F401
+from forum.search.models import SearchEntry  # noqa: F401
 from forum.submissions import Submission  # noqa: F401
 from forum.users.models import User  # noqa: F401
 from forum.volunteering.models import (  # noqa: F401

@@ -13,6 +13,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from forum.extensions import db
+from forum.search.models import include_name
 from tests.conftest import _pg_admin_url, make_test_app
 
 
@@ -43,7 +44,8 @@ def test_migrations_match_the_models(empty_database, tmp_path):
         upgrade()
         with db.engine.connect() as conn:
             context = MigrationContext.configure(
-                conn, opts={"compare_type": True, "render_as_batch": True})
+                conn, opts={"compare_type": True, "render_as_batch": True,
+                         "include_name": include_name})
             diff = compare_metadata(context, db.metadata)
         db.engine.dispose()
     assert diff == [], f"models and migrations disagree: {diff}"

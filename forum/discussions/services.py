@@ -29,6 +29,7 @@ from forum.discussions.tree import Placement, child_path, placement, root_placem
 from forum.extensions import db
 from forum.groups.models import Group
 from forum.notifications import services as notifications
+from forum.search.indexer import index_inserted_post
 from forum.users.models import User
 
 BODY_MAX = 50_000
@@ -86,6 +87,7 @@ def _insert_post(thread: Thread, where: Placement, author, source: str,
     make_transient_to_detached(post)
     db.session.add(post)
     set_committed_value(post, "thread", thread)
+    index_inserted_post(db.session, post)  # the flush never sees this post as new
     return post
 
 

@@ -6,6 +6,8 @@ What a profile lists is filtered in SQL by the shared clauses: its groups by
 
 from __future__ import annotations
 
+from forum.users.models import User
+
 
 class UserRules:
     def can_see_profile(self, user) -> bool:
@@ -16,3 +18,9 @@ class UserRules:
     def can_edit_profile(self, user) -> bool:
         """Only the member edits their own profile (from their account settings)."""
         return self.user_id is not None and self.user_id == user.id
+
+
+def listed_profiles_clause():
+    """SQL filter on ``User`` for lists of members anyone may read (search): the profiles
+    ``can_see_profile`` shows everyone — verified accounts."""
+    return User.verified_at.is_not(None)

@@ -1,0 +1,138 @@
+"""The search page's read function: ``search(perms, request)`` → ``SearchResults``.
+
+Three statements and one per kind on the page, whatever the index's size: the counts per kind
+(each capped at ``COUNT_CAP``: "1,000+" is as useful as an exact number and far cheaper for a
+common word), one page of hits, their marked passages, and their links."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import NamedTuple
+
+from sqlalchemy import func, select, union_all
+
+from forum.extensions import db
+from forum.pagination import Page
+from forum.search.branches import Filters, branch
+from forum.search.documents import MARK_END, MARK_START
+from forum.search.engines import engine_for
+from forum.search.hits import load_links
+from forum.search.models import SearchKind
+from forum.search.parsing import ParsedQuery
+
+PER_PAGE = 20
+COUNT_CAP = 1000  # counts stop here; pages go no further than its last page
+KINDS = tuple(SearchKind)
+KIND_LABELS = {
+    SearchKind.POST: "Discussions", SearchKind.FILE: "Files", SearchKind.EVENT: "Events",
+    SearchKind.ARTICLE: "Articles", SearchKind.GROUP: "Groups", SearchKind.PERSON: "People",
+}
+
+
+class Segment(NamedTuple):
+    text: str
+    marked: bool
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    parsed: ParsedQuery
+    kind: SearchKind | None = None  # None: every kind
+    filters: Filters = field(default_factory=Filters)
+    by_date: bool = False
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class KindCount:
+    kind: SearchKind | None
+    label: str
+    count: int
+    capped: bool
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: SearchKind
+    title: list[Segment]
+    passage: list[Segment]
+    endpoint: str
+    args: dict
+    where: str
+    author: str | None
+    when: datetime | None
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    counts: list[KindCount]  # "All" first, then each kind with hits
+    hits: Page[Hit]
+
+
+def marked(text: str) -> list[Segment]:
+    """Text with the engine's marks → segments the template wraps in <mark>."""
+    segments, marked_now = [], False
+    for index, piece in enumerate(text.replace(MARK_END, MARK_START).split(MARK_START)):
+        marked_now = index % 2 == 1
+        if piece:
+            segments.append(Segment(piece, marked_now))
+    return segments
+
+
+def search(perms, request: SearchRequest) -> SearchResults:
+    session = db.session
+    engine = engine_for(session)
+    params = {"q": engine.query_value(request.parsed)}
+    counts = _counts(session, engine, perms, request, params)
+    total = next((c.count for c in counts if c.kind == request.kind), 0)
+    page = max(1, request.page)
+    rows = []
+    if total and (page - 1) * PER_PAGE < total:
+        rows = _page_rows(session, engine, perms, request, params, page)
+    marks = engine.highlights(session, request.parsed, [r.entry_id for r in rows])
+    links = load_links(session, [(r.kind, r.ref_id) for r in rows])
+    hits = []
+    for r in rows:
+        link = links.get((r.kind, r.ref_id))
+        if link is None:  # deleted between the two statements
+            continue
+        title, passage = marks.get(r.entry_id, ("", ""))
+        hits.append(Hit(SearchKind(r.kind), marked(title) or [Segment(link.title, False)],
+                        marked(passage), link.endpoint, link.args, link.where, link.author,
+                        link.when))
+    return SearchResults(counts, Page(items=hits, page=page, per_page=PER_PAGE, total=total))
+
+
+def _branches(engine, perms, request, kinds, *, scored):
+    out = [(kind, branch(engine, perms, kind, request.filters, scored=scored))
+           for kind in kinds]
+    return [(kind, stmt) for kind, stmt in out if stmt is not None]
+
+
+def _counts(session, engine, perms, request, params) -> list[KindCount]:
+    # Each kind's matches stop at one past the cap: a common word is not counted to the end.
+    capped = [select(sub.c.kind) for sub in (
+        stmt.limit(COUNT_CAP + 1).subquery()
+        for _, stmt in _branches(engine, perms, request, KINDS, scored=False))]
+    found = {}
+    if capped:
+        every = union_all(*capped).subquery("every")
+        found = dict(session.execute(
+            select(every.c.kind, func.count()).group_by(every.c.kind), params).all())
+    per_kind = [KindCount(kind, KIND_LABELS[kind], min(found.get(kind.value, 0), COUNT_CAP),
+                          found.get(kind.value, 0) > COUNT_CAP) for kind in KINDS]
+    every_count = sum(c.count for c in per_kind)
+    return [KindCount(None, "All", min(every_count, COUNT_CAP), every_count > COUNT_CAP),
+            *per_kind]
+
+
+def _page_rows(session, engine, perms, request, params, page):
+    kinds = KINDS if request.kind is None else (request.kind,)
+    branches = [stmt for _, stmt in _branches(engine, perms, request, kinds, scored=True)]
+    every = (branches[0] if len(branches) == 1 else union_all(*branches)).subquery("hits")
+    order = ([every.c.created_at.desc(), every.c.entry_id.desc()] if request.by_date
+             else [every.c.score.desc(), every.c.entry_id.desc()])
+    stmt = (select(every).order_by(*order).limit(PER_PAGE)
+            .offset((page - 1) * PER_PAGE))
+    return session.execute(stmt, params).all()
