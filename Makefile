@@ -17,6 +17,7 @@ install: $(STAMP)
 
 migrate: install
 	$(FLASK) db upgrade
+	$(FLASK) search reindex --if-empty
 
 seed: migrate
 	$(FLASK) seed-demo --if-empty

@@ -14,6 +14,7 @@ from forum.db import writing
 from forum.events.rsvps import send_due_reminders
 from forum.extensions import db
 from forum.mail import deliver_pending
+from forum.search.extract import extract_pending
 from forum.users.models import User
 from forum.users.services import AccountError, create_user
 
@@ -87,6 +88,7 @@ def deliver(loop: bool, interval: float) -> None:
         try:
             _remind()  # the day-before event reminders join the outbox first
             sent = deliver_pending()  # a bad message is marked failed inside; the run goes on
+            extract_pending()  # the words inside new uploads, for search (a few per round)
         except Exception:
             if not loop:
                 raise

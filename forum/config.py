@@ -59,6 +59,8 @@ class Config:
     # Forms that send mail (register, forgot password, resend verification, change e-mail).
     ACCOUNT_MAIL_LIMIT = "10 per hour"
     SEARCH_LIMIT_PER_ADDRESS = "30 per minute"  # visitors' searches; members' are not counted
+    SEARCH_EXTRACT_MAX_BYTES = 20 * 1024 * 1024  # files larger are searched by name, not words
+    SEARCH_EXTRACT_MAX_CHARS = 100_000  # of a file's words kept for search
 
     # Mail: with MAIL_SERVER unset, mail is written to instance/outbox/ as .eml files.
     MAIL_SERVER: str | None = None

@@ -193,3 +193,15 @@ def test_the_page_runs_a_constant_number_of_statements(client, world, public):
     make_event(section=world.section, user=world.section_admin, title="Budget review")
     db.session.commit()
     assert budget() <= few + 1  # the event kind's links: one statement more, never per hit
+
+
+def test_every_page_has_the_search_box_and_a_group_page_searches_in_its_group(
+        client, world, public):
+    for url in ("/", "/groups", f"/g/{public.slug}"):
+        html = client.get(url).get_data(as_text=True)
+        assert 'role="search" aria-label="Site"' in html and 'name="q"' in html, url
+    html = client.get(f"/g/{public.slug}").get_data(as_text=True)
+    assert f'<input type="hidden" name="group" value="{public.slug}">' in html
+    # Not on the page of a group the reader may not read.
+    html = client.get(f"/g/{world.group.slug}").get_data(as_text=True)
+    assert "Search in this group" not in html

@@ -13,6 +13,7 @@ from sqlalchemy import func
 
 from forum.articles.models import Article
 from forum.files.models import SharedFile
+from forum.groups.models import Group, GroupKind
 from forum.permissions.discussions import visible_posts_clause
 from forum.permissions.events import visible_events_clause
 from forum.permissions.files import listed_files_clause
@@ -45,8 +46,9 @@ def searchable_articles_clause(perms):
 
 
 def searchable_groups_clause(perms):
-    """Groups: those whose existence the reader may know, as the directory."""
-    return visible_groups_clause(perms)
+    """Groups: those whose existence the reader may know, as the directory — which leaves out
+    a section's articles group (its threads are articles' comments, found as posts)."""
+    return visible_groups_clause(perms) & (Group.kind != GroupKind.ARTICLES)
 
 
 def searchable_people_clause(perms):

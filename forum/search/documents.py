@@ -10,13 +10,16 @@ import re
 from datetime import datetime
 from typing import NamedTuple
 
+from sqlalchemy import select
+
 from forum.articles.models import Article
 from forum.discussions.models import Post
 from forum.events.models import Event
+from forum.extensions import db
 from forum.files.models import SharedFile
 from forum.groups.models import Group
 from forum.markup import plain_text
-from forum.search.models import SearchKind
+from forum.search.models import FileText, SearchKind
 from forum.users.models import User
 
 # Enough for the longest post the forms accept, with room; a longer text is cut, not refused.
@@ -55,11 +58,21 @@ def post_values_document(post_id: int, html: str | None, created_at: datetime,
                     _clean(plain_text(html or "")), created_at)
 
 
-def file_document(f: SharedFile) -> Document:
+def file_document(f: SharedFile, content: str | None = None) -> Document:
+    """A file's title, name and description, and the words inside it (``content``: read by
+    the worker, forum.search.extract; None: whatever was read last, looked up here)."""
+    if content is None:
+        content = _stored_text(f.id)
     # The name's words apart too: PostgreSQL's parser reads "minutes-march.csv" as one token.
     name_words = " ".join(re.findall(r"[^\W_]+", f.original_name or ""))
     return Document(SearchKind.FILE, f.id, _clean(f.title, 400),
-                    _join(f.original_name, name_words, f.description), f.created_at)
+                    _join(f.original_name, name_words, f.description, content), f.created_at)
+
+
+def _stored_text(file_id: int | None) -> str:
+    if file_id is None:
+        return ""
+    return db.session.scalar(select(FileText.text).where(FileText.file_id == file_id)) or ""
 
 
 def event_document(event: Event) -> Document:
@@ -70,8 +83,7 @@ def event_document(event: Event) -> Document:
 
 def article_document(article: Article) -> Document:
     return Document(SearchKind.ARTICLE, article.id, _clean(article.title, 400),
-                    _join(article.byline, article.excerpt,
-                          plain_text(article.body_html or "")),
+                    _join(article.excerpt, plain_text(article.body_html or ""), article.byline),
                     article.publish_at or article.created_at)
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import DDL, Integer, String, Text, UniqueConstraint, event
+from sqlalchemy import DDL, ForeignKey, Integer, String, Text, UniqueConstraint, event
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -48,6 +48,22 @@ class SearchEntry(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # PostgreSQL's index (kept by a trigger); on SQLite an empty column, its index FTS5's.
     document: Mapped[str | None] = mapped_column(Text().with_variant(TSVECTOR(), "postgresql"))
+
+
+class FileText(Base):
+    """The words inside a library file's current version (PDF, Word, plain text), read by the
+    delivery worker (``forum.search.extract``), never in a request. ``blob_sha256`` is the
+    version they were read from: a new version is read again."""
+
+    __tablename__ = "file_texts"
+
+    file_id: Mapped[int] = mapped_column(
+        ForeignKey("shared_files.id", ondelete="CASCADE"), primary_key=True)
+    blob_sha256: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text, default="")
+    # Why nothing was read ("too large", "unreadable"), for the operator; "" when it was.
+    problem: Mapped[str] = mapped_column(String(100), default="")
+    extracted_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 FTS_TABLE = "search_fts"

@@ -88,9 +88,13 @@ def _total() -> int:
 
 
 @search_cli.command("reindex")
+@click.option("--if-empty", is_flag=True,
+              help="Only when the index is empty (a site upgraded to a version with search).")
 @with_appcontext
-def reindex_command() -> None:
+def reindex_command(if_empty: bool) -> None:
     """Rebuild the search index from the live tables."""
+    if if_empty and db.session.scalar(select(SearchEntry.id).limit(1)) is not None:
+        return
     with click.progressbar(length=_total(), label="Indexing") as bar:
         written = reindex(bar.update)
     click.echo(f"Indexed {written} documents.")

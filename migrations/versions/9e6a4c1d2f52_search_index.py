@@ -1,10 +1,13 @@
-"""the search index
+"""the search index, and the words read from files
 
 ``search_entries``: one row per searchable object (posts, files, events, articles, groups,
 members) with its title and plain text. Each engine's own index is kept beside it by
 triggers: SQLite an FTS5 table ``search_fts`` (external content), PostgreSQL the
 ``document`` tsvector under a GIN index, in the text search configuration ``forum_search``
 (English stemming after ``unaccent``, a trusted extension the database's owner may create).
+
+``file_texts``: the words the delivery worker read from a library file's current version (PDF,
+Word, plain text), and which blob they came from.
 
 The DDL is the models' own (``forum.search.models.DDL_STATEMENTS``, written out here so this
 file keeps meaning what it meant). The index starts empty: ``flask search reindex`` fills it
@@ -76,6 +79,18 @@ def upgrade():
         sa.PrimaryKeyConstraint('id', name=op.f('pk_search_entries')),
         sa.UniqueConstraint('kind', 'ref_id', name=op.f('uq_search_entries_kind_ref_id')),
     )
+    op.create_table(
+        'file_texts',
+        sa.Column('file_id', sa.Integer(), nullable=False),
+        sa.Column('blob_sha256', sa.String(length=64), nullable=False),
+        sa.Column('text', sa.Text(), nullable=False),
+        sa.Column('problem', sa.String(length=100), nullable=False),
+        sa.Column('extracted_at', forum.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['file_id'], ['shared_files.id'],
+                                name=op.f('fk_file_texts_file_id_shared_files'),
+                                ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('file_id', name=op.f('pk_file_texts')),
+    )
     bind = op.get_bind()
     statements = SQLITE if bind.dialect.name == 'sqlite' else POSTGRESQL
     for statement in statements:
@@ -89,4 +104,5 @@ def downgrade():
     else:
         op.execute("DROP FUNCTION IF EXISTS search_entries_document() CASCADE")
         op.execute("DROP TEXT SEARCH CONFIGURATION IF EXISTS forum_search")
+    op.drop_table('file_texts')
     op.drop_table('search_entries')
