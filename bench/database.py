@@ -37,7 +37,7 @@ def schema_hash(dialect) -> str:
         for index in sorted(t.indexes, key=lambda i: i.name or ""):
             digest.update(str(CreateIndex(index).compile(dialect=dialect)).encode())
     for name in ("seed.py", "seed_posts.py", "seed_files.py", "seed_calendar.py",
-                 "seed_articles.py", "content.py"):
+                 "seed_articles.py", "seed_search.py", "content.py"):
         digest.update((BENCH_DIR / name).read_bytes())
     return digest.hexdigest()[:12]
 

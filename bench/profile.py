@@ -24,10 +24,12 @@ import time
 import click
 
 from bench import CACHE_DIR
+from bench.runner import SEARCH_PAGES
 
 # A bare page of the app (a 404) shows what every request costs before any feature runs.
 KEYS = ("notfound", "home", "directory", "group", "thread_big", "thread_deep", "thread_small",
         "profile", "files", "calendar", "events", "event", "recordings", "articles",
+        "search_one", "search_two", "search_rare", "search_common",
         "article")
 
 
@@ -41,6 +43,7 @@ def _pages(info: dict) -> dict[str, str]:
         "calendar": "/events/", "events": "/events/list", "event": f"/events/{info['event_id']}",
         "recordings": "/events/recordings", "articles": "/articles/",
         "article": f"/articles/{info['article_slug']}",
+        **{page["key"]: page["path"] for page in SEARCH_PAGES},
     }
 
 

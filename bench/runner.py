@@ -25,6 +25,17 @@ class Settings:
     warmup: int = 2  # seconds of load before memory is read and the measured run starts
 
 
+# Search (issue 25): one word in a tenth of the threads' titles, two words of one sentence of
+# the bodies' pool, a rare word (a member's surname: people only) and a very common one (in
+# titles and in the bodies of most posts). Never cached: every request searches.
+SEARCH_PAGES = (
+    {"key": "search_one", "label": "Search, one word", "path": "/search?q=onboarding"},
+    {"key": "search_two", "label": "Search, two words", "path": "/search?q=mentoring+goals"},
+    {"key": "search_rare", "label": "Search, a rare word", "path": "/search?q=kowalski"},
+    {"key": "search_common", "label": "Search, a very common word", "path": "/search?q=budget"},
+)
+
+
 def forum_pages(info: dict) -> list[dict]:
     """The pages the issues name, for the seeded site described by ``info``: every read page
     as a visitor (served from the page cache after the first request) and signed in (always
@@ -53,6 +64,7 @@ def forum_pages(info: dict) -> list[dict]:
         {"key": "articles", "label": "Latest articles", "path": "/articles/"},
         {"key": "article", "label": "Article with 60 responses",
          "path": f"/articles/{info['article_slug']}"},
+        *SEARCH_PAGES,
     ]
     signed_in = [{**page, "key": f"{page['key']}_member", "label": f"{page['label']}, signed in",
                   "signed_in": True} for page in read_pages]

@@ -77,7 +77,7 @@ def insert_batches(conn: Connection, name: str, rows: Iterable[dict],
 def seed(conn: Connection, scale: Scale, progress: Progress | None = None,
          rng_seed: int = 2026) -> dict:
     """Seed ``scale`` into the (schema-ready) database of ``conn``; return what the bench needs."""
-    from bench import seed_articles, seed_calendar, seed_files, seed_posts
+    from bench import seed_articles, seed_calendar, seed_files, seed_posts, seed_search
 
     rng = random.Random(rng_seed)
     now = utcnow()
@@ -91,6 +91,7 @@ def seed(conn: Connection, scale: Scale, progress: Progress | None = None,
     info.update(seed_articles.seed_articles(conn, scale, groups, members, rng, now))
     seed_posts.refresh_group_counters(conn)
     _move_sequences(conn)
+    info["search_documents"] = seed_search.seed_search(conn)
     info.update(bench_email=users["bench_email"], password=BENCH_PASSWORD,
                 group_slug=groups[0]["slug"], scale=scale.name)
     return info

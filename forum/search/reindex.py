@@ -1,13 +1,14 @@
 """``flask search reindex``: write every document of the index again, with a progress bar.
 
 For rows written around the ORM (the benchmark's seeders, a restore, an import) and after a
-change to what a document holds. It writes in batches, each in its own transaction, from the
-live tables; entries whose object is gone are removed at the end. Safe to run while the site
-serves: a write meanwhile updates its own entry through the listener as always."""
+change to what a document holds. It reads the live tables in batches by id and writes each
+batch in its own transaction (a site that keeps serving waits for one batch at most); entries
+whose object is gone are removed at the end. A write meanwhile updates its own entry through
+the listener as always."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import click
 from flask.cli import with_appcontext
@@ -16,21 +17,18 @@ from sqlalchemy import delete, func, select
 from forum.db import writing
 from forum.discussions.models import Post, Thread
 from forum.extensions import db
-from forum.search.documents import WATCHED, Document, post_values_document
+from forum.files.models import SharedFile
+from forum.search.documents import WATCHED, Document, file_document, post_values_document
 from forum.search.indexer import write_documents
-from forum.search.models import SearchEntry
+from forum.search.models import FileText, SearchEntry, SearchKind
 
 BATCH = 2000
 
 
-@click.group("search", help="The search index.")
-def search_cli() -> None:
-    pass
-
-
-def _post_batches(after: int = 0) -> Iterator[list[Document]]:
+def _post_batches(execute) -> Iterator[list[Document]]:
+    after = 0
     while True:
-        rows = db.session.execute(
+        rows = execute(
             select(Post.id, Post.html, Post.created_at, Post.parent_id, Thread.title)
             .join(Thread, Thread.id == Post.thread_id)
             .where(Post.id > after).order_by(Post.id).limit(BATCH)).all()
@@ -41,50 +39,63 @@ def _post_batches(after: int = 0) -> Iterator[list[Document]]:
         after = rows[-1].id
 
 
-def _model_batches(model, make) -> Iterator[list[Document]]:
+def _model_batches(execute, model, make) -> Iterator[list[Document]]:
+    """Documents made from plain rows (the document functions read columns by name)."""
+    table = model.__table__
     after = 0
     while True:
-        objs = db.session.scalars(
-            select(model).where(model.id > after).order_by(model.id).limit(BATCH)).all()
-        if not objs:
+        stmt = select(table).where(table.c.id > after).order_by(table.c.id).limit(BATCH)
+        if model is SharedFile:
+            stmt = stmt.add_columns(FileText.text.label("words")).outerjoin(
+                FileText, FileText.file_id == table.c.id)
+        rows = execute(stmt).all()
+        if not rows:
             return
-        yield [make(o) for o in objs]
-        after = objs[-1].id
+        if model is SharedFile:
+            yield [file_document(r, r.words or "") for r in rows]
+        else:
+            yield [make(r) for r in rows]
+        after = rows[-1].id
 
 
-def reindex(progress=None) -> int:
-    """Every document again; returns how many. ``progress(n)``: called after each batch."""
+def document_batches(execute) -> Iterator[list[Document]]:
+    """Every document, in batches; ``execute(statement)`` runs a read (a session's or a
+    connection's)."""
+    yield from _post_batches(execute)
+    for model, (_, _, make) in WATCHED.items():
+        yield from _model_batches(execute, model, make)
+
+
+def remove_orphans(execute) -> None:
+    """Entries whose object is gone (a cascade in the database, which no listener sees)."""
+    for model, kind in [(Post, SearchKind.POST), *((m, k) for m, (k, _, _) in WATCHED.items())]:
+        execute(delete(SearchEntry).where(SearchEntry.kind == kind.value,
+                                          SearchEntry.ref_id.not_in(select(model.id))))
+
+
+def reindex(progress: Callable[[int], None] | None = None) -> int:
+    """Every document again, through the app's session; returns how many."""
     written = 0
-    sources = [_post_batches()] + [_model_batches(model, make)
-                                   for model, (_, _, make) in WATCHED.items()]
-    for batches in sources:
-        for docs in batches:
-            with writing():
-                write_documents(db.session.connection(), docs)
-                db.session.commit()
+    with writing():
+        for docs in document_batches(db.session.execute):
+            write_documents(db.session.connection(), docs)
+            db.session.commit()
             written += len(docs)
             if progress:
                 progress(len(docs))
-    _remove_orphans()
+        remove_orphans(db.session.execute)
+        db.session.commit()
     return written
 
 
-def _remove_orphans() -> None:
-    """Entries whose object is gone (deleted by a cascade in the database, which no listener
-    sees) are dropped: search already skips them, this only frees the space."""
-    with writing():
-        for model, (kind, _, _) in [(Post, ("post", None, None)), *WATCHED.items()]:
-            db.session.execute(delete(SearchEntry).where(
-                SearchEntry.kind == str(kind),
-                SearchEntry.ref_id.not_in(select(model.id))))
-        db.session.commit()
-
-
 def _total() -> int:
-    total = db.session.scalar(select(func.count()).select_from(Post)) or 0
-    for model in WATCHED:
-        total += db.session.scalar(select(func.count()).select_from(model)) or 0
-    return total
+    return sum(db.session.scalar(select(func.count()).select_from(model)) or 0
+               for model in (Post, *WATCHED))
+
+
+@click.group("search", help="The search index.")
+def search_cli() -> None:
+    pass
 
 
 @search_cli.command("reindex")
@@ -98,5 +109,3 @@ def reindex_command(if_empty: bool) -> None:
     with click.progressbar(length=_total(), label="Indexing") as bar:
         written = reindex(bar.update)
     click.echo(f"Indexed {written} documents.")
-
-
