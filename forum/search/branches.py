@@ -32,8 +32,12 @@ class Filters:
 
 
 def _joined(kind: SearchKind, base):
-    """The live rows of ``kind`` joined to the index, and (group column, author column)."""
-    ref = ENTRY.c.ref_id
+    """The live rows of ``kind`` joined to the index, and (group column, author column).
+
+    ``ref_id + 0``: the index's rows are reached from the engine's matches only, never from a
+    live table through the (kind, ref_id) index — SQLite's planner, left to choose, starts a
+    small table (the published articles) and looks every match up for each of its rows."""
+    ref = ENTRY.c.ref_id + 0
     if kind == SearchKind.POST:
         return (base.join(Post, Post.id == ref).join(Thread, Thread.id == Post.thread_id)
                 .join(Group, Group.id == Thread.group_id), Thread.group_id, Post.author_id)
@@ -60,20 +64,18 @@ _RULES = {
 }
 
 
-def branch(engine: Engine, perms, kind: SearchKind, filters: Filters, *, scored: bool = True):
-    """The statement of one kind's visible matches, or None when a filter rules the kind out
-    (a group filter leaves no groups, people or articles; an author filter no groups or
-    people)."""
-    base, condition, score = engine.match()
-    joined, group_column, author_column = _joined(kind, base)
+def branch(engine: Engine, perms, kind: SearchKind, filters: Filters):
+    """The statement of one kind's visible matches (entry id, kind, ref id, date), or None
+    when a filter rules the kind out (a group filter leaves no groups, people or articles; an
+    author filter no groups or people)."""
+    condition = engine.match()
+    joined, group_column, author_column = _joined(kind, ENTRY)
     if filters.group_id is not None and group_column is None:
         return None
     if filters.author_id is not None and author_column is None:
         return None
     columns = [ENTRY.c.id.label("entry_id"), literal(kind.value).label("kind"),
-               ENTRY.c.ref_id.label("ref_id")]
-    if scored:
-        columns += [score.label("score"), ENTRY.c.created_at.label("created_at")]
+               ENTRY.c.ref_id.label("ref_id"), ENTRY.c.created_at.label("created_at")]
     stmt = (select(*columns).select_from(joined)
             .where(condition, ENTRY.c.kind == kind.value, _RULES[kind](perms)))
     if filters.group_id is not None:

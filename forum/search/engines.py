@@ -1,7 +1,7 @@
 """The two engines behind one interface: how a parsed query matches, scores and highlights.
 
-``Engine.match`` joins the index to the engine's own structure and filters by the query;
-``Engine.score`` says how well an entry matched (higher is better: FTS5's bm25 is negated);
+``Engine.match`` filters the index by the query; ``Engine.scores`` says how well given
+entries matched (higher is better: FTS5's bm25 is negated);
 ``Engine.highlights`` cuts the passages of a page's entries, the matched words between
 ``MARK_START`` and ``MARK_END`` — one statement for the whole page, and only for its rows.
 Both weigh a title four times a body."""
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, column, func, literal_column, select, table, text
-from sqlalchemy.sql import ColumnElement, FromClause
+from sqlalchemy.sql import ColumnElement
 
 from forum.search.documents import MARK_END, MARK_START
 from forum.search.models import FTS_TABLE, SearchEntry
@@ -21,6 +21,16 @@ ENTRY = SearchEntry.__table__
 SNIPPET_WORDS = 24
 
 
+_FTS = table(FTS_TABLE, column("rowid"))
+# SQLite: "the entry is among FTS5's matches" as ``id IN (SELECT rowid … MATCH)``, which SQLite
+# evaluates once into an indexed temporary set. Joined to the FTS5 table (or to a materialized
+# CTE of its matches) instead, the planner may walk a kind's entries and ask FTS5 about each
+# one, or scan the matches once per article — seconds where this takes milliseconds.
+_SQLITE_MATCHES = select(_FTS.c.rowid).where(text(f"{FTS_TABLE} MATCH :q"))
+_PG_QUERY = func.websearch_to_tsquery(literal_column("'forum_search'::regconfig"),
+                                      bindparam("q"))
+
+
 @dataclass(frozen=True)
 class Engine:
     name: str
@@ -28,19 +38,29 @@ class Engine:
     def query_value(self, parsed: ParsedQuery) -> str:
         return parsed.fts5() if self.name == "sqlite" else parsed.websearch()
 
-    def match(self) -> tuple[FromClause, ColumnElement, ColumnElement]:
-        """(the index joined to the engine's structure, the match condition, the score), all
-        reading the bind parameter ``q`` (``query_value``)."""
+    def match(self) -> ColumnElement:
+        """The condition on ``search_entries``: the entry matches the bind parameter ``q``
+        (``query_value``)."""
         if self.name == "sqlite":
-            fts = table(FTS_TABLE, column("rowid"))
-            joined = ENTRY.join(fts, fts.c.rowid == ENTRY.c.id)
-            condition = text(f"{FTS_TABLE} MATCH :q")
-            score = -func.bm25(literal_column(FTS_TABLE), 4.0, 1.0)
-            return joined, condition, score
-        query = func.websearch_to_tsquery(literal_column("'forum_search'::regconfig"),
-                                          bindparam("q"))
-        return (ENTRY, ENTRY.c.document.op("@@")(query),
-                func.ts_rank(ENTRY.c.document, query, 1))  # 1: divided by 1 + log(length)
+            return ENTRY.c.id.in_(_SQLITE_MATCHES)
+        return ENTRY.c.document.op("@@")(_PG_QUERY)
+
+    def scores(self, session, params: dict, entry_ids: list[int]) -> dict[int, float]:
+        """How well each of ``entry_ids`` (matches of ``q``) matched; higher is better (FTS5's
+        bm25 is negated). One statement over those entries only: SQLite scores the matches
+        from the lowest of them on (FTS5 reads a rowid range cheaply), PostgreSQL exactly
+        those rows."""
+        if not entry_ids:
+            return {}
+        if self.name == "sqlite":
+            stmt = select(_FTS.c.rowid, -func.bm25(literal_column(FTS_TABLE), 4.0, 1.0)).where(
+                text(f"{FTS_TABLE} MATCH :q"), _FTS.c.rowid >= bindparam("floor"))
+            rows = session.execute(stmt, {**params, "floor": min(entry_ids)})
+        else:
+            stmt = select(ENTRY.c.id, func.ts_rank(ENTRY.c.document, _PG_QUERY, 1)).where(
+                ENTRY.c.id.in_(bindparam("ids", expanding=True)))  # 1: ÷ (1 + log length)
+            rows = session.execute(stmt, {**params, "ids": entry_ids})
+        return dict(rows.all())
 
     def highlights(self, session, parsed: ParsedQuery, entry_ids: list[int]) -> dict:
         """entry id → (title, passage), the matched words marked."""
@@ -57,8 +77,7 @@ class Engine:
         else:
             options = (f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords={SNIPPET_WORDS}, "
                        "MinWords=8, MaxFragments=2, FragmentDelimiter=\" … \"")
-            query = func.websearch_to_tsquery(literal_column("'forum_search'::regconfig"),
-                                              bindparam("q"))
+            query = _PG_QUERY
             config = literal_column("'forum_search'::regconfig")
             stmt = select(
                 ENTRY.c.id,

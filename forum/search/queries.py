@@ -1,8 +1,9 @@
 """The search page's read function: ``search(perms, request)`` → ``SearchResults``.
 
-Three statements and one per kind on the page, whatever the index's size: the counts per kind
+Four statements and one per kind on the page, whatever the index's size: the counts per kind
 (each capped at ``COUNT_CAP``: "1,000+" is as useful as an exact number and far cheaper for a
-common word), one page of hits, their marked passages, and their links."""
+common word), the hits (newest first: one page of them; best match: the window and its
+scores), their marked passages, and their links."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import func, select, union_all
+from sqlalchemy import func, literal_column, select, union_all
 
 from forum.extensions import db
 from forum.pagination import Page
@@ -23,6 +24,7 @@ from forum.search.parsing import ParsedQuery
 
 PER_PAGE = 20
 COUNT_CAP = 1000  # counts stop here; pages go no further than its last page
+RANK_WINDOW = 2000  # "best match" ranks at most the newest this many visible matches
 KINDS = tuple(SearchKind)
 KIND_LABELS = {
     SearchKind.POST: "Discussions", SearchKind.FILE: "Files", SearchKind.EVENT: "Events",
@@ -89,7 +91,19 @@ def search(perms, request: SearchRequest) -> SearchResults:
     page = max(1, request.page)
     rows = []
     if total and (page - 1) * PER_PAGE < total:
-        rows = _page_rows(session, engine, perms, request, params, page)
+        kinds = KINDS if request.kind is None else (request.kind,)
+        if request.by_date:
+            every = _every(_branches(engine, perms, request, kinds))
+            rows = session.execute(
+                select(every).order_by(every.c.created_at.desc(), every.c.entry_id.desc())
+                .limit(PER_PAGE).offset((page - 1) * PER_PAGE), params).all()
+        else:
+            # Each kind's newest first, so the engine can stop at the window's size.
+            every = _every([
+                select(stmt.order_by(literal_column("entry_id").desc()).limit(RANK_WINDOW)
+                       .subquery())
+                for stmt in _branches(engine, perms, request, kinds)])
+            rows = _best(session, engine, every, params)[(page - 1) * PER_PAGE:][:PER_PAGE]
     marks = engine.highlights(session, request.parsed, [r.entry_id for r in rows])
     links = load_links(session, [(r.kind, r.ref_id) for r in rows])
     hits = []
@@ -104,17 +118,19 @@ def search(perms, request: SearchRequest) -> SearchResults:
     return SearchResults(counts, Page(items=hits, page=page, per_page=PER_PAGE, total=total))
 
 
-def _branches(engine, perms, request, kinds, *, scored):
-    out = [(kind, branch(engine, perms, kind, request.filters, scored=scored))
-           for kind in kinds]
-    return [(kind, stmt) for kind, stmt in out if stmt is not None]
+def _branches(engine, perms, request, kinds) -> list:
+    out = (branch(engine, perms, kind, request.filters) for kind in kinds)
+    return [stmt for stmt in out if stmt is not None]
+
+
+def _every(branches: list):
+    return (branches[0] if len(branches) == 1 else union_all(*branches)).subquery("hits")
 
 
 def _counts(session, engine, perms, request, params) -> list[KindCount]:
     # Each kind's matches stop at one past the cap: a common word is not counted to the end.
     capped = [select(sub.c.kind) for sub in (
-        stmt.limit(COUNT_CAP + 1).subquery()
-        for _, stmt in _branches(engine, perms, request, KINDS, scored=False))]
+        stmt.limit(COUNT_CAP + 1).subquery() for stmt in _branches(engine, perms, request, KINDS))]
     found = {}
     if capped:
         every = union_all(*capped).subquery("every")
@@ -127,12 +143,13 @@ def _counts(session, engine, perms, request, params) -> list[KindCount]:
             *per_kind]
 
 
-def _page_rows(session, engine, perms, request, params, page):
-    kinds = KINDS if request.kind is None else (request.kind,)
-    branches = [stmt for _, stmt in _branches(engine, perms, request, kinds, scored=True)]
-    every = (branches[0] if len(branches) == 1 else union_all(*branches)).subquery("hits")
-    order = ([every.c.created_at.desc(), every.c.entry_id.desc()] if request.by_date
-             else [every.c.score.desc(), every.c.entry_id.desc()])
-    stmt = (select(every).order_by(*order).limit(PER_PAGE)
-            .offset((page - 1) * PER_PAGE))
-    return session.execute(stmt, params).all()
+def _best(session, engine, every, params) -> list:
+    """The newest ``RANK_WINDOW`` matches the reader may see (filtered in SQL, like every
+    list), best first by the engine's score. For most searches the window holds every match;
+    for a word in thousands of posts, "best match" ranks the newest few thousand — the engines
+    score every entry they rank, so this bounds the work by the window, not by the word."""
+    window = session.execute(select(every).order_by(every.c.entry_id.desc())
+                             .limit(RANK_WINDOW), params).all()
+    scores = engine.scores(session, params, [r.entry_id for r in window])
+    return sorted(window, key=lambda r: (scores.get(r.entry_id, 0.0), r.entry_id),
+                  reverse=True)
