@@ -31,9 +31,11 @@ from forum.pagecache.statements import where_values, written_values
 
 log = logging.getLogger(__name__)
 
-# Rows no page shows (or only their owner's private pages, never cached nor tagged).
+# Rows no page shows (or only their owner's private pages, never cached nor tagged). The
+# search index and the words read from files are shown by the search page only, which is
+# never cached (it is always searched afresh).
 IGNORED = frozenset({"auth_sessions", "calendar_feeds", "deliveries", "digest_cursors",
-                     "submissions", "throttle_counters"})
+                     "file_texts", "search_entries", "submissions", "throttle_counters"})
 # Columns no tagged page shows: a download's count is on the library and file pages only.
 QUIET = {"shared_files": frozenset({"download_count"})}
 # How a row names its group: a column holding the group's id, or (column, parent table).
