@@ -28,6 +28,7 @@ import time
 import uuid
 
 from flask import Flask, g, request
+from sqlalchemy import inspect as sa_inspect
 from werkzeug.exceptions import HTTPException
 
 from forum.ops.health import PROBES
@@ -155,7 +156,10 @@ def _note_route_and_user(exc) -> None:
     environ[ROUTE] = request.url_rule.rule if request.url_rule is not None else UNMATCHED
     user = g.get("_login_user")
     if user is not None and getattr(user, "is_authenticated", False):
-        environ[USER_ID] = user.id
+        # The id from the session's identity map: after the view's commit the user's
+        # attributes are expired, and reading ``user.id`` would load the row again.
+        identity = sa_inspect(user).identity
+        environ[USER_ID] = identity[0] if identity else None
 
 
 def install_observer(app: Flask) -> None:
