@@ -58,6 +58,11 @@ class Config:
     LOGIN_LIMIT_PER_ADDRESS = "30 per 15 minutes"
     # Forms that send mail (register, forgot password, resend verification, change e-mail).
     ACCOUNT_MAIL_LIMIT = "10 per hour"
+    # Digests go out at this hour in each member's own zone (weekly ones on this weekday,
+    # 0 = Monday); the delivery worker looks for due digests every DIGEST_CHECK_SECONDS.
+    DIGEST_HOUR = 7
+    DIGEST_WEEKDAY = 0
+    DIGEST_CHECK_SECONDS = 300
 
     # Mail: with MAIL_SERVER unset, mail is written to instance/outbox/ as .eml files.
     MAIL_SERVER: str | None = None
@@ -141,6 +146,7 @@ class TestingConfig(Config):
     TESTING = True
     WTF_CSRF_ENABLED = True
     RATELIMIT_ENABLED = False
+    DIGEST_CHECK_SECONDS = 0  # every `flask deliver` run looks for due digests
     SERVER_NAME = None
     # The page cache stays on (in-process) in tests: a stale page after a write is a bug.
     PAGE_CACHE_SECONDS = 60
