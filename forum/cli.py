@@ -7,13 +7,14 @@ import logging
 import time
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import func, select
 
 from forum.db import writing
 from forum.events.rsvps import send_due_reminders
 from forum.extensions import db
 from forum.mail import deliver_pending
+from forum.notifications.schedule import send_due_digests
 from forum.search.extract import extract_pending
 from forum.users.models import User
 from forum.users.services import AccountError, create_user
@@ -87,6 +88,7 @@ def deliver(loop: bool, interval: float) -> None:
     while True:
         try:
             _remind()  # the day-before event reminders join the outbox first
+            _digests()  # the digests whose hour has come, in each member's zone
             sent = deliver_pending()  # a bad message is marked failed inside; the run goes on
             extract_pending()  # the words inside new uploads, for search (a few per round)
         except Exception:
@@ -102,6 +104,22 @@ def deliver(loop: bool, interval: float) -> None:
         if not loop:
             return
         time.sleep(interval)
+
+
+_last_digest_check = 0.0
+
+
+def _digests() -> None:
+    """Queue due digests, at most every DIGEST_CHECK_SECONDS in this worker (each member's
+    digest is sent once per period however many workers look: notifications.schedule)."""
+    global _last_digest_check
+    wait = current_app.config["DIGEST_CHECK_SECONDS"]
+    if _last_digest_check and time.monotonic() - _last_digest_check < wait:
+        return
+    _last_digest_check = time.monotonic()
+    queued = send_due_digests()
+    if queued:
+        click.echo(f"Queued {queued} digest(s).")
 
 
 def _remind() -> None:

@@ -61,6 +61,11 @@ class Config:
     SEARCH_LIMIT_PER_ADDRESS = "30 per minute"  # visitors' searches; members' are not counted
     SEARCH_EXTRACT_MAX_BYTES = 20 * 1024 * 1024  # files larger are searched by name, not words
     SEARCH_EXTRACT_MAX_CHARS = 100_000  # of a file's words kept for search
+    # Digests go out at this hour in each member's own zone (weekly ones on this weekday,
+    # 0 = Monday); the delivery worker looks for due digests every DIGEST_CHECK_SECONDS.
+    DIGEST_HOUR = 7
+    DIGEST_WEEKDAY = 0
+    DIGEST_CHECK_SECONDS = 300
 
     # Mail: with MAIL_SERVER unset, mail is written to instance/outbox/ as .eml files.
     MAIL_SERVER: str | None = None
@@ -144,6 +149,7 @@ class TestingConfig(Config):
     TESTING = True
     WTF_CSRF_ENABLED = True
     RATELIMIT_ENABLED = False
+    DIGEST_CHECK_SECONDS = 0  # every `flask deliver` run looks for due digests
     SERVER_NAME = None
     # The page cache stays on (in-process) in tests: a stale page after a write is a bug.
     PAGE_CACHE_SECONDS = 60

@@ -120,6 +120,12 @@ def sender(display_name: str | None = None) -> dict:
     return {"display_name": display_name or name, "addr_spec": address}
 
 
+# Lines up to RFC 5322's 998 characters before folding: at the default 78 the email package
+# cannot fold a long URL (it has no spaces), so it RFC 2047-encodes it, and no mail program
+# can use a List-Unsubscribe or List-Archive written as "=?utf-8?q?=3Chttps=3A//…".
+_POLICY = policy.default.clone(max_line_length=998)
+
+
 def build_message(delivery: Delivery) -> EmailMessage:
     """The message for a delivery; its stored headers may replace From (never To/Message-ID).
 
@@ -130,7 +136,7 @@ def build_message(delivery: Delivery) -> EmailMessage:
     exception) for a row no retry could ever send.
     """
     extra = dict(delivery.headers or {})
-    msg = EmailMessage(policy=policy.default)
+    msg = EmailMessage(policy=_POLICY)
     msg["From"] = _from(extra.pop("From", None))
     msg["To"] = _recipient(delivery.to_address)
     msg["Subject"] = one_line(delivery.subject)

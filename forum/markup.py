@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from html import unescape
-from urllib.parse import quote
+from urllib.parse import quote, urljoin
 
 import nh3
 from markdown_it import MarkdownIt
@@ -103,6 +103,28 @@ def sanitize(html: str) -> str:
         url_schemes=set(ALLOWED_PROTOCOLS), strip_comments=True, link_rel=LINK_REL,
         filter_style_properties=set(ALLOWED_CSS),
     )
+
+
+def with_absolute_links(html: str, base_url: str) -> Markup:
+    """Stored (sanitized) HTML for a mail's HTML part: every relative link and image made
+    absolute against ``base_url`` (a mail program has no page to resolve "/members/ana"
+    against), sanitized again on the way with the same allow-lists."""
+    base = base_url.rstrip("/") + "/"
+
+    def absolute(element: str, attribute: str, value: str) -> str:
+        if attribute in ("href", "src") and not _SCHEME.match(value) \
+                and not value.startswith("//"):
+            return urljoin(base, value)
+        return value
+
+    return Markup(nh3.clean(
+        html, tags=set(ALLOWED_TAGS), attributes=_NH3_ATTRIBUTES,
+        url_schemes=set(ALLOWED_PROTOCOLS), strip_comments=True, link_rel=LINK_REL,
+        filter_style_properties=set(ALLOWED_CSS), attribute_filter=absolute,
+    ))
+
+
+_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
 def render_markup(source: str) -> Markup:

@@ -62,6 +62,7 @@ class SmtpSink:
 
     def __init__(self) -> None:
         self.messages = []
+        self.raw = []  # each message's bytes as they arrived (headers exactly as sent)
         self.recipients = []  # each message's envelope recipients (RCPT TO), in order
         self.app = None
         self.port = _free_port()
@@ -76,6 +77,7 @@ class SmtpSink:
     async def handle_DATA(self, server, session, envelope):
         msg = message_from_bytes(envelope.content, policy=policy.default)
         self.messages.append(msg)
+        self.raw.append(envelope.content)
         self.recipients.append(list(envelope.rcpt_tos))
         return "250 OK"
 

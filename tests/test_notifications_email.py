@@ -10,6 +10,7 @@ from forum.db import utcnow
 from forum.discussions.models import Post
 from forum.extensions import db
 from forum.groups.models import Visibility
+from forum.markup import render
 from forum.notifications.digests import send_digests
 from forum.notifications.emails import unsubscribe_token
 from forum.notifications.models import MailMode, Subscription
@@ -130,3 +131,31 @@ def test_digests_command_is_registered(app):
     assert "Queued 0 weekly digest(s)." in result.output
     bad = app.test_cli_runner().invoke(args=["digests", "--period", "hourly"])
     assert bad.exit_code != 0
+
+
+def test_list_headers_arrive_as_plain_urls_and_the_html_links_are_absolute(app, mail):
+    """A mail program reads List-Unsubscribe as written: an RFC 2047-encoded URL is no URL.
+    And the HTML part's links (an @mention's profile link) must work outside the site."""
+    app.config["SITE_URL"] = "https://forum.example.org"
+    group = make_group(name="Project Management Interest Group", slug="project-management")
+    make_user(username="ana", display_name="Ana Silva")
+    lena = make_group_member(group=group, username="lena", display_name="Lena Ortiz")
+    tom = make_group_member(group=group, username="tom")
+    subscribe(user=tom, group=group, mode=MailMode.EACH)
+    thread, opening = make_thread(group=group, author=lena, title="Budget templates",
+                                  body="Ask @ana, or see [the list](/groups).")
+    opening.html = render(opening.source, {"ana"})  # as posting renders a known @mention
+    post_published(opening)
+    db.session.commit()
+    (message,) = mail.deliver()
+    raw = mail.raw[0].decode()
+    head = raw.split("\r\n\r\n", 1)[0].replace("\r\n ", " ")
+    unsubscribe = next(line for line in head.split("\r\n")
+                       if line.startswith("List-Unsubscribe:"))
+    assert "=?" not in unsubscribe
+    assert unsubscribe.startswith("List-Unsubscribe: <https://forum.example.org/notifications/")
+    assert "List-Archive: <https://forum.example.org/g/project-management>" in head
+    html = message.get_body(("html",)).get_content()
+    assert 'href="https://forum.example.org/members/ana"' in html
+    assert 'href="https://forum.example.org/groups"' in html
+    assert 'href="/' not in html

@@ -63,8 +63,11 @@ def subscribers(period: str) -> dict[int, set[int]]:
     return dict(result)
 
 
-def send_digests(period: str, now: datetime | None = None) -> int:
-    """Queue one digest per member who has something new; return how many were queued."""
+def send_digests(period: str, now: datetime | None = None, *,
+                 due: set[int] | None = None) -> int:
+    """Queue one digest per member who has something new; return how many were queued.
+    ``due``: only these members, and each one's period counts as done even with nothing new
+    (the schedule's run, forum.notifications.schedule)."""
     if period not in PERIODS:
         raise ValueError(f"unknown digest period {period!r}")
     now = now or utcnow()
@@ -72,11 +75,14 @@ def send_digests(period: str, now: datetime | None = None) -> int:
         db.session.commit()  # a clean start: every member below is one transaction
         high = db.session.scalar(select(func.max(Post.id))) or 0
         plan = subscribers(period)
+        if due is not None:
+            plan = {user_id: groups for user_id, groups in plan.items() if user_id in due}
         db.session.commit()
         queued = 0
         for user_id in sorted(plan):
             try:
-                queued += _digest_for(user_id, plan[user_id], period, high, now)
+                queued += _digest_for(user_id, plan[user_id], period, high, now,
+                                      scheduled=due is not None)
                 db.session.commit()
             except IntegrityError:  # another run made this member's cursor first
                 db.session.rollback()
@@ -84,7 +90,7 @@ def send_digests(period: str, now: datetime | None = None) -> int:
 
 
 def _digest_for(user_id: int, group_ids: set[int], period: str, high: int,
-                now: datetime) -> int:
+                now: datetime, *, scheduled: bool = False) -> int:
     user = db.session.get(User, user_id)
     perms = Permissions(user)
     if user is None or not perms.is_member:
@@ -94,7 +100,7 @@ def _digest_for(user_id: int, group_ids: set[int], period: str, high: int,
     cursor = db.session.scalar(select(DigestCursor).where(
         DigestCursor.user_id == user_id, DigestCursor.period == period))
     since_id = cursor.last_post_id if cursor else None
-    if not _move_cursor(cursor, user_id, period, high, now):
+    if not _move_cursor(cursor, user_id, period, high, now, scheduled=scheduled):
         return 0
     posts = _new_posts(perms, [g.id for g in groups], since_id, high, now - PERIODS[period])
     if not posts:
@@ -103,14 +109,20 @@ def _digest_for(user_id: int, group_ids: set[int], period: str, high: int,
     return 1
 
 
-def _move_cursor(cursor, user_id: int, period: str, high: int, now: datetime) -> bool:
-    """Advance (or create) the cursor; False if another run moved it first."""
+def _move_cursor(cursor, user_id: int, period: str, high: int, now: datetime, *,
+                 scheduled: bool = False) -> bool:
+    """Advance (or create) the cursor; False if another run moved it first or nothing is new
+    (on schedule, nothing new still marks this period's digest done: ``sent_at`` moves)."""
     if cursor is None:
         db.session.add(DigestCursor(user_id=user_id, period=period, last_post_id=high,
                                     sent_at=now))
         db.session.flush()  # a concurrent run's row makes this raise IntegrityError
         return True
     if cursor.last_post_id >= high:
+        if scheduled:
+            db.session.execute(update(DigestCursor).where(
+                DigestCursor.id == cursor.id, DigestCursor.sent_at == cursor.sent_at)
+                .values(sent_at=now))
         return False
     moved = db.session.execute(
         update(DigestCursor)

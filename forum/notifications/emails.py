@@ -25,6 +25,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from forum.discussions.models import PATH_SEGMENT
 from forum.mail import render_mail, sender, sender_domain
+from forum.markup import with_absolute_links
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 
@@ -140,6 +141,7 @@ def post_mail(post, thread, group, author, recipient) -> dict:
     text, html = render_mail(
         "notify_post", post=post, thread=thread, group=group, author=author,
         recipient=recipient, post_url=post_url(post.id),
+        post_html=with_absolute_links(post.html, current_app.config["SITE_URL"]),
         unsubscribe_url=unsubscribe_url, settings_url=absolute("notifications.settings"),
     )
     prefix = "" if root == post.id else "Re: "
