@@ -74,6 +74,10 @@ def _send(version, *, inline: bool):
                              as_attachment=not inline, download_name=name, conditional=False,
                              etag=version.blob_sha256, max_age=0)
         response.content_length = version.size
+        # Its length is known from the row: werkzeug answers a Range (and If-None-Match) by
+        # seeking the store's reader, so media seek and a resumed download gets its rest.
+        response = response.make_conditional(request.environ, accept_ranges=True,
+                                             complete_length=version.size)
     response.headers["Cache-Control"] = "private, no-cache"
     response.headers["Content-Security-Policy"] = DOWNLOAD_CSP
     return response
