@@ -85,6 +85,11 @@ def marked(text: str) -> list[Segment]:
 def search(perms, request: SearchRequest) -> SearchResults:
     session = db.session
     engine = engine_for(session)
+    with engine.custom_plans(session):
+        return _search(session, engine, perms, request)
+
+
+def _search(session, engine, perms, request: SearchRequest) -> SearchResults:
     params = {"q": engine.query_value(request.parsed)}
     counts = _counts(session, engine, perms, request, params)
     total = next((c.count for c in counts if c.kind == request.kind), 0)
