@@ -28,6 +28,7 @@ from forum.discussions.models import (
 from forum.discussions.tree import Placement, child_path, placement, root_placement
 from forum.extensions import db
 from forum.groups.models import Group
+from forum.notifications import inbox
 from forum.notifications import services as notifications
 from forum.users.models import User
 
@@ -270,10 +271,12 @@ def mark_read(user, thread: Thread, up_to_post_id: int | None = None) -> None:
         set_={"last_read_post_id": case((ThreadRead.last_read_post_id < further, further),
                                         else_=ThreadRead.last_read_post_id),
               "read_at": stmt.excluded.read_at}))
+    inbox.mark_read_in_thread(user.id, thread.id, last)
 
 
 def mark_all_read(user, group: Group) -> None:
-    """Every thread of the group read up to its last post: two statements, however many."""
+    """Every thread of the group read up to its last post, and the member's notifications about
+    its posts: three statements, however many."""
     in_group = select(Thread.id).where(Thread.group_id == group.id)
     last_of = (select(func.coalesce(Thread.last_post_id, 0))
                .where(Thread.id == ThreadRead.thread_id).scalar_subquery())
@@ -288,3 +291,4 @@ def mark_all_read(user, group: Group) -> None:
         select(literal(user.id), Thread.id, func.coalesce(Thread.last_post_id, 0),
                literal(utcnow(), type_=ThreadRead.__table__.c.read_at.type))
         .where(Thread.group_id == group.id, Thread.id.not_in(already))))
+    inbox.mark_read_in_group(user.id, group.id)
