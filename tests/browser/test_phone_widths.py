@@ -23,7 +23,7 @@ PASSWORD = "correct horse battery staple"
 LONG = "Professional-development-and-continuing-education-programme-coordinator"
 
 
-def _site(server) -> None:
+def _site(server) -> dict:
     with server.app.app_context(), writing():
         section = make_section()
         group = make_group(section=section, slug="pm", name="Project Management Interest Group",
@@ -39,7 +39,7 @@ def _site(server) -> None:
                                display_name=f"Alexandria Member-Longname {n}")
             make_membership(group=group, user=member)
             opp = make_opportunity(group=group, title=f"{LONG} {n}", role_title=LONG)
-            make_application(opportunity=opp, user=member)
+            application = make_application(opportunity=opp, user=member)
             audit.record("ban", actor=priya, group_id=group.id, target_type="user",
                          target_id=member.id, target_label=member.username,
                          reason="Repeated off-topic advertising in three threads",
@@ -54,11 +54,15 @@ def _site(server) -> None:
         make_membership(group=group, user=moderator)
         appoint(user=moderator, group=group, role=Role.MODERATOR, title="Discussion moderator")
         thread = make_thread(group=group, author=priya, title=f"{LONG} thread", body="Hi.")
-        make_reply(thread=thread, author=priya, body="A reply.")
+        reply = make_reply(thread=thread, author=priya,
+                           body=f"See https://example.org/{LONG}/{LONG} and `{LONG}`.")
+        make_reply(thread=thread, author=priya, parent=reply, body="A nested reply.")
         for n in range(3):
-            make_file(group=group, uploader=priya, name=f"{LONG}-minutes-{n}.csv",
+            shared = make_file(group=group, uploader=priya, name=f"{LONG}-minutes-{n}.csv",
                       title=f"Minutes of the {LONG} meeting {n}")
         db.session.commit()
+        return {"thread": thread.id, "file": shared.id, "opportunity": opp.id,
+                "application": application.id}
 
 
 def _sign_in(page, base: str) -> None:
@@ -86,13 +90,18 @@ def _width(page) -> int:
 
 
 def test_no_page_scrolls_sideways_at_360_px(live_server, chromium_browser):
-    _site(live_server)
+    ids = _site(live_server)
     context = chromium_browser.new_context(viewport=PHONE)
     page = context.new_page()
     page.set_default_timeout(10_000)
     _sign_in(page, live_server.url)
     widths = {}
-    for path in PAGES:
+    more = (f"/g/pm/t/{ids['thread']}", f"/g/pm/files/{ids['file']}",
+            f"/get-involved/o/{ids['opportunity']}",
+            f"/get-involved/applications/{ids['application']}", "/g/pm/leadership",
+            "/g/pm/moderation/bans", "/moderation", "/members/priya", "/auth/settings", "/",
+            "/events/")
+    for path in PAGES + more:
         response = page.goto(live_server.url + path)
         assert response.status == 200, path
         widths[path] = _width(page)
