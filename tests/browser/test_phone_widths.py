@@ -149,3 +149,22 @@ def test_the_review_filters_line_up(live_server, chromium_browser):
     assert len({top for top, _ in boxes[:-1]}) == 1, boxes  # the selects on one line
     assert abs(boxes[-1][1] - boxes[0][1]) <= 2, boxes  # the button level with them
     assert len(set(labels)) == 1 and labels[0] < boxes[0][0], labels  # labels above
+
+
+def test_no_visitor_page_scrolls_sideways_at_360_px(live_server, chromium_browser):
+    ids = _site(live_server)
+    with live_server.app.app_context(), writing():
+        from forum.groups.models import Group
+
+        db.session.query(Group).filter_by(slug="pm").update({"visibility": Visibility.PUBLIC})
+        db.session.commit()
+    context = chromium_browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    widths = {}
+    for path in ("/", "/groups", "/g/pm", f"/g/pm/t/{ids['thread']}", "/auth/login",
+                 "/auth/register", "/events/", "/get-involved/", "/members/priya"):
+        response = page.goto(live_server.url + path)
+        assert response.status == 200, path
+        widths[path] = _width(page)
+    context.close()
+    assert {p: w for p, w in widths.items() if w > PHONE["width"]} == {}
