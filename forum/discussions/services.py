@@ -140,7 +140,7 @@ def reply(thread: Thread, parent: Post, author, source: str,
     post = _insert_post(thread, where, author, source, status, at)
     if status == PostStatus.PUBLISHED:
         _announce(post, notify)
-    mark_read(author, thread, post.id)
+    mark_read(author, thread, post.id, notifications=False)
     return post
 
 
@@ -258,8 +258,12 @@ def _bump_recommendations(post: Post, step: int) -> None:
 
 # --- reading --------------------------------------------------------------------------------
 
-def mark_read(user, thread: Thread, up_to_post_id: int | None = None) -> None:
+def mark_read(user, thread: Thread, up_to_post_id: int | None = None, *,
+              notifications: bool = True) -> None:
     """Remember how far ``user`` has read (never backwards). Only ever called from a POST.
+    With ``notifications``, the member's notifications about the posts it covers are read too
+    (the thread page's mark-read POST); a reply leaves them to that POST, keeping its write
+    budget (tests/test_discussions_posting.py).
 
     One upsert: a concurrent request that inserted the row first is merged, not an error."""
     last = up_to_post_id if up_to_post_id is not None else (thread.last_post_id or 0)
@@ -271,7 +275,8 @@ def mark_read(user, thread: Thread, up_to_post_id: int | None = None) -> None:
         set_={"last_read_post_id": case((ThreadRead.last_read_post_id < further, further),
                                         else_=ThreadRead.last_read_post_id),
               "read_at": stmt.excluded.read_at}))
-    inbox.mark_read_in_thread(user.id, thread.id, last)
+    if notifications:
+        inbox.mark_read_in_thread(user.id, thread.id, last)
 
 
 def mark_all_read(user, group: Group) -> None:
