@@ -4,6 +4,10 @@ PYTHON  ?= python3
 PY      := $(VENV)/bin/python
 FLASK   := $(VENV)/bin/flask --app forum
 STAMP   := $(VENV)/.installed
+# make run's port: FORUM_PORT, else PORT (from the environment or `make run PORT=8080`), else
+# 5000. Mail's links follow it unless FORUM_SITE_URL names the public address.
+FORUM_PORT ?= $(or $(PORT),5000)
+SITE_URL   := $(or $(FORUM_SITE_URL),http://127.0.0.1:$(FORUM_PORT))
 
 .PHONY: run test install browser lint migrate seed bench clean
 
@@ -23,12 +27,14 @@ seed: migrate
 	$(FLASK) seed-demo --if-empty
 
 ## make run: install, migrate, seed the demo site on first run, serve on http://127.0.0.1:5000
-## (the outbox worker runs beside the server and stops with it).
+## (PORT=8080 or FORUM_PORT=8080 for another port; the outbox worker runs beside the server
+## and stops with it).
 run: seed
-	@echo "Serving on http://127.0.0.1:5000 — demo accounts are listed in the README."
-	@$(FLASK) deliver --loop & worker=$$!; \
+	@echo "Serving on http://127.0.0.1:$(FORUM_PORT) — demo accounts are listed in the README."
+	@export FORUM_SITE_URL='$(SITE_URL)'; \
+	$(FLASK) deliver --loop & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	$(FLASK) run --host 127.0.0.1 --port $(FORUM_PORT)
 
 ## Browser tests drive Debian's Chromium; install it when it is missing and we may. axe-core
 ## (accessibility checks) comes from npm into .cache/npm, once; tests never fetch anything.

@@ -8,6 +8,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from forum.csrf import CSRFExpired, expired_page_response
 from forum.extensions import db
+from forum.permissions.standing import StandingRefused
 
 TITLES = {
     400: "That request could not be understood",
@@ -59,10 +60,24 @@ def _http_error(exc: HTTPException):
         return exc
     if exc.code == 400 and g.get("csrf_expired"):
         return _csrf_expired(exc)  # the view refused the expired token its own way
+    if isinstance(exc, StandingRefused):
+        return _standing(exc.standing)
     description = exc.description if exc.description != type(exc).description else None
     response = _render(exc.code, description)
     if exc.code == 405 and exc.valid_methods:
         response.headers["Allow"] = ", ".join(exc.valid_methods)
+    return response
+
+
+def _standing(standing):
+    """A banned or suspended member's refusal: why, until when, whom to write to."""
+    if _wants_json():
+        until = standing.until.isoformat() if standing.until else None
+        response = jsonify(error=TITLES[403], status=403, standing=standing.kind,
+                           until=until, reason=standing.reason)
+    else:
+        response = make_response(render_template("errors/standing.html", s=standing))
+    response.status_code = 403
     return response
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask, g
@@ -21,6 +21,8 @@ def register_jinja(app: Flask) -> None:
     # view reading a section's pages passes its own for visitors, see reader_zone).
     app.jinja_env.filters["datetime"] = _datetime_filter
     app.jinja_env.filters["date"] = _date_filter
+    # A term's end is stored exclusive (the first day out of office): printed, its last day.
+    app.jinja_env.filters["last_day"] = format_last_day
     app.context_processor(_zone_context)
     app.jinja_env.filters["iso"] = lambda d: d.isoformat() if d else ""
     app.jinja_env.filters["filesize"] = format_filesize
@@ -103,6 +105,15 @@ def format_date(value: date | datetime | None, fmt: str = DATE_FORMAT,
             value = value.replace(tzinfo=UTC)
         value = value.astimezone(zone or reader_zone())
     return value.strftime(fmt)
+
+
+def format_last_day(ends_on: date | None, fmt: str = DATE_FORMAT) -> str:
+    """The last day of a term whose ``ends_on`` is exclusive (appointments, volunteering
+    terms): the one way every page and mail prints a term's end, so the group page, the
+    leaders' history and an opportunity agree on the day."""
+    if not ends_on:
+        return ""
+    return format_date(ends_on - timedelta(days=1), fmt)
 
 
 @pass_context

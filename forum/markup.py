@@ -72,8 +72,13 @@ def _mention_rule(state, silent: bool) -> bool:
 
 
 def _new_parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-    md.enable(["table", "strikethrough"])
+    md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
+    md.enable(["table", "strikethrough", "linkify"])
+    # Bare URLs become links (linkify-it-py), only with their scheme: fuzzy links would turn
+    # "setup.py" or "README.md" into links to Paraguay and Moldova, and fuzzy e-mail would
+    # hand every address in a post to harvesters. Code spans, code blocks and link text stay
+    # as they are; the links get rel like any other and pass the same sanitizer.
+    md.linkify.set({"fuzzy_link": False, "fuzzy_email": False})
     md.inline.ruler.before("emphasis", "mention", _mention_rule)
 
     def link_open(renderer, tokens, idx, options, env):

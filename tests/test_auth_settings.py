@@ -207,3 +207,21 @@ def test_end_session_with_bad_id_is_404_and_without_csrf_is_400(client):
     assert submit(client, "/auth/sessions/999999/end", {}, token_from="/").status_code == 404
     assert client.post("/auth/sessions/end-all").status_code == 400
     assert db.session.scalar(select(AuthSession.ended_at).limit(1)) is None
+
+
+def test_sessions_name_the_browser_and_system_not_the_raw_user_agent(app, client):
+    firefox = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0"
+    iphone = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+              "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1")
+    user = make_user(username="roamer")
+    laptop, phone = app.test_client(), app.test_client()
+    laptop.environ_base["HTTP_USER_AGENT"] = firefox
+    phone.environ_base["HTTP_USER_AGENT"] = iphone
+    login(laptop, user)
+    login(phone, user)
+    client.environ_base["HTTP_USER_AGENT"] = "curl/8.5"
+    login(client, user)
+    html = client.get("/auth/sessions").get_data(as_text=True)
+    assert "Firefox on Windows" in html and "Mobile Safari on iOS" in html
+    assert firefox not in html and "Gecko/20100101" not in html
+    assert "curl" in html

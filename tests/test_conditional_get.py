@@ -162,6 +162,10 @@ def test_if_modified_since_alone_answers_304_until_a_write(app, site, monkeypatc
 
 
 def test_a_missing_group_or_thread_has_no_tag(app, site):
-    for url in ("/g/nope", "/g/nope/t/1", f"/g/pub/t/{site.thread.id + 100}"):
+    for url in ("/g/nope", f"/g/nope/t/{site.thread.id + 100}",
+                f"/g/pub/t/{site.thread.id + 100}"):
         response = app.test_client().get(url)
         assert response.status_code == 404 and "ETag" not in response.headers
+    # A thread's id under another slug is a redirect to its address (a moved thread), untagged.
+    response = app.test_client().get(f"/g/nope/t/{site.thread.id}")
+    assert response.status_code == 301 and "ETag" not in response.headers

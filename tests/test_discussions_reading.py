@@ -220,12 +220,18 @@ def test_group_list_puts_pinned_first_then_last_activity(client, pm):
     assert "1 reply" in html and "by Marcus Webb" in html
 
 
-def test_a_branch_of_another_threads_post_is_404(client, pm):
+def test_a_branch_of_another_threads_post_redirects_to_where_it_lives(client, pm):
+    # A thread's id is its address; the group's slug and the branch's thread follow it (a
+    # moved thread, a split branch: tests/test_discussions_moved.py).
     other = make_thread(group=pm.group, author=pm.priya)
     reply = make_reply(thread=other, author=pm.marcus)
-    assert client.get(f"/g/pm/t/{pm.thread.id}/branch/{reply.id}").status_code == 404
+    r = client.get(f"/g/pm/t/{pm.thread.id}/branch/{reply.id}")
+    assert r.status_code == 301
+    assert r.headers["Location"] == f"/g/pm/t/{other.id}/branch/{reply.id}"
     assert client.get(f"/g/pm/t/{other.id}/branch/{reply.id}").status_code == 200
-    assert client.get(f"/g/other-slug/t/{other.id}").status_code == 404
+    assert client.get(f"/g/other-slug/t/{other.id}").headers["Location"] == \
+        f"/g/pm/t/{other.id}"
+    assert client.get(f"/g/pm/t/{pm.thread.id}/branch/99999999").status_code == 404
 
 
 def test_a_reply_at_the_depth_cap_says_whom_it_answers(client, pm):

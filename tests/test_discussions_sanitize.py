@@ -12,7 +12,7 @@ from forum.discussions.services import render_body
 from forum.extensions import db
 from forum.markup import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
 from tests.factories import make_group, make_membership, make_user
-from tests.factories_discussions import make_thread
+from tests.factories_discussions import make_thread, root_post
 from tests.helpers import login, post
 
 PAYLOADS = [
@@ -88,6 +88,35 @@ def test_raw_html_typed_in_a_post_shows_as_text(app):
 def test_links_say_they_are_user_content(app):
     html = render_body("[site](https://example.org) and @nobody")
     assert 'rel="nofollow ugc noopener"' in html and 'href="https://example.org"' in html
+
+
+def test_bare_urls_become_user_content_links_at_write_time(app):
+    html = render_body("See https://example.org/a?b=1&c=2. and http://x.test/<script>, "
+                       "but not `https://code.example` nor setup.py, README.md or "
+                       "bob@example.org; javascript:alert(1) stays text.")
+    assert ('<a href="https://example.org/a?b=1&amp;c=2" rel="nofollow ugc noopener">'
+            'https://example.org/a?b=1&amp;c=2</a>.') in html
+    assert '<a href="http://x.test/" rel="nofollow ugc noopener">http://x.test/</a>' \
+        '&lt;script&gt;' in html
+    assert "<code>https://code.example</code>" in html
+    assert html.count("<a ") == 2 and "javascript:" not in html.split("<a ")[1]
+    # A bare URL inside link text or a mention stays as written (no link in a link).
+    nested = render_body("[https://a.example](https://b.example)")
+    assert nested.count("<a ") == 1
+
+
+def test_posting_a_bare_url_stores_the_link(client, app):
+    group = make_group(slug="pm")
+    author = make_user(username="poster")
+    make_membership(group=group, user=author)
+    thread = make_thread(group=group, author=author)
+    login(client, author)
+    r = post(client, f"/g/pm/t/{thread.id}/reply",
+             {"body": "Slides: https://example.org/slides",
+              "parent_id": root_post(thread).id})
+    assert r.status_code in (302, 303), r.get_data(as_text=True)[:500]
+    stored = db.session.scalar(select(Post.html).where(Post.source.contains("Slides")))
+    assert '<a href="https://example.org/slides" rel="nofollow ugc noopener">' in stored
 
 
 def test_commonmark_features_survive_sanitizing(app):

@@ -248,3 +248,25 @@ def test_new_member_of_the_group_can_apply_to_a_private_groups_opportunity(clien
     assert post(client, _apply_url(opp), {"statement": "hi"}).status_code == 404
     make_membership(group=world.private, user=outsider)
     assert post(client, _apply_url(opp), {"statement": "hi"}).status_code == 302
+
+
+def test_a_second_choice_in_a_cycle_preselects_nothing_and_says_why(client, world):
+    import re
+
+    cycle = make_cycle(section=world.section, max_choices=3)
+    a, b = (make_opportunity(group=world.group, cycle=cycle) for _ in range(2))
+    login(client, world.member)
+    first = client.get(_apply_url(a)).get_data(as_text=True)
+    assert re.search(r'<option selected value="1">1</option>', first)  # nothing taken yet
+    assert post(client, _apply_url(a), {"statement": "one", "rank": "1"}).status_code == 302
+    page = client.get(_apply_url(b)).get_data(as_text=True)
+    select_html = re.search(r'<select[^>]*name="rank".*?</select>', page, re.S).group(0)
+    assert "selected" not in select_html.replace('<option selected value="">', "")
+    assert f"1 — already your choice for {a.title}" in select_html
+    assert "Nothing is chosen for you" in page
+    # Sent as it came (no number picked): refused with the form's message, nothing saved.
+    unpicked = post(client, _apply_url(b), {"statement": "two", "rank": ""})
+    assert unpicked.status_code == 400 and "Rank this choice from 1 to 3" in \
+        unpicked.get_data(as_text=True)
+    assert post(client, _apply_url(b), {"statement": "two", "rank": "x"}).status_code == 400
+    assert _count() == 1

@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, logout_user
 
 from forum.auth import bp, services
+from forum.auth.devices import describe_device
 from forum.auth.forms import ChangeEmailForm, ChangePasswordForm, add_error
 from forum.auth.sessions import active_sessions, end_all_sessions, end_session_by_id, session_id_for
 from forum.auth.throttle import mail_per_address
@@ -108,8 +109,10 @@ def confirm_email_change(token: str):
 @login_required
 def sessions():
     current_id = session_id_for(current_user.current_session_token)
-    return render_template("auth/sessions.html", sessions=active_sessions(current_user.id),
-                           current_id=current_id, action=ActionForm())
+    rows = active_sessions(current_user.id)
+    return render_template("auth/sessions.html", sessions=rows, current_id=current_id,
+                           devices={s.id: describe_device(s.user_agent) for s in rows},
+                           action=ActionForm())
 
 
 @bp.post("/sessions/<int:session_id>/end")

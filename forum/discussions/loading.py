@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 
-from flask import abort
+from flask import abort, redirect, request, url_for
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import contains_eager
 
@@ -31,6 +31,7 @@ def load_thread(perms, slug: str, thread_id: int) -> Thread:
     them); 404 where its existence must not leak."""
     thread = db.session.scalar(_thread_stmt(), {"thread_id": thread_id, "slug": slug})
     if thread is None:
+        redirect_if_moved(perms, thread_id)
         abort(404)
     perms.ensure(perms.can_read_thread(thread), hide=perms.hides_thread(thread))
     return thread
@@ -73,12 +74,41 @@ def load_thread_for_reading(perms, slug: str, thread_id: int
                              {"thread_id": thread_id, "slug": slug, "reader_id": reader_id}
                              ).first()
     if row is None:
+        redirect_if_moved(perms, thread_id)
         abort(404)
     thread = row.Thread
     perms.ensure(perms.can_read_thread(thread), hide=perms.hides_thread(thread))
     if reader_id is None:
         return thread, None, None
     return thread, row.last_read, bool(row.watching)
+
+
+def redirect_if_moved(perms, thread_id: int) -> None:
+    """A thread's address names its group, so a thread moved to another group (or a group
+    that changed its slug) would break every link to it in mail and bookmarks. The thread's
+    id is stable: when a reading request names the id under another group, answer with a
+    permanent redirect to the same page under the thread's current group — after asking the
+    current group's rule, so a reader who may not read it learns nothing of where it went
+    (404 where its existence must not leak). Writes (POST) are not redirected."""
+    if request.method not in ("GET", "HEAD") or request.endpoint is None:
+        return
+    thread = db.session.scalar(
+        select(Thread).join(Thread.group).options(contains_eager(Thread.group))
+        .where(Thread.id == thread_id))
+    if thread is None:
+        return
+    perms.ensure(perms.can_read_thread(thread), hide=perms.hides_thread(thread))
+    abort(permanent_redirect(url_for(
+        request.endpoint, **{**(request.view_args or {}), "slug": thread.group.slug},
+        **request.args.to_dict())))
+
+
+def permanent_redirect(location: str):
+    """301: the page lives there now. Not kept by the browser (``private, no-cache``): the
+    answer depends on who asks, and a thread moved back must not loop on a cached hop."""
+    response = redirect(location, code=301)
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
 
 
 def load_thread_with_post(perms, slug: str, thread_id: int, post_id: int | None

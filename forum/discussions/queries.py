@@ -101,7 +101,7 @@ class GroupThreads:
     can_read: bool
     can_start: bool
     signed_in: bool
-    can_mark_read: bool
+    can_mark_read: bool  # a member of the group ("Mark all read" shows when a row is unread)
     page: Page[ThreadRow] | None
 
 
@@ -112,7 +112,7 @@ def threads_for_group(perms, group: Group, page: int = 1) -> GroupThreads:
         can_read=can_read,
         can_start=can_read and perms.can_start_thread(group),
         signed_in=perms.is_authenticated,
-        can_mark_read=perms.is_member,
+        can_mark_read=perms.is_group_member(group),
         page=group_threads(perms, group, page) if can_read else None,
     )
 

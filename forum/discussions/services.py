@@ -28,6 +28,7 @@ from forum.discussions.models import (
 from forum.discussions.tree import Placement, child_path, placement, root_placement
 from forum.extensions import db
 from forum.groups.models import Group
+from forum.notifications import inbox
 from forum.notifications import services as notifications
 from forum.search.indexer import index_inserted_post
 from forum.users.models import User
@@ -141,7 +142,7 @@ def reply(thread: Thread, parent: Post, author, source: str,
     post = _insert_post(thread, where, author, source, status, at)
     if status == PostStatus.PUBLISHED:
         _announce(post, notify)
-    mark_read(author, thread, post.id)
+    mark_read(author, thread, post.id, notifications=False)
     return post
 
 
@@ -259,8 +260,12 @@ def _bump_recommendations(post: Post, step: int) -> None:
 
 # --- reading --------------------------------------------------------------------------------
 
-def mark_read(user, thread: Thread, up_to_post_id: int | None = None) -> None:
+def mark_read(user, thread: Thread, up_to_post_id: int | None = None, *,
+              notifications: bool = True) -> None:
     """Remember how far ``user`` has read (never backwards). Only ever called from a POST.
+    With ``notifications``, the member's notifications about the posts it covers are read too
+    (the thread page's mark-read POST); a reply leaves them to that POST, keeping its write
+    budget (tests/test_discussions_posting.py).
 
     One upsert: a concurrent request that inserted the row first is merged, not an error."""
     last = up_to_post_id if up_to_post_id is not None else (thread.last_post_id or 0)
@@ -272,10 +277,13 @@ def mark_read(user, thread: Thread, up_to_post_id: int | None = None) -> None:
         set_={"last_read_post_id": case((ThreadRead.last_read_post_id < further, further),
                                         else_=ThreadRead.last_read_post_id),
               "read_at": stmt.excluded.read_at}))
+    if notifications:
+        inbox.mark_read_in_thread(user.id, thread.id, last)
 
 
 def mark_all_read(user, group: Group) -> None:
-    """Every thread of the group read up to its last post: two statements, however many."""
+    """Every thread of the group read up to its last post, and the member's notifications about
+    its posts: three statements, however many."""
     in_group = select(Thread.id).where(Thread.group_id == group.id)
     last_of = (select(func.coalesce(Thread.last_post_id, 0))
                .where(Thread.id == ThreadRead.thread_id).scalar_subquery())
@@ -290,3 +298,4 @@ def mark_all_read(user, group: Group) -> None:
         select(literal(user.id), Thread.id, func.coalesce(Thread.last_post_id, 0),
                literal(utcnow(), type_=ThreadRead.__table__.c.read_at.type))
         .where(Thread.group_id == group.id, Thread.id.not_in(already))))
+    inbox.mark_read_in_group(user.id, group.id)

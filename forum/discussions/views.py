@@ -13,7 +13,12 @@ from sqlalchemy import select
 
 from forum.discussions import bp
 from forum.discussions.forms import ReplyForm
-from forum.discussions.loading import load_post, load_thread, load_thread_for_reading
+from forum.discussions.loading import (
+    load_post,
+    load_thread,
+    load_thread_for_reading,
+    permanent_redirect,
+)
 from forum.discussions.models import Post, PostStatus, ThreadKind, ThreadRead
 from forum.discussions.pages import VIEWS
 from forum.discussions.permalinks import locate
@@ -73,6 +78,8 @@ def thread(slug: str, thread_id: int):
 def branch(slug: str, thread_id: int, post_id: int):
     thread, last_read, _ = load_thread_for_reading(g.perms, slug, thread_id)
     root = db.session.get(Post, post_id)
+    if root is not None and root.thread_id != thread.id:
+        return _split_off(root)
     viewer = g.perms.thread_viewer(thread)
     # Others' held posts are not on the thread page: no branch page (nor author's name) either.
     if root is None or root.thread_id != thread.id or not viewer.can_reach_post(root):
@@ -87,6 +94,19 @@ def branch(slug: str, thread_id: int, post_id: int):
                            root=root, root_name=root_name, page=posts.page, posts=posts.posts,
                            view="tree", form=None, viewer=viewer,
                            reader_zone=reader_zone(thread.group.section.timezone))
+
+
+def _split_off(root: Post):
+    """A branch split off into a thread of its own: its old address answers with a permanent
+    redirect to where it lives now (the new thread it opens, or its branch there), once the
+    reader passes the new thread's rules (``load_post``: 404 where they must not learn it)."""
+    post = load_post(g.perms, root.id)
+    thread = post.thread
+    if post.parent_id is None:
+        return permanent_redirect(url_for("discussions.thread", slug=thread.group.slug,
+                                          thread_id=thread.id))
+    return permanent_redirect(url_for("discussions.branch", slug=thread.group.slug,
+                                      thread_id=thread.id, post_id=post.id))
 
 
 def who(user) -> str:

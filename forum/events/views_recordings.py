@@ -13,6 +13,7 @@ from forum.events.views import _zone_for, get_event
 from forum.extensions import db
 from forum.files import services as files
 from forum.http import arg_page
+from forum.jinja import format_date, format_datetime
 from forum.pagecache import cached_page
 from forum.submissions import claim
 
@@ -39,8 +40,8 @@ def add_recording(event_id: int):
         flash("Recordings can be added once the event has taken place.", "error")
         return redirect(url_for("events.event", event_id=ev.id))
     form = RecordingUploadForm()
-    form.on.choices = [(o.key, o.first_day.isoformat() if o.all_day
-                        else o.starts_at.strftime("%Y-%m-%d %H:%M UTC")) for o in reversed(past)]
+    form.on.choices = [(o.key, format_date(o.first_day) if o.all_day
+                        else format_datetime(o.starts_at)) for o in reversed(past)]
     if form.validate_on_submit():
         once = claim(g.perms.user, form.submission_key.data)
         if once.repeated:

@@ -33,6 +33,7 @@ from forum.groups.models import (
     Section,
     Visibility,
 )
+from forum.markup import plain_text, render
 from forum.pagination import Page, paged, paginate, paginate_entities, with_total
 from forum.permissions import Permissions, visible_groups_clause
 from forum.users.models import User
@@ -162,7 +163,7 @@ class DirectoryRow(NamedTuple):
     visibility: Visibility
     member_count: int
     last_activity_at: datetime | None
-    purpose: str | None
+    purpose: str  # plain text of the rendered purpose (never Markdown); the template cuts it
     leaders: str  # "Name (Title), Name", longest-serving first; "" when nobody leads it
 
 
@@ -183,9 +184,20 @@ def directory_page(perms, kind: str | None, search: str | None,
     found.items = [
         DirectoryRow(id=r.id, slug=r.slug, name=r.name, kind=r.kind, visibility=r.visibility,
                      member_count=r.member_count, last_activity_at=r.last_activity_at,
-                     purpose=r.purpose, leaders=leader_names(r.leaders))
+                     purpose=purpose_excerpt(r.purpose_html, r.purpose),
+                     leaders=leader_names(r.leaders))
         for r in found.items]
     return found
+
+
+def purpose_excerpt(html: str | None, source: str | None) -> str:
+    """The purpose as the directory prints it: the text of the HTML rendered when it was
+    written (``markup.render``, sanitized), so no Markdown syntax shows. A row written
+    without its HTML (none of the site's forms does that) is rendered here rather than shown
+    raw."""
+    if not html and source:
+        html = render(source)
+    return plain_text(html or "")
 
 
 _KINDS = frozenset(k.value for k in GroupKind.listed())
@@ -203,7 +215,8 @@ def _directory_statements(visible, kind: str | None, searching: bool) -> tuple:
         where.append(func.lower(Group.name).like(bindparam("pattern"), escape="\\"))
     count = select(func.count()).where(*where)
     rows = (select(Group.id, Group.slug, Group.name, Group.kind, Group.visibility,
-                   Group.member_count, Group.last_activity_at, Group.purpose,
+                   Group.member_count, Group.last_activity_at, Group.purpose_html,
+                   Group.purpose,
                    leaders_column().label("leaders"))
             .where(*where).order_by(Group.name, Group.id))
     return with_total(rows, count), count

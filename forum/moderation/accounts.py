@@ -6,6 +6,7 @@ from __future__ import annotations
 from forum.auth.suspension import SUSPENDED_FOREVER, suspend_user, unsuspend_user
 from forum.db import utcnow
 from forum.extensions import db
+from forum.jinja import format_datetime
 from forum.moderation import audit
 from forum.moderation.common import ModerationError, Outcome
 
@@ -25,7 +26,8 @@ def suspend_account(user, *, by, until=None, reason: str = "") -> Outcome:
     term = "for good" if until == FOR_GOOD else f"until {until:%Y-%m-%d %H:%M} UTC"
     audit.record("suspend", actor=by, group_id=None, target_type="user", target_id=user.id,
                  target_label=user.username, reason=reason, details=term)
-    return Outcome(True, f"{user.username} is suspended {term}; their sessions have ended.")
+    shown = "for good" if until == FOR_GOOD else f"until {format_datetime(until)}"
+    return Outcome(True, f"{user.username} is suspended {shown}; their sessions have ended.")
 
 
 def unsuspend_account(user, *, by, reason: str = "") -> Outcome:

@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from forum.db import utcnow
 from forum.extensions import db
 from forum.groups.models import Group, Membership, MembershipStatus
+from forum.jinja import format_datetime
 from forum.moderation import audit
 from forum.moderation.common import ModerationError, Outcome
 
@@ -43,10 +44,12 @@ def ban_member(group, user, *, by, until=None, reason: str = "") -> Outcome:
         _count(group, -1)
     m.status, m.banned_until = MembershipStatus.BANNED, until
     db.session.flush()
+    # The log keeps UTC (a record read by anyone, anywhere); the moderator reads their zone.
     term = f"until {until:%Y-%m-%d %H:%M} UTC" if until else "for good"
     audit.record("ban", actor=by, group_id=group.id, target_type="user", target_id=user.id,
                  target_label=user.username, reason=reason, details=term)
-    return Outcome(True, f"{user.display_name} is banned from {group.name} {term}.")
+    shown = f"until {format_datetime(until)}" if until else "for good"
+    return Outcome(True, f"{user.display_name} is banned from {group.name} {shown}.")
 
 
 def lift_ban(group, user, *, by, reason: str = "") -> Outcome:

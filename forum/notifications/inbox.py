@@ -80,3 +80,30 @@ def mark_all_read(user_id: int) -> int:
         .values(read_at=utcnow())
     )
     return result.rowcount or 0
+
+
+def mark_read_in_thread(user_id: int, thread_id: int, up_to_post_id: int) -> int:
+    """The member has read ``thread_id`` up to ``up_to_post_id`` (the thread page's mark-read
+    POST, by its script after a moment on the page or by its button): their notifications
+    about the posts it covers are read too, so following a notification's link to the post
+    marks it read without the GET writing anything. By the post's thread as it is now (a
+    moved or split post is read where it lives)."""
+    covered = select(Post.id).where(Post.thread_id == thread_id, Post.id <= up_to_post_id)
+    result = db.session.execute(
+        update(Notification)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None),
+               Notification.post_id.in_(covered.scalar_subquery()))
+        .values(read_at=utcnow()).execution_options(synchronize_session=False))
+    return result.rowcount or 0
+
+
+def mark_read_in_group(user_id: int, group_id: int) -> int:
+    """"Mark all read" on a group: its threads' notifications too."""
+    covered = select(Post.id).join(Thread, Thread.id == Post.thread_id).where(
+        Thread.group_id == group_id)
+    result = db.session.execute(
+        update(Notification)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None),
+               Notification.post_id.in_(covered.scalar_subquery()))
+        .values(read_at=utcnow()).execution_options(synchronize_session=False))
+    return result.rowcount or 0

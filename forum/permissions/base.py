@@ -13,6 +13,7 @@ from sqlalchemy import Integer, String, bindparam, literal, select, type_coerce,
 from forum.db import UTCDateTime, json_datetime, json_rows, json_rows_value, utcnow
 from forum.extensions import db, login_manager
 from forum.groups.models import Appointment, Membership, MembershipStatus, Role
+from forum.permissions.standing import StandingRefused, standing_refusal
 from forum.users.models import User
 
 
@@ -161,12 +162,17 @@ class PermissionsBase:
                 self._appointments.append(HeldAppointment(group_id, section_id, Role(value)))
 
     # --- answering -----------------------------------------------------------------------------
-    def ensure(self, ok: bool, hide: bool = False) -> None:
-        """Abort unless ``ok``: 404 where existence must not leak, else sign-in or 403."""
+    def ensure(self, ok: bool, hide: bool = False, group=None) -> None:
+        """Abort unless ``ok``: 404 where existence must not leak, else sign-in or 403. A
+        suspended account, or one banned from ``group`` (default: the group the URL's
+        ``slug`` names), is told why, until when and whom to write to (``standing``)."""
         if ok:
             return
         if hide:
             abort(404)
         if not self.is_authenticated:
             abort(login_manager.unauthorized())
+        standing = standing_refusal(self, group)
+        if standing is not None:
+            raise StandingRefused(standing)
         abort(403)

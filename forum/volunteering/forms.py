@@ -40,8 +40,16 @@ class ProfileForm(FlaskForm):
                             default=True)
 
 
-def application_form_class(opportunity):
-    """A form with the statement, the rank (in a recruiting cycle) and one field per question."""
+def _rank(value):
+    return int(value) if value not in (None, "") else None
+
+
+def application_form_class(opportunity, taken: dict[int, str] | None = None):
+    """A form with the statement, the rank (in a recruiting cycle) and one field per question.
+
+    ``taken``: the member's ranks already given in the cycle (rank → that opportunity's
+    title). The rank starts unchosen unless nothing is taken yet (then 1, the only sensible
+    first choice): preselecting 1 on a second application collided with the first one's."""
 
     class ApplicationForm(SubmissionKeyMixin, FlaskForm):
         statement = TextAreaField("Statement of interest", filters=_strip,
@@ -49,9 +57,13 @@ def application_form_class(opportunity):
 
     cycle = opportunity.cycle
     if cycle is not None:
+        taken = taken or {}
         ApplicationForm.rank = SelectField(
-            f"Your choice number in {cycle.name}", coerce=int, validate_choice=False,
-            choices=[(n, str(n)) for n in range(1, cycle.max_choices + 1)])
+            f"Your choice number in {cycle.name}", coerce=_rank, validate_choice=False,
+            default=None if taken else 1,
+            choices=[("", "Choose a number")] + [
+                (n, f"{n} — already your choice for {taken[n]}" if n in taken else str(n))
+                for n in range(1, cycle.max_choices + 1)])
     for q in opportunity.questions:
         setattr(ApplicationForm, f"q_{q.id}", _question_field(q))
     return ApplicationForm

@@ -94,7 +94,8 @@ def profile():
 def apply(opportunity_id: int):
     opp = get_opportunity(opportunity_id)
     g.perms.ensure(g.perms.can_apply(opp))
-    form = application_form_class(opp)()
+    choices = _choices_in_cycle(opp)
+    form = application_form_class(opp, _taken(choices))()
     if form.validate_on_submit():
         once = claim(g.perms.user, form.submission_key.data)  # first: a repeat waits here
         if once.repeated:
@@ -111,7 +112,7 @@ def apply(opportunity_id: int):
             return redirect(target)
     status = 400 if form.is_submitted() else 200
     return render_template("volunteering/apply.html", opportunity=opp, form=form,
-                           application=None, choices=_choices_in_cycle(opp),
+                           application=None, choices=choices,
                            profile=services.profile_of(g.perms.user_id)), status
 
 
@@ -121,7 +122,9 @@ def edit_application(application_id: int):
     g.perms.ensure(g.perms.can_change_application(application),
                    hide=g.perms.hides_application(application))
     opp = application.opportunity
-    form = application_form_class(opp)(data=_current_values(application))
+    choices = _choices_in_cycle(opp)
+    form = application_form_class(opp, _taken(
+        [a for a in choices if a.id != application.id]))(data=_current_values(application))
     if form.validate_on_submit():
         try:
             services.edit(application, _submission(form))
@@ -133,7 +136,7 @@ def edit_application(application_id: int):
             return redirect(url_for("volunteering.application", application_id=application.id))
     status = 400 if form.is_submitted() else 200
     return render_template("volunteering/apply.html", opportunity=opp, form=form,
-                           application=application, choices=_choices_in_cycle(opp),
+                           application=application, choices=choices,
                            profile=None), status
 
 
@@ -190,6 +193,10 @@ def _choices_in_cycle(opp: Opportunity) -> list[Application]:
         return []
     return [a for a in queries.my_applications(g.perms.user_id)
             if a.cycle_id == opp.cycle_id and a.status != ApplicationStatus.WITHDRAWN]
+
+
+def _taken(choices: list[Application]) -> dict[int, str]:
+    return {a.rank: a.opportunity.title for a in choices if a.rank is not None}
 
 
 def _current_values(application: Application) -> dict:
