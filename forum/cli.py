@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from forum.db import writing
 from forum.events.rsvps import send_due_reminders
 from forum.extensions import db
+from forum.files.cli import purge_once_a_day
 from forum.mail import deliver_pending
 from forum.notifications.schedule import send_due_digests
 from forum.search.extract import extract_pending
@@ -91,6 +92,7 @@ def deliver(loop: bool, interval: float) -> None:
             _digests()  # the digests whose hour has come, in each member's zone
             sent = deliver_pending()  # a bad message is marked failed inside; the run goes on
             extract_pending()  # the words inside new uploads, for search (a few per round)
+            _purge()  # once a day, by whichever worker asks first
         except Exception:
             if not loop:
                 raise
@@ -107,6 +109,20 @@ def deliver(loop: bool, interval: float) -> None:
 
 
 _last_digest_check = 0.0
+_last_purge_check = 0.0
+
+
+def _purge() -> None:
+    """Ask for the daily purge at most every PURGE_CHECK_SECONDS in this worker (asking
+    writes a counter); the day's first ask across all workers runs it (files.cli)."""
+    global _last_purge_check
+    if _last_purge_check and \
+            time.monotonic() - _last_purge_check < current_app.config["PURGE_CHECK_SECONDS"]:
+        return
+    _last_purge_check = time.monotonic()
+    report = purge_once_a_day()
+    if report:
+        click.echo(report)
 
 
 def _digests() -> None:

@@ -66,6 +66,8 @@ class Config:
     DIGEST_HOUR = 7
     DIGEST_WEEKDAY = 0
     DIGEST_CHECK_SECONDS = 300
+    # The delivery worker asks for the daily files purge this often (one worker a day runs it).
+    PURGE_CHECK_SECONDS = 3600
 
     # Mail: with MAIL_SERVER unset, mail is written to instance/outbox/ as .eml files.
     MAIL_SERVER: str | None = None
@@ -150,6 +152,7 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = True
     RATELIMIT_ENABLED = False
     DIGEST_CHECK_SECONDS = 0  # every `flask deliver` run looks for due digests
+    PURGE_CHECK_SECONDS = 0  # … and asks for the daily purge
     SERVER_NAME = None
     # The page cache stays on (in-process) in tests: a stale page after a write is a bug.
     PAGE_CACHE_SECONDS = 60

@@ -161,6 +161,25 @@ def test_purge_command_runs(world, app):
     assert result.exit_code == 0 and "Purged 0 file(s)" in result.output
 
 
+def test_the_workers_purge_once_a_day_however_many_ask(world, app, monkeypatch):
+    from forum import ratelimit
+    from forum.files.cli import purge_once_a_day
+
+    day = 1_900_000_000 - 1_900_000_000 % 86400
+    monkeypatch.setattr(ratelimit, "_now", lambda: day + 3600)
+    expired = make_file(group=world.group, uploader=world.leader, data=b"old,row\n")
+    expired.deleted_at = utcnow() - timedelta(days=app.config["FILE_RETENTION_DAYS"] + 1)
+    db.session.commit()
+    assert "Purged 1 file(s)" in purge_once_a_day()  # the day's first ask runs it
+    assert purge_once_a_day() is None  # a second worker, or the same one an hour later
+    monkeypatch.setattr(ratelimit, "_now", lambda: day + 86400 + 60)
+    assert purge_once_a_day() is not None  # the next day
+    # The delivery worker asks on its rounds (flask deliver; under make run too).
+    monkeypatch.setattr(ratelimit, "_now", lambda: day + 2 * 86400 + 60)
+    result = app.test_cli_runner().invoke(args=["deliver"])
+    assert result.exit_code == 0 and "Purged 0 file(s)" in result.output
+
+
 # --- attachments (the contract with discussions) ---------------------------------------------
 
 def test_attached_files_join_the_library_and_come_back_with_the_post(world):
