@@ -26,6 +26,7 @@ def register_jinja(app: Flask) -> None:
     app.context_processor(_zone_context)
     app.jinja_env.filters["iso"] = lambda d: d.isoformat() if d else ""
     app.jinja_env.filters["filesize"] = format_filesize
+    app.jinja_env.filters["initials"] = initials
     # The one-time key of a hand-written form that creates something (forum/submissions.py).
     app.jinja_env.globals["new_submission_key"] = new_key
 
@@ -135,3 +136,16 @@ def format_filesize(size: int | None) -> str:
             return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
         size /= 1024
     return ""
+
+
+# Words a group's initials skip: "Committee on the Status of Women" is CS, not CO.
+_MINOR_WORDS = frozenset({"a", "an", "and", "for", "in", "of", "on", "the", "to"})
+
+
+def initials(name: str) -> str:
+    """Up to two capital letters for a name, from its first two words that matter (letters
+    and digits only: "Alpha <Readers> & Co" is AR)."""
+    words = ["".join(ch for ch in word if ch.isalnum()) for word in name.split()]
+    words = [w for w in words if w]
+    major = [w for w in words if w.lower() not in _MINOR_WORDS] or words
+    return "".join(w[0] for w in major[:2]).upper() or "?"

@@ -44,6 +44,8 @@ GETS = {
     "/g/project-management/manage": expect(LEADS),
     "/g/project-management/settings": expect(LEADS),
     "/g/project-management/members.csv": expect(LEADS),
+    "/g/project-management/picture": expect(LEADS),
+    "/g/nominating/picture": expect(LEADS, hidden=True),
     "/g/nominating/manage": expect(LEADS, hidden=True),
     "/g/nominating/settings": expect(LEADS, hidden=True),
     "/g/nominating/members.csv": expect(LEADS, hidden=True),
@@ -80,6 +82,8 @@ POSTS = {
         expect(ADMINS, 302),
     ("/g/nominating/appointments", tuple(APPOINT_LEADER.items())):
         expect(ADMINS, 302, hidden=True),
+    ("/g/project-management/picture", (("remove_picture", "y"),)): expect(LEADS, 302),
+    ("/g/nominating/picture", (("remove_picture", "y"),)): expect(LEADS, 302, hidden=True),
     ("/admin/groups/project-management/archive", None): expect(ADMINS, 302),
     ("/admin/groups/nominating/archive", None): expect(ADMINS, 302, hidden=True),
     ("/admin/sections/core/groups/new", tuple(NEW_GROUP.items())): expect(ADMINS, 302),
@@ -180,7 +184,8 @@ def test_row_routes_answer_each_role(client, world, name, role):
 
 ROW_SAMPLES = ("/g/x/appointments/1/end", "/admin/sections/x/admins/1/end",
                "/admin/sections/x/editors/1/end",
-               "/g/x/requests/1/approve", "/g/x/members/1/remove")
+               "/g/x/requests/1/approve", "/g/x/members/1/remove",
+               "/g/x/picture/0123456789abcdef")  # its answers: tests/test_groups_picture.py
 
 
 def test_matrix_covers_every_route_of_the_feature(app):

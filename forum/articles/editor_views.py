@@ -19,13 +19,10 @@ from forum.articles.queries import (
 )
 from forum.articles.services import ArticleDraft, ArticleError
 from forum.extensions import db
-from forum.files.sniff import Refused, sniff
+from forum.files.pictures import PictureRefused, chosen_upload, receive_picture
 from forum.forms import ActionForm
 from forum.markup import render
-from forum.storage import BlobTooLarge, get_storage
 from forum.submissions import claim
-
-IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
 
 
 def _image_max() -> int:
@@ -101,8 +98,7 @@ def _draft(form: ArticleForm) -> ArticleDraft:
 
 
 def _uploaded(form: ArticleForm):
-    upload = form.image.data
-    return upload if upload is not None and getattr(upload, "filename", "") else None
+    return chosen_upload(form.image.data)
 
 
 def _check_alt(form: ArticleForm, *, has_image: bool) -> None:
@@ -116,20 +112,11 @@ def _store_image(form: ArticleForm, article) -> bool:
     upload = _uploaded(form)
     if upload is None:
         return False
-    storage = get_storage()
     try:
-        with storage.receive(upload.stream, max_size=_image_max()) as pending:
-            try:
-                kind = sniff(pending.temp_path, pending.head, upload.filename)
-            except Refused as exc:
-                raise ArticleError(f"The image was refused: {exc}") from exc
-            if kind.content_type not in IMAGE_TYPES:
-                raise ArticleError("The image must be a PNG, JPEG, GIF or WebP picture.")
-            pending.commit()
-            services.set_image(article, pending.sha256, kind.content_type)
-    except BlobTooLarge as exc:
-        raise ArticleError(f"Images are limited to {_image_max() // (1024 * 1024)} MB.") \
-            from exc
+        picture = receive_picture(upload, max_size=_image_max())
+    except PictureRefused as exc:
+        raise ArticleError(str(exc)) from exc
+    services.set_image(article, picture.sha256, picture.content_type)
     return True
 
 

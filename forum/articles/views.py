@@ -10,7 +10,6 @@ from flask import (
     make_response,
     redirect,
     render_template,
-    send_file,
     url_for,
 )
 
@@ -27,13 +26,13 @@ from forum.discussions.forms import ReplyForm
 from forum.discussions.models import Thread
 from forum.discussions.reading import read_thread_page
 from forum.extensions import db
+from forum.files.pictures import picture_response
 from forum.forms import ActionForm
 from forum.groups.queries import site_zone
 from forum.http import arg_page
 from forum.jinja import reader_zone
 from forum.pagecache import cached_page
 from forum.security import mark_no_store
-from forum.storage import get_storage
 
 
 @bp.get("/articles/")
@@ -88,13 +87,8 @@ def image(slug: str):
     article = load_article(g.perms, slug)
     if article.image_sha256 is None:
         abort(404)
-    storage = get_storage()
-    path = storage.local_path(article.image_sha256)
-    source = path if path else storage.open(article.image_sha256)
-    response = send_file(source, mimetype=article.image_type, conditional=bool(path),
-                         etag=article.image_sha256, max_age=3600 if article.is_visible() else 0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return picture_response(article.image_sha256, article.image_type,
+                            max_age=3600 if article.is_visible() else 0)
 
 
 @bp.get("/articles/feed.atom")

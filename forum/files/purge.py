@@ -14,6 +14,7 @@ from forum.articles.models import Article
 from forum.db import utcnow
 from forum.extensions import db
 from forum.files.models import FileVersion, SharedFile
+from forum.groups.models import Group
 from forum.storage import get_storage
 
 # A blob younger than this may belong to an upload whose rows are not committed yet.
@@ -52,9 +53,11 @@ def purge_unreferenced_blobs(report: PurgeReport, *,
     # reuses a blob meanwhile refreshes its time (LocalStorage._commit), so it is spared.
     candidates = [sha for sha, mtime in storage.iter_blobs() if mtime <= newest_allowed]
     referenced = set(db.session.scalars(select(FileVersion.blob_sha256).distinct()))
-    # Articles keep their images as blobs too (forum.articles): theirs are referenced.
+    # Articles' images and groups' pictures are blobs too (forum.files.pictures): referenced.
     referenced |= set(db.session.scalars(select(Article.image_sha256).distinct()
                                          .where(Article.image_sha256.is_not(None))))
+    referenced |= set(db.session.scalars(select(Group.picture_sha256).distinct()
+                                         .where(Group.picture_sha256.is_not(None))))
     for sha256 in candidates:
         if sha256 not in referenced:
             report.blobs += int(storage.delete(sha256, unless_newer_than=newest_allowed))

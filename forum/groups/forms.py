@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from flask_wtf.file import FileField
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
@@ -47,6 +48,18 @@ class GroupSettingsForm(FlaskForm):
                                         Length(max=5000)])
     visibility = SelectField("Who can see the group", choices=VISIBILITY_CHOICES)
     join_policy = SelectField("How people join", choices=JOIN_CHOICES)
+
+
+class GroupPictureForm(FlaskForm):
+    """A leader's choice of the group's picture, with the words that stand in for it."""
+
+    picture = FileField("Picture", description="PNG, JPEG, GIF or WebP, at most 2 MB. "
+                        "Square pictures look best; it is shown small, beside the name.")
+    picture_alt = StringField("Picture description (alt text)", filters=STRIP,
+                              validators=[Length(max=300)],
+                              description="What the picture shows, for readers who cannot "
+                              "see it, e.g. \"The group's logo: an open book\".")
+    remove_picture = BooleanField("Remove the picture (pages show the group's initials)")
 
 
 class GroupForm(SubmissionKeyMixin, GroupSettingsForm):

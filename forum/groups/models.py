@@ -121,6 +121,11 @@ class Group(TimestampMixin, Base):
     # Maintained in SQL on every join and leave (count = count + 1), never recounted on read.
     member_count: Mapped[int] = mapped_column(default=0)
     last_activity_at: Mapped[datetime | None]
+    # The group's picture (forum.files.pictures): a content-addressed blob, its sniffed type and
+    # its alt text (required with a picture). Without one, pages show the group's initials.
+    picture_sha256: Mapped[str | None] = mapped_column(String(64))
+    picture_type: Mapped[str | None] = mapped_column(String(40))
+    picture_alt: Mapped[str] = mapped_column(String(300), default="", server_default="")
 
     section: Mapped[Section] = relationship("Section", back_populates="groups")
 

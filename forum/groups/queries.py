@@ -165,6 +165,8 @@ class DirectoryRow(NamedTuple):
     last_activity_at: datetime | None
     purpose: str  # plain text of the rendered purpose (never Markdown); the template cuts it
     leaders: str  # "Name (Title), Name", longest-serving first; "" when nobody leads it
+    picture_sha256: str | None  # the group's picture (the _macros/groups.html mark), if any
+    picture_alt: str
 
 
 def directory_page(perms, kind: str | None, search: str | None,
@@ -185,7 +187,8 @@ def directory_page(perms, kind: str | None, search: str | None,
         DirectoryRow(id=r.id, slug=r.slug, name=r.name, kind=r.kind, visibility=r.visibility,
                      member_count=r.member_count, last_activity_at=r.last_activity_at,
                      purpose=purpose_excerpt(r.purpose_html, r.purpose),
-                     leaders=leader_names(r.leaders))
+                     leaders=leader_names(r.leaders), picture_sha256=r.picture_sha256,
+                     picture_alt=r.picture_alt)
         for r in found.items]
     return found
 
@@ -216,7 +219,7 @@ def _directory_statements(visible, kind: str | None, searching: bool) -> tuple:
     count = select(func.count()).where(*where)
     rows = (select(Group.id, Group.slug, Group.name, Group.kind, Group.visibility,
                    Group.member_count, Group.last_activity_at, Group.purpose_html,
-                   Group.purpose,
+                   Group.purpose, Group.picture_sha256, Group.picture_alt,
                    leaders_column().label("leaders"))
             .where(*where).order_by(Group.name, Group.id))
     return with_total(rows, count), count

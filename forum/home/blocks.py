@@ -48,7 +48,8 @@ def _spotlight_statement(visible):
     where = (visible, Group.archived_at.is_(None), Group.kind == GroupKind.INTEREST_GROUP)
     count = select(func.count()).where(*where).scalar_subquery()
     offset = func.coalesce(bindparam("day", type_=Integer) % func.nullif(count, 0), 0)
-    return (select(Group.id, Group.slug, Group.name, Group.purpose, Group.purpose_html)
+    return (select(Group.id, Group.slug, Group.name, Group.purpose, Group.purpose_html,
+                   Group.picture_sha256, Group.picture_alt)
             .where(*where).order_by(Group.id).offset(offset).limit(sql_int(1)))
 
 
