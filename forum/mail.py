@@ -29,7 +29,6 @@ from forum.extensions import db
 from forum.mailing.models import Delivery, DeliveryStatus
 
 log = logging.getLogger(__name__)
-CLAIM_TIMEOUT = timedelta(minutes=10)
 # Set by build_message itself: a stored header may not change them.
 _FIXED_HEADERS = frozenset({"to", "subject", "date", "message-id"})
 _HEADER_NAME = re.compile(r"[!-9;-~]+")  # RFC 5322 ftext: printable ASCII but the colon
@@ -172,7 +171,7 @@ def _recipient(address: str) -> Address:
     return Address(username=local, domain=domain)  # raises on CR or LF
 
 
-def deliver_pending(limit: int = 100) -> int:
+def deliver_pending(limit: int | None = None) -> int:
     """Send what is due; return how many were sent. Safe to run in several workers at once.
 
     A worker entry point: it commits (whatever the session held first, then each result).
@@ -186,7 +185,7 @@ def deliver_pending(limit: int = 100) -> int:
     """
     db.session.commit()
     sent = 0
-    for delivery_id in _claim_due(limit):
+    for delivery_id in _claim_due(limit or current_app.config["MAIL_BATCH_SIZE"]):
         outcome = _attempt(delivery_id)
         sent += outcome["status"] == DeliveryStatus.SENT
         with writing():
@@ -230,10 +229,12 @@ def _claim_due(limit: int) -> list[int]:
     this worker actually changed: a row another worker claimed first is never ours too.
     """
     now = utcnow()
+    # A claim older than this is a dead worker's: it must exceed the time one batch takes.
+    timeout = timedelta(seconds=current_app.config["MAIL_CLAIM_TIMEOUT_SECONDS"])
     due = or_(
         (Delivery.status == DeliveryStatus.PENDING) & (Delivery.next_attempt_at <= now),
         (Delivery.status == DeliveryStatus.SENDING)
-        & (Delivery.next_attempt_at <= now - CLAIM_TIMEOUT),
+        & (Delivery.next_attempt_at <= now - timeout),
     )
     with writing():
         candidates = select(Delivery.id).where(due).order_by(Delivery.id).limit(limit)
