@@ -95,6 +95,21 @@ def test_a_worker_that_died_mid_send_is_taken_over_after_the_claim_timeout(app, 
     assert len(mail.messages) == 1
 
 
+def test_the_claim_timeout_is_a_setting(app, mail):
+    """MAIL_CLAIM_TIMEOUT_SECONDS: a younger claim is a living worker's and left alone."""
+    app.config["MAIL_CLAIM_TIMEOUT_SECONDS"] = 30
+    queue_mail("tom@example.org", "Claimed", "Hello")
+    db.session.commit()
+    db.session.execute(update(Delivery).values(
+        status=DeliveryStatus.SENDING, next_attempt_at=utcnow() - timedelta(seconds=20)))
+    db.session.commit()
+    assert deliver_pending() == 0 and mail.messages == []
+    db.session.execute(update(Delivery).values(
+        next_attempt_at=utcnow() - timedelta(seconds=31)))
+    db.session.commit()
+    assert deliver_pending() == 1 and len(mail.messages) == 1
+
+
 def test_stored_from_header_replaces_the_default_sender(app, mail):
     queue_mail("tom@example.org", "Hi", "Hello",
                headers={"From": "Lena via Forum <no-reply@forum.localhost>",
