@@ -3,13 +3,12 @@
 Features call ``queue_mail`` (or ``queue_template``) inside their transaction: the mail exists
 exactly when its cause does. ``deliver_pending`` (the ``flask deliver`` command) claims rows,
 sends them over SMTP — or, with no ``MAIL_SERVER``, writes them to ``instance/outbox/`` as .eml
-files and logs them — and retries failures with back-off.
+files and logs them (forum/mailing/transport.py) — and retries failures with back-off.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import re
 import smtplib
 import uuid
@@ -27,6 +26,7 @@ from forum.control_chars import one_line
 from forum.db import utcnow, writing
 from forum.extensions import db
 from forum.mailing.models import Delivery, DeliveryStatus
+from forum.mailing.transport import Transport
 
 log = logging.getLogger(__name__)
 # Set by build_message itself: a stored header may not change them.
@@ -185,17 +185,18 @@ def deliver_pending(limit: int | None = None) -> int:
     """
     db.session.commit()
     sent = 0
-    for delivery_id in _claim_due(limit or current_app.config["MAIL_BATCH_SIZE"]):
-        outcome = _attempt(delivery_id)
-        sent += outcome["status"] == DeliveryStatus.SENT
-        with writing():
-            db.session.execute(update(Delivery).where(Delivery.id == delivery_id)
-                               .values(**outcome))
-            db.session.commit()
+    with Transport() as transport:  # one SMTP connection for the round's mails
+        for delivery_id in _claim_due(limit or current_app.config["MAIL_BATCH_SIZE"]):
+            outcome = _attempt(delivery_id, transport)
+            sent += outcome["status"] == DeliveryStatus.SENT
+            with writing():
+                db.session.execute(update(Delivery).where(Delivery.id == delivery_id)
+                                   .values(**outcome))
+                db.session.commit()
     return sent
 
 
-def _attempt(delivery_id: int) -> dict:
+def _attempt(delivery_id: int, transport: Transport) -> dict:
     """Compose and send one claimed row; the values its row takes afterwards."""
     delivery = db.session.get(Delivery, delivery_id)
     try:
@@ -206,7 +207,7 @@ def _attempt(delivery_id: int) -> dict:
         return {"status": DeliveryStatus.FAILED, "last_error": _reason("cannot compose", exc)}
     db.session.commit()
     try:
-        _send(msg)
+        transport.send(msg)
     except (OSError, smtplib.SMTPException) as exc:
         return _failure(delivery_id, to, attempts, exc)
     except Exception as exc:  # noqa: BLE001 - e.g. a body that cannot be encoded: permanent
@@ -264,30 +265,3 @@ def _failure(delivery_id: int, to: str, attempts: int, exc: Exception) -> dict:
         return {"status": DeliveryStatus.FAILED, "last_error": reason}
     return {"status": DeliveryStatus.PENDING, "last_error": reason,
             "next_attempt_at": utcnow() + timedelta(minutes=2 ** attempts)}
-
-
-def _send(msg: EmailMessage) -> None:
-    cfg = current_app.config
-    if not cfg.get("MAIL_SERVER"):
-        _write_to_outbox(msg)
-        return
-    with smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=30) as smtp:
-        if cfg.get("MAIL_USE_STARTTLS"):
-            smtp.starttls()
-        if cfg.get("MAIL_USERNAME"):
-            smtp.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"])
-        smtp.send_message(msg)
-
-
-def _write_to_outbox(msg: EmailMessage) -> None:
-    outbox = os.path.join(current_app.instance_path, "outbox")
-    os.makedirs(outbox, exist_ok=True)
-    name = f"{utcnow():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}.eml"
-    tmp = os.path.join(outbox, f".{name}.tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(bytes(msg))
-    os.replace(tmp, os.path.join(outbox, name))
-    log.info("mail to %s: %s (written to instance/outbox/%s)", msg["To"], msg["Subject"], name)
-    body = msg.get_body(("plain",))
-    if body is not None:
-        log.info("%s", body.get_content())
