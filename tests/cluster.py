@@ -250,10 +250,10 @@ def _environment(url: str, folder: Path, prefix: str, smtp_port: int) -> dict[st
         "FORUM_MAIL_SERVER": "127.0.0.1",
         "FORUM_MAIL_PORT": str(smtp_port),
         # A dead worker's claims are taken over after 5 s, not 10 minutes. A living worker
-        # sends its batch of 5 well within that even on a loaded machine (~0.1 s a mail at
+        # sends its batch of 10 well within that even on a loaded machine (~0.1 s a mail at
         # worst seen), so no living worker's mail is taken over and sent twice.
         "FORUM_MAIL_CLAIM_TIMEOUT_SECONDS": "5",
-        "FORUM_MAIL_BATCH_SIZE": "5",
+        "FORUM_MAIL_BATCH_SIZE": "10",
         "FORUM_PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
         # 20 replies from four new accounts within the hour are what the test is about.
         "FORUM_MODERATION_NEW_ACCOUNT_POSTS_PER_HOUR": "1000",
