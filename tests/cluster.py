@@ -271,15 +271,16 @@ def _seed(url: str, instance: Path, watchers: int) -> dict:
     from forum.extensions import db
     from forum.groups.models import Visibility
     from tests.conftest import make_test_app
-    from tests.factories import make_group, make_group_member
+    from tests.factories import make_group, make_group_member, make_user
     from tests.factories_discussions import make_thread
 
     app = make_test_app(url, instance)
     with app.app_context():
         pub = make_group(slug="pub", name="Public Group", visibility=Visibility.PUBLIC)
         ada = make_group_member(group=pub, username="ada")
-        for name in ("ann", "bob", "rita", "cleo", *(f"poster{n}" for n in range(4))):
+        for name in ("ann", "bob", "rita", "cleo", "sid", *(f"poster{n}" for n in range(4))):
             make_group_member(group=pub, username=name)
+        make_user(username="sam", site_admin=True)
         cache_thread = make_thread(group=pub, author=ada, title="Cache talk")
         busy_thread = make_thread(group=pub, author=ada, title="Busy thread")
         news = make_group(slug="news", name="News Group", visibility=Visibility.PUBLIC)

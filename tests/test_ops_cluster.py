@@ -89,6 +89,17 @@ def test_a_password_changed_on_one_instance_ends_the_other_sessions_on_every_ins
     assert is_member(phone) and is_member(twin(phone, cluster.port_a))
 
 
+def test_a_suspension_on_one_instance_ends_the_members_session_on_the_other(cluster):
+    member = signed_in("sid@example.org", cluster.port_a)
+    admin = signed_in("sam@example.org", cluster.port_b)
+    assert is_member(member)
+    page = "/moderation/users/sid/suspend"
+    answer = admin.post(page, {"duration": "7", "reason": "Spam",
+                               "csrf_token": admin.token(page)})
+    assert answer.status == 302, answer.text[:500]
+    assert not is_member(member) and not is_member(twin(member, cluster.port_b))
+
+
 def test_a_sign_in_limit_counts_attempts_through_both_instances(cluster):
     """LOGIN_LIMIT_PER_ACCOUNT is 10 per 15 minutes: ten wrong passwords, alternating between
     the instances, and the eleventh attempt is refused on both — the right password too."""
