@@ -15,6 +15,7 @@ threads. The worker-killing test comes last: it leaves one worker dead.
 from __future__ import annotations
 
 import http.client
+import sys
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -36,6 +37,13 @@ CONCURRENT_REPLIES = 20
 def cluster(tmp_path_factory):
     with start_cluster(tmp_path_factory.mktemp("cluster"), NEWSLETTER_WATCHERS) as running:
         yield running
+
+
+@pytest.fixture(autouse=True)
+def _process_logs(cluster):
+    """The tail of every process's log after each test: pytest shows it when the test fails."""
+    yield
+    sys.stderr.write("\n".join(p.tail() for p in cluster.processes) + "\n")
 
 
 def twin(browser: Browser, port: int) -> Browser:
