@@ -175,8 +175,9 @@ def deliver_pending(limit: int | None = None) -> int:
     """Send what is due; return how many were sent. Safe to run in several workers at once.
 
     A worker entry point: it commits (whatever the session held first, then each result).
-    No transaction stays open while SMTP talks: a row is read, the read ends, the mail is
-    sent, and the outcome is written in its own short writing transaction.
+    No transaction stays open while SMTP talks: the claimed rows are read in one statement
+    and composed, the read ends, then each mail is sent and its outcome written in its own
+    short writing transaction.
 
     One bad row never stops the others: a row that cannot be composed, or that fails to send
     for any reason but the network or the SMTP server, is logged with its id and marked
@@ -185,9 +186,10 @@ def deliver_pending(limit: int | None = None) -> int:
     """
     db.session.commit()
     sent = 0
+    composed = _composed(_claim_due(limit or current_app.config["MAIL_BATCH_SIZE"]))
     with Transport() as transport:  # one SMTP connection for the round's mails
-        for delivery_id in _claim_due(limit or current_app.config["MAIL_BATCH_SIZE"]):
-            outcome = _attempt(delivery_id, transport)
+        for delivery_id, mail in composed:
+            outcome = mail if isinstance(mail, dict) else _attempt(delivery_id, mail, transport)
             sent += outcome["status"] == DeliveryStatus.SENT
             with writing():
                 db.session.execute(update(Delivery).where(Delivery.id == delivery_id)
@@ -196,16 +198,28 @@ def deliver_pending(limit: int | None = None) -> int:
     return sent
 
 
-def _attempt(delivery_id: int, transport: Transport) -> dict:
-    """Compose and send one claimed row; the values its row takes afterwards."""
-    delivery = db.session.get(Delivery, delivery_id)
-    try:
-        msg, attempts, to = build_message(delivery), delivery.attempts, delivery.to_address
-    except Exception as exc:  # noqa: BLE001 - any fault of this row's data: fail only this row
-        db.session.rollback()
-        log.exception("mail %s cannot be composed; marked failed", delivery_id)
-        return {"status": DeliveryStatus.FAILED, "last_error": _reason("cannot compose", exc)}
+def _composed(ids: list[int]) -> list[tuple[int, tuple | dict]]:
+    """The claimed rows, read in one statement, as (id, (message, attempts, to)) — or, for a
+    row that cannot be composed, (id, its failed outcome). Ends the read before any send."""
+    if not ids:
+        return []
+    composed: list[tuple[int, tuple | dict]] = []
+    for delivery in db.session.scalars(
+            select(Delivery).where(Delivery.id.in_(ids)).order_by(Delivery.id)):
+        try:
+            composed.append((delivery.id, (build_message(delivery), delivery.attempts,
+                                           delivery.to_address)))
+        except Exception as exc:  # noqa: BLE001 - any fault of this row's data: fail only this row
+            log.exception("mail %s cannot be composed; marked failed", delivery.id)
+            composed.append((delivery.id, {"status": DeliveryStatus.FAILED,
+                                           "last_error": _reason("cannot compose", exc)}))
     db.session.commit()
+    return composed
+
+
+def _attempt(delivery_id: int, mail: tuple, transport: Transport) -> dict:
+    """Send one composed mail; the values its row takes afterwards."""
+    msg, attempts, to = mail
     try:
         transport.send(msg)
     except (OSError, smtplib.SMTPException) as exc:
