@@ -4,8 +4,10 @@ Modules: ``seed`` (bulk seeder and its scales), ``seed_posts`` (threads and nest
 ``seed_files`` (file-library metadata), ``content`` (names and pre-rendered bodies),
 ``database`` (bench databases and their cache), ``server`` (gunicorn and worker memory),
 ``ceiling_apps`` (the hello and Jinja ceilings), ``runner`` (wrk runs per page), ``soak``
-(is worker memory flat?), ``report`` (table and JSON); ``sql`` and ``profile`` look at one page
-in process (its statements; its CPU per request). See docs/performance.md.
+(is worker memory flat?), ``report`` (table and JSON), ``cluster`` (``--instances N``: 1 vs N
+instances on one port; ``--writes``: replies per second with 8 posters); ``sql`` and
+``profile`` look at one page in process (its statements; its CPU per request). See
+docs/performance.md.
 """
 
 from __future__ import annotations

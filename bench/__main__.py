@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import click
 
-from bench import report
+from bench import cluster, report
 from bench.client import Session, redirect_target
 from bench.database import prepare
 from bench.runner import Settings, forum_pages, last_page_path, measure, median_of_rounds
@@ -37,9 +37,16 @@ CEILINGS = (("hello", "Flask hello world", "bench.ceiling_apps:hello_app()"),
 @click.option("--rounds", envvar="BENCH_ROUNDS", default=3, show_default=True,
               help="Times every page is loaded; each page reports its median round.")
 @click.option("--seed-only", is_flag=True, help="Seed (or find cached) and stop.")
+@click.option("--instances", default=1, show_default=True, type=click.IntRange(1, 8),
+              help="N > 1: only compare a few pages on 1 and N gunicorn instances sharing one "
+                   "port, database and Redis (bench/cluster.py).")
+@click.option("--writes", is_flag=True,
+              help="Only measure replies per second with 8 concurrent posters.")
+@click.option("--redis-url", envvar="BENCH_REDIS_URL", default="redis://127.0.0.1:6379/0",
+              show_default=True, help="The Redis of --instances / --writes (BENCH_REDIS_URL).")
 def main(scale: str, database_url: str, duration: int, connections: int, threads: int,
          compare_scale: str, only: str, soak_rounds: int, soak_seconds: int, rounds: int,
-         seed_only: bool) -> None:
+         seed_only: bool, instances: int, writes: bool, redis_url: str) -> None:
     """Seed a large forum, serve it with gunicorn, load every page with wrk, report."""
     if not seed_only and shutil.which("wrk") is None:
         raise click.ClickException("wrk is missing: install Debian's 'wrk' package "
@@ -49,6 +56,9 @@ def main(scale: str, database_url: str, duration: int, connections: int, threads
         click.echo(f"Seeded database ready: {url}")
         return
     settings = Settings(duration=duration, connections=connections, threads=threads)
+    if instances > 1 or writes:  # the production layout's own run, instead of every page
+        cluster.run(scale, url, info, settings, instances, writes, redis_url)
+        return
     keys = {k.strip() for k in only.split(",") if k.strip()}
     run = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "scale": scale,
            "database": url.split(":", 1)[0].split("+", 1)[0], "machine": report.machine(),

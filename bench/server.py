@@ -42,10 +42,11 @@ def forum_env(database_url: str) -> dict[str, str]:
 class Server:
     """One gunicorn master and its workers, started and stopped by the bench."""
 
-    def __init__(self, name: str, app_spec: str, env: dict[str, str] | None = None) -> None:
-        self.name, self.app_spec = name, app_spec
+    def __init__(self, name: str, app_spec: str, env: dict[str, str] | None = None,
+                 port: int | None = None, extra_args: tuple[str, ...] = ()) -> None:
+        self.name, self.app_spec, self.extra_args = name, app_spec, extra_args
         self.env = env or {k: v for k, v in os.environ.items() if not k.startswith("FORUM_")}
-        self.port = free_port()
+        self.port = port or free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = CACHE_DIR / f"gunicorn-{name}.log"
         self.process: subprocess.Popen | None = None
@@ -61,7 +62,8 @@ class Server:
         CACHE_DIR.mkdir(exist_ok=True)
         cmd = [sys.executable, "-m", "gunicorn", "-w", str(WORKERS), "-b",
                f"127.0.0.1:{self.port}", "--error-logfile", str(self.log),
-               "--no-control-socket", self.app_spec]  # parallel benches must not share it
+               "--no-control-socket",  # parallel benches must not share it
+               *self.extra_args, self.app_spec]
         self.process = subprocess.Popen(cmd, cwd=ROOT_DIR, env=self.env,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + timeout

@@ -105,7 +105,8 @@ def deliver(loop: bool, interval: float) -> None:
         db.session.remove()
         if not loop:
             return
-        time.sleep(interval)
+        if not sent:  # a backlog is sent batch after batch; only an idle worker waits
+            time.sleep(interval)
 
 
 _last_digest_check = 0.0

@@ -77,6 +77,12 @@ class Config:
     MAIL_PASSWORD: str | None = None
     MAIL_DEFAULT_SENDER = "Forum <no-reply@forum.localhost>"
     MAIL_MAX_ATTEMPTS = 8
+    # Each delivery round claims up to MAIL_BATCH_SIZE due mails; a claim older than
+    # MAIL_CLAIM_TIMEOUT_SECONDS belongs to a worker that died, and another worker takes the
+    # mail over. The timeout must be well above the time one batch takes to send, or a slow
+    # but living worker's mails are sent twice.
+    MAIL_BATCH_SIZE = 100
+    MAIL_CLAIM_TIMEOUT_SECONDS = 600
 
     EMAIL_TOKEN_MAX_AGE = 2 * 24 * 3600  # verification links: two days
     RESET_TOKEN_MAX_AGE = 3600  # password reset links: one hour

@@ -3,13 +3,12 @@
 Features call ``queue_mail`` (or ``queue_template``) inside their transaction: the mail exists
 exactly when its cause does. ``deliver_pending`` (the ``flask deliver`` command) claims rows,
 sends them over SMTP — or, with no ``MAIL_SERVER``, writes them to ``instance/outbox/`` as .eml
-files and logs them — and retries failures with back-off.
+files and logs them (forum/mailing/transport.py) — and retries failures with back-off.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import re
 import smtplib
 import uuid
@@ -27,9 +26,9 @@ from forum.control_chars import one_line
 from forum.db import utcnow, writing
 from forum.extensions import db
 from forum.mailing.models import Delivery, DeliveryStatus
+from forum.mailing.transport import Transport
 
 log = logging.getLogger(__name__)
-CLAIM_TIMEOUT = timedelta(minutes=10)
 # Set by build_message itself: a stored header may not change them.
 _FIXED_HEADERS = frozenset({"to", "subject", "date", "message-id"})
 _HEADER_NAME = re.compile(r"[!-9;-~]+")  # RFC 5322 ftext: printable ASCII but the colon
@@ -172,12 +171,13 @@ def _recipient(address: str) -> Address:
     return Address(username=local, domain=domain)  # raises on CR or LF
 
 
-def deliver_pending(limit: int = 100) -> int:
+def deliver_pending(limit: int | None = None) -> int:
     """Send what is due; return how many were sent. Safe to run in several workers at once.
 
     A worker entry point: it commits (whatever the session held first, then each result).
-    No transaction stays open while SMTP talks: a row is read, the read ends, the mail is
-    sent, and the outcome is written in its own short writing transaction.
+    No transaction stays open while SMTP talks: the claimed rows are read in one statement
+    and composed, the read ends, then each mail is sent and its outcome written in its own
+    short writing transaction.
 
     One bad row never stops the others: a row that cannot be composed, or that fails to send
     for any reason but the network or the SMTP server, is logged with its id and marked
@@ -186,28 +186,42 @@ def deliver_pending(limit: int = 100) -> int:
     """
     db.session.commit()
     sent = 0
-    for delivery_id in _claim_due(limit):
-        outcome = _attempt(delivery_id)
-        sent += outcome["status"] == DeliveryStatus.SENT
-        with writing():
-            db.session.execute(update(Delivery).where(Delivery.id == delivery_id)
-                               .values(**outcome))
-            db.session.commit()
+    composed = _composed(_claim_due(limit or current_app.config["MAIL_BATCH_SIZE"]))
+    with Transport() as transport:  # one SMTP connection for the round's mails
+        for delivery_id, mail in composed:
+            outcome = mail if isinstance(mail, dict) else _attempt(delivery_id, mail, transport)
+            sent += outcome["status"] == DeliveryStatus.SENT
+            with writing():
+                db.session.execute(update(Delivery).where(Delivery.id == delivery_id)
+                                   .values(**outcome))
+                db.session.commit()
     return sent
 
 
-def _attempt(delivery_id: int) -> dict:
-    """Compose and send one claimed row; the values its row takes afterwards."""
-    delivery = db.session.get(Delivery, delivery_id)
-    try:
-        msg, attempts, to = build_message(delivery), delivery.attempts, delivery.to_address
-    except Exception as exc:  # noqa: BLE001 - any fault of this row's data: fail only this row
-        db.session.rollback()
-        log.exception("mail %s cannot be composed; marked failed", delivery_id)
-        return {"status": DeliveryStatus.FAILED, "last_error": _reason("cannot compose", exc)}
+def _composed(ids: list[int]) -> list[tuple[int, tuple | dict]]:
+    """The claimed rows, read in one statement, as (id, (message, attempts, to)) — or, for a
+    row that cannot be composed, (id, its failed outcome). Ends the read before any send."""
+    if not ids:
+        return []
+    composed: list[tuple[int, tuple | dict]] = []
+    for delivery in db.session.scalars(
+            select(Delivery).where(Delivery.id.in_(ids)).order_by(Delivery.id)):
+        try:
+            composed.append((delivery.id, (build_message(delivery), delivery.attempts,
+                                           delivery.to_address)))
+        except Exception as exc:  # noqa: BLE001 - any fault of this row's data: fail only this row
+            log.exception("mail %s cannot be composed; marked failed", delivery.id)
+            composed.append((delivery.id, {"status": DeliveryStatus.FAILED,
+                                           "last_error": _reason("cannot compose", exc)}))
     db.session.commit()
+    return composed
+
+
+def _attempt(delivery_id: int, mail: tuple, transport: Transport) -> dict:
+    """Send one composed mail; the values its row takes afterwards."""
+    msg, attempts, to = mail
     try:
-        _send(msg)
+        transport.send(msg)
     except (OSError, smtplib.SMTPException) as exc:
         return _failure(delivery_id, to, attempts, exc)
     except Exception as exc:  # noqa: BLE001 - e.g. a body that cannot be encoded: permanent
@@ -230,10 +244,12 @@ def _claim_due(limit: int) -> list[int]:
     this worker actually changed: a row another worker claimed first is never ours too.
     """
     now = utcnow()
+    # A claim older than this is a dead worker's: it must exceed the time one batch takes.
+    timeout = timedelta(seconds=current_app.config["MAIL_CLAIM_TIMEOUT_SECONDS"])
     due = or_(
         (Delivery.status == DeliveryStatus.PENDING) & (Delivery.next_attempt_at <= now),
         (Delivery.status == DeliveryStatus.SENDING)
-        & (Delivery.next_attempt_at <= now - CLAIM_TIMEOUT),
+        & (Delivery.next_attempt_at <= now - timeout),
     )
     with writing():
         candidates = select(Delivery.id).where(due).order_by(Delivery.id).limit(limit)
@@ -263,30 +279,3 @@ def _failure(delivery_id: int, to: str, attempts: int, exc: Exception) -> dict:
         return {"status": DeliveryStatus.FAILED, "last_error": reason}
     return {"status": DeliveryStatus.PENDING, "last_error": reason,
             "next_attempt_at": utcnow() + timedelta(minutes=2 ** attempts)}
-
-
-def _send(msg: EmailMessage) -> None:
-    cfg = current_app.config
-    if not cfg.get("MAIL_SERVER"):
-        _write_to_outbox(msg)
-        return
-    with smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=30) as smtp:
-        if cfg.get("MAIL_USE_STARTTLS"):
-            smtp.starttls()
-        if cfg.get("MAIL_USERNAME"):
-            smtp.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"])
-        smtp.send_message(msg)
-
-
-def _write_to_outbox(msg: EmailMessage) -> None:
-    outbox = os.path.join(current_app.instance_path, "outbox")
-    os.makedirs(outbox, exist_ok=True)
-    name = f"{utcnow():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}.eml"
-    tmp = os.path.join(outbox, f".{name}.tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(bytes(msg))
-    os.replace(tmp, os.path.join(outbox, name))
-    log.info("mail to %s: %s (written to instance/outbox/%s)", msg["To"], msg["Subject"], name)
-    body = msg.get_body(("plain",))
-    if body is not None:
-        log.info("%s", body.get_content())

@@ -64,6 +64,7 @@ class SmtpSink:
         self.messages = []
         self.raw = []  # each message's bytes as they arrived (headers exactly as sent)
         self.recipients = []  # each message's envelope recipients (RCPT TO), in order
+        self.peers = []  # each message's client address and port: its SMTP connection
         self.app = None
         self.port = _free_port()
         self._controller = Controller(self, hostname=self.host, port=self.port)
@@ -79,6 +80,7 @@ class SmtpSink:
         self.messages.append(msg)
         self.raw.append(envelope.content)
         self.recipients.append(list(envelope.rcpt_tos))
+        self.peers.append(session.peer)
         return "250 OK"
 
     def deliver(self):

@@ -15,7 +15,7 @@ from forum.notifications.models import MailMode, Notification
 from forum.notifications.services import post_published
 from tests.factories import make_group, make_group_member
 from tests.factories_notifications import make_thread, subscribe
-from tests.helpers import _free_port
+from tests.helpers import SmtpSink, _free_port
 
 
 def _count(model) -> int:
@@ -93,6 +93,61 @@ def test_a_worker_that_died_mid_send_is_taken_over_after_the_claim_timeout(app, 
     db.session.commit()
     assert deliver_pending() == 1
     assert len(mail.messages) == 1
+
+
+def test_the_claim_timeout_is_a_setting(app, mail):
+    """MAIL_CLAIM_TIMEOUT_SECONDS: a younger claim is a living worker's and left alone."""
+    app.config["MAIL_CLAIM_TIMEOUT_SECONDS"] = 30
+    queue_mail("tom@example.org", "Claimed", "Hello")
+    db.session.commit()
+    db.session.execute(update(Delivery).values(
+        status=DeliveryStatus.SENDING, next_attempt_at=utcnow() - timedelta(seconds=20)))
+    db.session.commit()
+    assert deliver_pending() == 0 and mail.messages == []
+    db.session.execute(update(Delivery).values(
+        next_attempt_at=utcnow() - timedelta(seconds=31)))
+    db.session.commit()
+    assert deliver_pending() == 1 and len(mail.messages) == 1
+
+
+def test_a_round_sends_its_mails_over_one_smtp_connection(app, mail):
+    for n in range(5):
+        queue_mail(f"reader{n}@example.org", f"Message {n}", "Hello")
+    db.session.commit()
+    assert deliver_pending() == 5
+    assert len(mail.messages) == 5 and len(set(mail.peers)) == 1
+
+
+class _RelayWithAConnectionLimit(SmtpSink):
+    """Takes two mails per connection, then answers 421 (as relays with a limit do)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.per_connection: dict = {}
+
+    async def handle_DATA(self, server, session, envelope):
+        taken = self.per_connection.get(session.peer, 0)
+        if taken == 2:
+            return "421 4.7.0 too many messages on this connection"
+        self.per_connection[session.peer] = taken + 1
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_a_relay_that_stops_taking_mail_on_a_connection_gets_it_on_a_fresh_one(app):
+    relay = _RelayWithAConnectionLimit()
+    relay.start()
+    try:
+        app.config.update(MAIL_SERVER=relay.host, MAIL_PORT=relay.port)
+        for n in range(5):
+            queue_mail(f"reader{n}@example.org", f"Message {n}", "Hello")
+        db.session.commit()
+        assert deliver_pending() == 5
+    finally:
+        relay.stop()
+    assert sorted(m["Subject"] for m in relay.messages) == [f"Message {n}" for n in range(5)]
+    assert len(set(relay.peers)) == 3
+    assert db.session.scalar(select(func.count(Delivery.id)).where(
+        Delivery.status == DeliveryStatus.SENT, Delivery.attempts == 1)) == 5
 
 
 def test_stored_from_header_replaces_the_default_sender(app, mail):
