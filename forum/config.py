@@ -77,6 +77,12 @@ class Config:
     MAIL_PASSWORD: str | None = None
     MAIL_DEFAULT_SENDER = "Forum <no-reply@forum.localhost>"
     MAIL_MAX_ATTEMPTS = 8
+    # Mail in (forum/inbound, docs/email.md): the domain of the reply and group addresses
+    # (None: MAIL_DEFAULT_SENDER's domain), the reply addresses' local part before the "+",
+    # and the largest message accepted (LMTP answers 552 beyond it).
+    MAIL_REPLY_DOMAIN: str | None = None
+    MAIL_REPLY_LOCAL_PART = "reply"
+    MAIL_INBOUND_MAX_BYTES = 25 * 1024 * 1024
 
     EMAIL_TOKEN_MAX_AGE = 2 * 24 * 3600  # verification links: two days
     RESET_TOKEN_MAX_AGE = 3600  # password reset links: one hour
