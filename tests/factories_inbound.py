@@ -1,0 +1,37 @@
+"""Incoming mail for the inbound tests: the .eml fixtures (as Gmail, Outlook and Apple Mail
+write them) with their addresses filled in, and small messages built with the email package."""
+
+from __future__ import annotations
+
+import itertools
+from email import policy
+from email.message import EmailMessage
+from pathlib import Path
+
+FIXTURES = Path(__file__).parent / "fixtures" / "mail"
+_nonce = itertools.count(1)
+
+
+def fixture_mail(name: str, *, sender: str, to: str, parent_msgid: str = "p1.u1.x@forum.localhost",
+                 nonce: str | None = None) -> bytes:
+    """``tests/fixtures/mail/<name>.eml`` with ``{sender}``, ``{to}``, ``{parent_msgid}`` and
+    ``{nonce}`` (which makes its Message-ID unique) filled in."""
+    raw = (FIXTURES / f"{name}.eml").read_bytes()
+    values = {"sender": sender, "to": to, "parent_msgid": parent_msgid.strip("<>"),
+              "nonce": nonce or str(next(_nonce))}
+    for key, value in values.items():
+        raw = raw.replace(b"{" + key.encode() + b"}", value.encode())
+    return raw
+
+
+def simple_mail(*, sender: str, to: str, subject: str = "Re: hello", body: str = "Thanks!",
+                message_id: str | None = None, headers: dict | None = None) -> bytes:
+    msg = EmailMessage(policy=policy.SMTP)
+    msg["From"] = sender
+    msg["To"] = to
+    msg["Subject"] = subject
+    msg["Message-ID"] = message_id or f"<simple-{next(_nonce)}@example.org>"
+    for name, value in (headers or {}).items():
+        msg[name] = value
+    msg.set_content(body)
+    return bytes(msg)
