@@ -35,3 +35,36 @@ def simple_mail(*, sender: str, to: str, subject: str = "Re: hello", body: str =
         msg[name] = value
     msg.set_content(body)
     return bytes(msg)
+
+
+class Scene:
+    """A group "pm" with Lena's thread, Tom (a member who gets each post by mail) and the
+    address Tom's copy of Lena's opening post carries."""
+
+    def __init__(self) -> None:
+        from forum.extensions import db
+        from forum.notifications.addresses import group_address, reply_address
+        from tests.factories import make_group, make_group_member
+        from tests.factories_discussions import make_thread, root_post
+
+        self.group = make_group(name="Project Management Interest Group", slug="pm")
+        self.lena = make_group_member(group=self.group, username="lena",
+                                      display_name="Lena Ortiz")
+        self.tom = make_group_member(group=self.group, username="tom", email="tom@example.org")
+        self.thread = make_thread(group=self.group, author=self.lena, title="Budget templates",
+                                  body="Here is mine.")
+        self.opening = root_post(self.thread)
+        self.reply_to = reply_address(self.opening.id, self.tom.id)
+        self.group_to = group_address(self.group.slug)
+        db.session.commit()
+
+    def posts(self):
+        """Every post's (author, source), oldest first, across the group."""
+        from sqlalchemy import select
+
+        from forum.discussions.models import Post, Thread
+        from forum.extensions import db
+
+        return db.session.execute(
+            select(Post.author_id, Post.source).join(Thread)
+            .where(Thread.group_id == self.group.id).order_by(Post.id)).all()
