@@ -115,16 +115,15 @@ def _answered(perms: Permissions, user: User, token: ReplyToken | None) -> Post:
         raise Refusal("You answered a mail that was sent to another member: its reply address "
                       "works only for them. Reply to your own copy, or answer on the site.")
     post = db.session.get(Post, token.post_id)
-    if post is None or post.status in (PostStatus.DELETED, PostStatus.HIDDEN) \
-            or not perms.can_see_post(post):
+    if post is None or post.status in (PostStatus.DELETED, PostStatus.HIDDEN):
         raise Refusal("The post you answered has been removed, so your reply was not posted.")
     thread = post.thread
-    if thread.locked and not perms.can_moderate(thread.group):
+    if perms.can_see_post(post) and perms.can_reply(thread):
+        return post
+    if thread.locked and perms.can_read_thread(thread):
         raise Refusal(f"The discussion “{thread.title}” is locked: no new replies can be "
                       "posted.")
-    if not perms.can_reply(thread):
-        raise Refusal(_why_not(perms, thread.group, "reply in"))
-    return post
+    raise Refusal(_why_not(perms, thread.group, "reply in"))
 
 
 def _why_not(perms: Permissions, group: Group, action: str) -> str:
