@@ -21,7 +21,7 @@ def fixture_mail(name: str, *, sender: str, to: str, parent_msgid: str = "p1.u1.
               "nonce": nonce or str(next(_nonce))}
     for key, value in values.items():
         raw = raw.replace(b"{" + key.encode() + b"}", value.encode())
-    return raw
+    return raw.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")  # as on the wire
 
 
 def simple_mail(*, sender: str, to: str, subject: str = "Re: hello", body: str = "Thanks!",
