@@ -31,6 +31,7 @@ def test_a_gmail_reply_becomes_a_reply_to_that_post_and_reaches_the_group(app, m
     assert db.session.get(Thread, scene.thread.id).post_count == 2
     record = db.session.scalar(select(InboundMessage).where(InboundMessage.post_id == post.id))
     assert "Here is mine." in record.trimmed
+    assert scene.reply_to not in record.trimmed and "[reply address]" in record.trimmed
     # Lena gets Tom's reply by mail, threaded under her post, with her own reply address.
     (sent,) = mail.deliver()
     assert sent["To"] == scene.lena.email
@@ -47,6 +48,16 @@ def test_the_same_message_delivered_again_posts_once(app):
     assert first[0].outcome == Outcome.POSTED
     assert again[0].outcome == Outcome.DUPLICATE and again[0].accepted
     assert [source for _, source in scene.posts()] == ["Here is mine.", "Count me in."]
+
+
+def test_a_reply_address_quoted_in_the_text_is_never_posted(app):
+    """Tom's own reply address would let anyone who forges his From post as him."""
+    scene = Scene()
+    body = f"Agreed.\n\nLena Ortiz via Forum <{scene.reply_to.upper()}> said so on Monday."
+    (result,) = receive(simple_mail(sender="tom@example.org", to=scene.reply_to, body=body),
+                        [scene.reply_to])
+    source = db.session.get(Post, result.post_id).source
+    assert "reply+" not in source.lower() and "<[reply address]>" in source
 
 
 def test_a_new_thread_by_mail_to_the_group_address(app):

@@ -32,7 +32,12 @@ from forum.groups.models import Group
 from forum.inbound.parsing import Incoming, Unreadable, automatic, parse
 from forum.inbound.posting import GroupTarget, Refusal, ReplyTarget, post_mail
 from forum.mail import queue_template
-from forum.notifications.addresses import is_reply_local_part, mail_domain, read_reply_token
+from forum.notifications.addresses import (
+    is_reply_local_part,
+    mail_domain,
+    read_reply_token,
+    redact_reply_addresses,
+)
 from forum.notifications.emails import post_url
 
 log = logging.getLogger(__name__)
@@ -82,6 +87,8 @@ def receive(message: bytes, recipients: list[str],
     except Unreadable as exc:
         return _all(recipients, Outcome.UNREADABLE, f"The message cannot be read: {exc}.")
     machine = automatic(mail.message, envelope_sender, mail_domain())
+    mail = mail._replace(text=redact_reply_addresses(mail.text),
+                         trimmed=redact_reply_addresses(mail.trimmed))
     results = []
     for recipient in recipients:
         target = _target(recipient)

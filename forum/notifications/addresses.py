@@ -71,6 +71,15 @@ def read_reply_token(local_part: str) -> ReplyToken | None:
     return ReplyToken(post_id, user_id)
 
 
+def redact_reply_addresses(text: str) -> str:
+    """``text`` with every reply address of ours replaced. A mail program quotes the address it
+    answered ("On Monday, Lena via Forum <reply+…> wrote:"); posted or shown on the web, that
+    address would let anyone who can forge the member's From address post as them."""
+    pattern = re.compile(rf"{re.escape(reply_prefix())}\+[0-9.]+\.[0-9a-f]{{16}}@"
+                         rf"{re.escape(mail_domain())}", re.IGNORECASE)
+    return pattern.sub("[reply address]", text)
+
+
 def is_reply_local_part(local_part: str) -> bool:
     """Whether the address is meant as a reply address (valid or not)."""
     return local_part.lower().startswith(reply_prefix().lower() + "+")
