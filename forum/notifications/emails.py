@@ -27,6 +27,7 @@ from email.headerregistry import Address
 from flask import current_app, has_request_context, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from forum.control_chars import one_line
 from forum.discussions.models import PATH_SEGMENT
 from forum.mail import render_mail, sender, sender_domain
 from forum.markup import with_absolute_links
@@ -136,8 +137,10 @@ def post_mail(post, thread, group, author, recipient) -> dict:
     headers = {k: v for k, v in list_headers(group, unsubscribe_url).items() if v}
     headers["From"] = from_header(author.display_name if author else None)
     answer_to = reply_address(post.id, recipient.id)
-    # An Address renders the group's name quoted as needed ("A, B" is one name, not two).
-    headers["Reply-To"] = str(Address(display_name=group.name[:120], addr_spec=answer_to))
+    # An Address renders the group's name quoted as needed ("A, B" is one name, not two); a
+    # line break still in a stored name (saved before forms refused them) becomes a space.
+    headers["Reply-To"] = str(Address(display_name=one_line(group.name)[:120],
+                                      addr_spec=answer_to))
     headers["List-Post"] = f"<mailto:{answer_to}>"
     root = root_post_id(post)
     answered = post.reply_to_id or post.parent_id
