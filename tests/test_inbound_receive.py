@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from email import message_from_bytes, policy
+
+from sqlalchemy import func, select
 
 from forum.discussions.models import Post, PostStatus, Thread
 from forum.extensions import db
+from forum.files.models import Attachment, SharedFile
 from forum.inbound.models import InboundMessage
 from forum.inbound.receiving import Outcome, receive
 from forum.moderation.models import GroupModerationSettings
@@ -13,6 +16,7 @@ from forum.notifications.emails import post_message_id
 from forum.notifications.models import MailMode
 from tests.factories_inbound import Scene, fixture_mail, simple_mail
 from tests.factories_notifications import subscribe
+from tests.helpers import login
 
 
 def test_a_gmail_reply_becomes_a_reply_to_that_post_and_reaches_the_group(app, mail):
@@ -88,6 +92,7 @@ def test_outlook_and_apple_mail_replies(app):
                             [scene.reply_to])
         assert result.outcome == Outcome.POSTED
     sources = [source for _, source in scene.posts()]
+    assert db.session.scalar(select(func.count()).select_from(SharedFile)) == 0  # inline image
     # Outlook marks no signature ("-- "): the name under the text stays, the quote goes.
     assert sources[1] == ("Agreed – let’s use the “simple” one. Cost: €50.\n\n"
                           "Tom Baker\nHead of Cataloguing")
@@ -105,3 +110,47 @@ def test_a_held_first_post_waits_for_a_moderator_and_the_sender_is_told(app, mai
     (told,) = mail.deliver()
     assert told["To"] == "tom@example.org" and "moderator" in told["Subject"]
     assert told["Auto-Submitted"] == "auto-replied"
+
+
+def test_the_trimmed_part_is_one_click_away_on_the_thread_page(app, client):
+    scene = Scene()
+    raw = fixture_mail("gmail_reply", sender="tom@example.org", to=scene.reply_to)
+    receive(raw, [scene.reply_to])
+    login(client, scene.lena)
+    page = client.get(f"/g/pm/t/{scene.thread.id}").get_data(as_text=True)
+    assert page.count("Show trimmed content") == 1  # Tom's mail; not Lena's web post
+    details = page[page.index('<details class="post-trimmed">'):]
+    assert "&gt; Here is mine." in details[:details.index("</details>")]
+    assert "reply+" not in page
+
+
+def _with_attachment(scene, name: str, data: bytes, ctype: str) -> bytes:
+    msg = message_from_bytes(simple_mail(sender="tom@example.org", to=scene.group_to,
+                                         subject="Minutes", body="The minutes are attached."),
+                             policy=policy.default)
+    maintype, subtype = ctype.split("/")
+    msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
+    return bytes(msg)
+
+
+def test_attachments_are_filed_in_the_group_library_and_linked(app):
+    scene = Scene()
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    raw = _with_attachment(scene, "minutes.pdf", pdf, "application/pdf")
+    (result,) = receive(raw, [scene.group_to])
+    assert result.outcome == Outcome.POSTED
+    post = db.session.get(Post, result.post_id)
+    assert post.has_files
+    (shared,) = db.session.scalars(select(SharedFile).join(Attachment)
+                                   .where(Attachment.post_id == post.id))
+    assert shared.group_id == scene.group.id and shared.original_name == "minutes.pdf"
+
+
+def test_a_refused_attachment_posts_nothing(app):
+    scene = Scene()
+    raw = _with_attachment(scene, "page.html", b"<html><script>x()</script></html>",
+                           "text/html")
+    (result,) = receive(raw, [scene.group_to])
+    assert result.outcome == Outcome.REFUSED and "attachment was refused" in result.detail
+    assert len(scene.posts()) == 1
+    assert db.session.scalar(select(func.count()).select_from(SharedFile)) == 0

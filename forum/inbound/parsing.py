@@ -37,6 +37,11 @@ class Unreadable(ValueError):
     """A message whose sender or text cannot be read reliably."""
 
 
+class MailAttachment(NamedTuple):
+    filename: str
+    data: bytes
+
+
 class Incoming(NamedTuple):
     message: EmailMessage
     sender: str  # the From address, as written
@@ -44,6 +49,7 @@ class Incoming(NamedTuple):
     subject: str
     text: str  # what the member wrote, quotes and signature trimmed
     trimmed: str  # what was trimmed
+    attachments: tuple[MailAttachment, ...] = ()  # parts sent as attachments (not inline)
 
 
 def parse(raw: bytes) -> Incoming:
@@ -62,7 +68,7 @@ def parse(raw: bytes) -> Incoming:
     if not message_id or len(message_id) > 250:
         message_id = "sha256:" + hashlib.sha256(raw).hexdigest()
     text, trimmed = trim(clean_multiline(body), forwarded=bool(_FORWARD.match(subject)))
-    return Incoming(msg, sender, message_id, subject, text, trimmed)
+    return Incoming(msg, sender, message_id, subject, text, trimmed, _attachments(msg))
 
 
 def _sender(msg: EmailMessage) -> str:
@@ -73,6 +79,20 @@ def _sender(msg: EmailMessage) -> str:
     if len(addresses) != 1 or not addresses[0].domain or not addresses[0].username:
         raise Unreadable("its From header does not hold exactly one address")
     return addresses[0].addr_spec
+
+
+def _attachments(msg: EmailMessage) -> tuple[MailAttachment, ...]:
+    """Parts the sender attached: ``Content-Disposition: attachment`` with a file name. Inline
+    parts (the images an HTML body shows, a signature's logo) are part of the body, not files
+    for the library: they are left out, as the HTML they decorate is turned into text."""
+    found = []
+    for part in msg.walk():
+        if part.is_multipart() or part.get_content_disposition() != "attachment":
+            continue
+        name = one_line(part.get_filename() or "").strip()
+        if name:
+            found.append(MailAttachment(name, part.get_payload(decode=True) or b""))
+    return tuple(found)
 
 
 def _body_text(msg: EmailMessage) -> str:

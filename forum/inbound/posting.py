@@ -11,13 +11,17 @@ Everything here runs in the caller's transaction and flushes; the caller commits
 
 from __future__ import annotations
 
+import io
 from typing import NamedTuple
 
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
 
 from forum.discussions import services as discussions
 from forum.discussions.models import Post, PostStatus
 from forum.extensions import db
+from forum.files import attachments
+from forum.files.services import UploadError
 from forum.groups.models import Group
 from forum.inbound.models import InboundMessage
 from forum.inbound.parsing import Incoming
@@ -86,10 +90,25 @@ def post_mail(mail: Incoming, target: ReplyTarget | GroupTarget) -> Posted:
                                                         Post.depth == 0))
     except discussions.DiscussionError as exc:
         raise Refusal(str(exc)) from exc
+    _attach(post, mail, user)
     db.session.add(InboundMessage(user_id=user.id, message_key=mail.message_key,
                                   post_id=post.id, trimmed=mail.trimmed))
     db.session.flush()  # a retry racing this one fails here, on the unique key
     return Posted(post.id, held=status == PostStatus.PENDING)
+
+
+def _attach(post: Post, mail: Incoming, user: User) -> None:
+    """File the mail's attachments in the group's library and link them from the post, with
+    the web upload's checks (who may upload, how many, size, type, the hourly allowance). A
+    refused file refuses the whole mail, as the web form does: nothing half-posted."""
+    if not mail.attachments:
+        return
+    uploads = [FileStorage(stream=io.BytesIO(a.data), filename=a.filename)
+               for a in mail.attachments]
+    try:
+        attachments.attach_uploads(post, uploads, user)
+    except UploadError as exc:
+        raise Refusal(f"An attachment was refused, so nothing was posted: {exc}") from exc
 
 
 def _member(address: str) -> User:
