@@ -83,6 +83,7 @@ class Config:
     MAIL_REPLY_DOMAIN: str | None = None
     MAIL_REPLY_LOCAL_PART = "reply"
     MAIL_INBOUND_MAX_BYTES = 25 * 1024 * 1024
+    MAIL_INBOUND_REFUSALS_PER_HOUR = 5  # "not posted" mails to one address (backscatter)
 
     EMAIL_TOKEN_MAX_AGE = 2 * 24 * 3600  # verification links: two days
     RESET_TOKEN_MAX_AGE = 3600  # password reset links: one hour

@@ -169,3 +169,13 @@ def test_oversized_malformed_and_unknown_mail_is_refused_to_the_mta(app):
         raw = simple_mail(sender="tom@example.org", to=to)
         assert receive(raw, [to])[0].outcome == Outcome.UNKNOWN_RECIPIENT
     assert len(scene.posts()) == 1 and _told("tom@example.org") == []
+
+
+def test_refusals_to_one_address_are_capped(app):
+    """A flood of forged mail must not make the forum flood the forged address."""
+    scene = Scene()
+    app.config["MAIL_INBOUND_REFUSALS_PER_HOUR"] = 2
+    for n in range(4):
+        raw = simple_mail(sender="victim@example.net", to=scene.group_to, subject=f"Spam {n}")
+        assert receive(raw, [scene.group_to])[0].outcome == Outcome.REFUSED
+    assert len(_told("victim@example.net")) == 2 and len(scene.posts()) == 1

@@ -26,6 +26,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from forum import ratelimit
 from forum.db import writing
 from forum.extensions import db
 from forum.groups.models import Group
@@ -147,9 +148,16 @@ def _post(mail: Incoming, target, recipient: str) -> Result:
 
 
 def _bounce(mail: Incoming, reason: str) -> None:
-    """Tell the sender why nothing was posted, in a transaction of its own."""
+    """Tell the sender why nothing was posted, in a transaction of its own — at most
+    ``MAIL_INBOUND_REFUSALS_PER_HOUR`` times an hour per address: a From address can be
+    forged, and a flood of forged mail must not make us flood its owner (backscatter)."""
+    limit = ratelimit.parse_limit(current_app.config["MAIL_INBOUND_REFUSALS_PER_HOUR"])
     with writing():
-        _tell(mail, "Your mail was not posted", "inbound_refused", reason=reason)
+        if ratelimit.claim("inbound-refusal", mail.sender.lower(), limit).allowed:
+            _tell(mail, "Your mail was not posted", "inbound_refused", reason=reason)
+        else:
+            log.warning("inbound mail %s from %s: refusal not sent (%s already this hour)",
+                        mail.message_key, mail.sender, limit.amount)
         db.session.commit()
 
 
