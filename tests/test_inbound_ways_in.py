@@ -50,6 +50,9 @@ def test_lmtp_delivers_a_reply_and_answers_per_recipient(app, lmtp):
     assert first[0] == 250 and second[0] == 550 and b"5.1.1" in second[1]
     db.session.commit()
     assert scene.posts()[-1].source == "Who has the key to room 4?"
+    # A bounce (MAIL FROM:<>) is taken and dropped: never posted, never answered.
+    bounce = simple_mail(sender="tom@example.org", to=scene.reply_to, body="Undeliverable")
+    assert lmtp.sendmail("", [scene.reply_to], bounce) == {}
     # Too big: refused with 552 before we read it; nothing posted.
     with pytest.raises(smtplib.SMTPException) as refused:
         lmtp.sendmail("tom@example.org", [scene.reply_to], (b"x" * 998 + b"\r\n") * 60)
@@ -102,3 +105,5 @@ def test_flask_mail_ingest_exit_statuses(app):
     assert big.exit_code == EX_DATAERR and "too big" in big.output
     db.session.commit()
     assert len(scene.posts()) == 2
+    commands = runner.invoke(args=["mail", "--help"]).output
+    assert "lmtp" in commands and "ingest" in commands
