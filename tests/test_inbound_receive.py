@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from email import message_from_bytes, policy
 
 from sqlalchemy import func, select
@@ -154,3 +155,26 @@ def test_a_refused_attachment_posts_nothing(app):
     assert result.outcome == Outcome.REFUSED and "attachment was refused" in result.detail
     assert len(scene.posts()) == 1
     assert db.session.scalar(select(func.count()).select_from(SharedFile)) == 0
+
+
+def test_two_deliveries_of_one_message_at_once_post_it_once(app):
+    """An MTA that timed out and retried while the first delivery was still at work."""
+    scene = Scene()
+    raw = simple_mail(sender="tom@example.org", to=scene.reply_to, body="Just once.",
+                      message_id="<race-1@example.org>")
+    barrier, outcomes = threading.Barrier(2), []
+
+    def deliver():
+        with app.app_context():
+            barrier.wait()
+            outcomes.extend(r.outcome for r in receive(raw, [scene.reply_to]))
+            db.session.remove()
+
+    threads = [threading.Thread(target=deliver) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == sorted([Outcome.POSTED, Outcome.DUPLICATE])
+    db.session.commit()
+    assert [source for _, source in scene.posts()] == ["Here is mine.", "Just once."]
