@@ -1,4 +1,5 @@
-"""``flask`` commands: seed-demo, create-admin, deliver (+ files, digests, backup, restore)."""
+"""``flask`` commands: seed-demo, create-admin, deliver (+ files, digests, backup, restore,
+search, mail lmtp / mail ingest)."""
 
 from __future__ import annotations
 
@@ -41,6 +42,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(ops_cli.backup_command)
     app.cli.add_command(ops_cli.restore_command)
     app.cli.add_command(importlib.import_module("forum.search.reindex").search_cli)
+    app.cli.add_command(importlib.import_module("forum.inbound.cli").mail_cli)
 
 
 @click.command("seed-demo")

@@ -83,6 +83,13 @@ class Config:
     # but living worker's mails are sent twice.
     MAIL_BATCH_SIZE = 100
     MAIL_CLAIM_TIMEOUT_SECONDS = 600
+    # Mail in (forum/inbound, docs/email.md): the domain of the reply and group addresses
+    # (None: MAIL_DEFAULT_SENDER's domain), the reply addresses' local part before the "+",
+    # and the largest message accepted (LMTP answers 552 beyond it).
+    MAIL_REPLY_DOMAIN: str | None = None
+    MAIL_REPLY_LOCAL_PART = "reply"
+    MAIL_INBOUND_MAX_BYTES = 25 * 1024 * 1024
+    MAIL_INBOUND_REFUSALS_PER_HOUR = 5  # "not posted" mails to one address (backscatter)
 
     EMAIL_TOKEN_MAX_AGE = 2 * 24 * 3600  # verification links: two days
     RESET_TOKEN_MAX_AGE = 3600  # password reset links: one hour

@@ -36,6 +36,7 @@ from forum.discussions.paging import Page
 from forum.discussions.tree import PATH_RANGE_END, TreeItem, subtree_range, walk
 from forum.extensions import db
 from forum.files.attachments import attached_files_column
+from forum.inbound.models import InboundMessage
 from forum.users.models import User
 
 TOP_PER_PAGE = 10  # top-level replies (with their branches) per tree page
@@ -93,6 +94,7 @@ class PostRow:
     deep: bool  # has replies past the display depth
     files: object  # attached files as one JSON value (files.attachments.attached_files)
     recommended: bool  # by the reader
+    trimmed: str | None  # a post that came by mail: the quotes and signature cut from it
     top_level_count: int = 0  # tree pages: how many top-level replies the thread has
 
     @classmethod
@@ -128,12 +130,19 @@ def _rows(where, order, reader: bool, deep):
                author.display_name.label("author_name"),
                answered_author.display_name.label("answered_name"), deep.label("deep"),
                attached_files_column(Post.id, Post.has_files).label("files"),
-               recommended.label("recommended"))
+               recommended.label("recommended"), _trimmed_column())
         .outerjoin(author, author.id == Post.author_id)
         .outerjoin(answered, answered.id == func.coalesce(Post.reply_to_id, Post.parent_id))
         .outerjoin(answered_author, answered_author.id == answered.author_id)
         .where(*where).order_by(order)
     )
+
+
+def _trimmed_column():
+    """What was trimmed from a post that came by mail (forum.inbound): one index look-up per
+    row on ``inbound_messages.post_id``, NULL for every post written on the site."""
+    return (select(InboundMessage.trimmed).where(InboundMessage.post_id == Post.id)
+            .limit(1).scalar_subquery().label("trimmed"))
 
 
 def _deep_clause(limit):

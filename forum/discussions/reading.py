@@ -42,6 +42,7 @@ class PostView:
     recommend_count: int
     recommended: bool  # by the reader
     files: tuple[AttachedFile, ...]
+    trimmed: str  # came by mail: the quoted mail and signature cut from it ("" if none)
     deep: bool  # has replies past the display depth: "Continue this branch"
     # What the reader may do (ThreadViewer; each already false where the status rules it out).
     can_reply: bool  # reply and quote
@@ -100,7 +101,7 @@ def _post_view(item, viewer, last_read: int | None) -> PostView:
         created_at=row.created_at, edited=bool(row.edited_at) and row.status != "deleted",
         is_new=last_read is not None and row.id > last_read,
         recommend_count=row.recommend_count, recommended=bool(row.recommended),
-        files=tuple(files), deep=bool(row.deep),
+        files=tuple(files), deep=bool(row.deep), trimmed=row.trimmed or "",
         can_reply=published and viewer.can_reply,
         can_recommend=published and viewer.can_recommend(row),
         can_edit=viewer.can_edit_post(row), can_delete=viewer.can_delete_post(row),

@@ -9,8 +9,11 @@ Headers are designed so that replying by e-mail can come later without changing 
 - ``In-Reply-To`` names the parent post's mail to the same member and ``References`` starts at
   the thread's opening post (the first segment of ``Post.path``): clients thread by thread.
 - ``From`` is the site's own address with the author's name as display name
-  ("Lena Ortiz via Forum"): never the author's address (DMARC), and no ``Reply-To``, so a
-  reply-by-mail address can later go into ``List-Post`` / ``Reply-To`` without surprises.
+  ("Lena Ortiz via Forum"): never the author's address (DMARC).
+- ``Reply-To`` and ``List-Post`` are the post's signed reply address for this recipient
+  (``addresses.reply_address``): answering the mail, with "Reply" or "Reply to list", posts a
+  reply to this post in the group, as this member (forum.inbound; docs/email.md). There is no
+  private reply to the author by mail (yet): the mail says so above the post.
 - ``List-Id`` per group, ``List-Unsubscribe`` with a signed URL and ``List-Unsubscribe-Post``
   (RFC 8058 one-click), ``Precedence: list`` and ``Auto-Submitted`` (no auto-replies).
 """
@@ -19,13 +22,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from email.headerregistry import Address
 
 from flask import current_app, has_request_context, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from forum.control_chars import one_line
 from forum.discussions.models import PATH_SEGMENT
 from forum.mail import render_mail, sender, sender_domain
 from forum.markup import with_absolute_links
+from forum.notifications.addresses import reply_address
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 
@@ -130,6 +136,12 @@ def post_mail(post, thread, group, author, recipient) -> dict:
                                token=unsubscribe_token(recipient.id, group_id=group.id))
     headers = {k: v for k, v in list_headers(group, unsubscribe_url).items() if v}
     headers["From"] = from_header(author.display_name if author else None)
+    answer_to = reply_address(post.id, recipient.id)
+    # An Address renders the group's name quoted as needed ("A, B" is one name, not two); a
+    # line break still in a stored name (saved before forms refused them) becomes a space.
+    headers["Reply-To"] = str(Address(display_name=one_line(group.name)[:120],
+                                      addr_spec=answer_to))
+    headers["List-Post"] = f"<mailto:{answer_to}>"
     root = root_post_id(post)
     answered = post.reply_to_id or post.parent_id
     if root != post.id:

@@ -2,14 +2,14 @@
 the home page's spotlight (issue 26, point 10).
 
 Revision ID: b3d91f0a6c27
-Revises: 9e6a4c1d2f52
+Revises: b5d2e8f41a07
 Create Date: 2026-12-07 12:50:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = 'b3d91f0a6c27'
-down_revision = '9e6a4c1d2f52'
+down_revision = 'b5d2e8f41a07'
 branch_labels = None
 depends_on = None
 
