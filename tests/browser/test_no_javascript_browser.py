@@ -47,13 +47,15 @@ def test_a_member_signs_in_replies_and_answers_an_event_with_javascript_off(
     thread_url = f"{base}/g/pm/t/{ids['thread']}"
     pages = Pages("no-javascript")
     page = new_page(chromium_browser, java_script_enabled=False)
-    checker = None
+    checker = new_page(chromium_browser)
 
     def check(name: str) -> None:
-        nonlocal checker
-        if checker is None:  # the session, once signed in: the cookie is all it takes
-            checker = new_page(chromium_browser, storage_state=page.context.storage_state())
+        # The same session as the script-less page (its cookies, as they are now) and the
+        # same address, not a sign-in page it was sent to instead.
+        checker.context.clear_cookies()
+        checker.context.add_cookies(page.context.cookies())
         checker.goto(page.url)
+        assert checker.url == page.url, (name, checker.url)
         pages.check(checker, name)
 
     page.goto(base + "/auth/login")
