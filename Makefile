@@ -9,7 +9,7 @@ STAMP   := $(VENV)/.installed
 FORUM_PORT ?= $(or $(PORT),5000)
 SITE_URL   := $(or $(FORUM_SITE_URL),http://127.0.0.1:$(FORUM_PORT))
 
-.PHONY: run test install browser lint migrate seed bench clean
+.PHONY: run test test-browser install browser lint migrate seed bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,18 @@ lint: install
 ## make test: install everything the suite needs, lint, then run the whole suite.
 test: install browser lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+## make test-browser: the browser tests alone (Chromium, axe-core; a missing piece fails), and a
+## full-page screenshot of each main page of the journeys at 1280 and 375 px written into
+## SCREENSHOTS (emptied first; `make test-browser SCREENSHOTS=/tmp/shots` for another folder).
+## Without FORUM_SCREENSHOTS — as in `make test` — no screenshot is taken.
+SCREENSHOTS ?= build/screenshots
+test-browser: install browser
+	@test -n "$(SCREENSHOTS)" && rm -rf "$(SCREENSHOTS)" && mkdir -p "$(SCREENSHOTS)"
+	@FORUM_REQUIRE_BROWSER=1 FORUM_SCREENSHOTS="$(abspath $(SCREENSHOTS))" \
+	  $(VENV)/bin/pytest tests/browser $(PYTEST_ARGS); status=$$?; \
+	  echo "Screenshots ($$(ls "$(SCREENSHOTS)" | wc -l) PNG files): $(abspath $(SCREENSHOTS))"; \
+	  exit $$status
 
 ## make bench: seed a large site (BENCH_SCALE=10k|100k|1m; PostgreSQL with BENCH_DATABASE_URL),
 ## serve it with gunicorn and load every page with wrk (Debian's package; installed when root).

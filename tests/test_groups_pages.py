@@ -130,6 +130,22 @@ def test_group_page_lists_the_staff_in_force_longest_serving_first(client, world
     assert "Moderator" in html and world.moderator.display_name in moderators
 
 
+def test_leadership_history_lists_volunteers_seats_but_not_moderators(client, world):
+    # docs/volunteering.md: an accepted volunteer's seat (role editor) is in the group's
+    # leadership history — the only place the volunteer sees the appointment itself.
+    today = utcnow().date()
+    appoint(user=make_user(display_name="Vera Volunteer"), group=world.group, role=Role.EDITOR,
+            title="Programme coordinator", starts_on=today + timedelta(days=30))
+    appoint(user=make_user(display_name="Sam Seat"), group=world.group, role=Role.EDITOR,
+            title="")
+    appoint(user=make_user(display_name="Milo Moderator"), group=world.group,
+            role=Role.MODERATOR)
+    html = client.get("/g/project-management/leadership").get_data(as_text=True)
+    assert "<td>Programme coordinator</td>\n      <td>Vera Volunteer</td>" in html
+    assert "<td>Volunteer</td>\n      <td>Sam Seat</td>" in html  # no title: "Volunteer"
+    assert "Upcoming" in html and "Milo Moderator" not in html
+
+
 def test_private_group_is_404_for_a_member_who_does_not_belong(client, world):
     login(client, world.member)
     assert client.get("/g/nominating").status_code == 404

@@ -140,12 +140,14 @@ def leader_names(value) -> str:
     return ", ".join(f"{name} ({title})" if title else name for name, title, _s, _i in rows)
 
 
-def history(group: Group) -> list[Appointment]:
-    """Every leadership term, newest first (past, current and future)."""
+def history(group: Group, roles: tuple[Role, ...] = (Role.LEADER,)) -> list[Appointment]:
+    """Every term in these roles, newest first (past, current and future). The public
+    history adds the seats volunteers are accepted to (role editor: "Coordinator"); the
+    leaders' admin page, which appoints leaders only, keeps to leaders."""
     return list(db.session.scalars(
         select(Appointment).options(joinedload(Appointment.user), joinedload(
             Appointment.appointed_by))
-        .where(Appointment.group_id == group.id, Appointment.role == Role.LEADER)
+        .where(Appointment.group_id == group.id, Appointment.role.in_(roles))
         .order_by(Appointment.starts_on.desc(), Appointment.id.desc())
     ))
 

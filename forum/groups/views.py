@@ -9,7 +9,7 @@ from forum.extensions import db
 from forum.files.queries import group_page_recent_files, group_recent_files
 from forum.forms import ActionForm
 from forum.groups import appointments, bp, services
-from forum.groups.models import GroupKind, Visibility
+from forum.groups.models import GroupKind, Role, Visibility
 from forum.groups.paging import search_term
 from forum.groups.queries import (
     directory_page,
@@ -77,7 +77,8 @@ def _page_rights(perms, group) -> dict[str, bool]:
 @bp.get("/g/<slug>/leadership")
 def leadership(slug: str):
     group = get_group(g.perms, slug)
-    terms = appointments.history(group)
+    # Volunteers' seats are part of the record (docs/volunteering.md: "Seats as appointments").
+    terms = appointments.history(group, roles=(Role.LEADER, Role.EDITOR))
     first_year = min((t.starts_on.year for t in terms), default=None)
     return render_template("groups/leadership.html", group=group, terms=terms,
                            first_year=first_year, today=g.perms.today)
