@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from datetime import datetime, timedelta
+from urllib.parse import quote
 
 import click
 from flask import current_app
@@ -20,13 +21,15 @@ from sqlalchemy import exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from forum.control_chars import one_line
 from forum.db import utcnow, writing
 from forum.discussions.models import Post, Thread
 from forum.extensions import db
 from forum.groups.models import Group, Membership, MembershipStatus
 from forum.mail import queue_template
 from forum.markup import plain_text
-from forum.notifications.emails import absolute, post_url, unsubscribe_token
+from forum.notifications.addresses import reply_address
+from forum.notifications.emails import absolute, mute_token, post_url, unsubscribe_token
 from forum.notifications.models import DEFAULT_MODE, DigestCursor, MailMode, Subscription
 from forum.permissions import Permissions, visible_posts_clause
 from forum.users.models import User
@@ -143,7 +146,7 @@ def _new_posts(perms, group_ids: list[int], since_id: int | None, high: int,
         select(Post).join(Thread, Thread.id == Post.thread_id)
         .join(Group, Group.id == Thread.group_id)
         .where(Thread.group_id.in_(group_ids), visible_posts_clause(perms), Post.id <= high,
-               (Post.author_id != user_id) | Post.author_id.is_(None))
+               (Post.author_id != user_id) | Post.author_id.is_(None), ~_muted(user_id))
         .options(joinedload(Post.author), joinedload(Post.thread))
         .order_by(Thread.group_id, Post.thread_id, Post.id)
         .limit(MAX_POSTS)
@@ -152,6 +155,23 @@ def _new_posts(perms, group_ids: list[int], since_id: int | None, high: int,
     query = query.where(Post.id > since_id) if since_id is not None \
         else query.where(Post.created_at >= since_time)
     return list(db.session.scalars(query).unique())
+
+
+def _muted(user_id: int):
+    """The member muted the post's thread (unwatched it, or "Mute this discussion")."""
+    return exists().where(Subscription.user_id == user_id,
+                          Subscription.thread_id == Post.thread_id,
+                          Subscription.watching.is_(False))
+
+
+def _actions(post: Post, user: User) -> dict:
+    """A listed post's links that act from the mail: answer it by mail (the signed reply
+    address, as in per-post mail), and mute its thread with one signed click."""
+    subject = quote(f"Re: {one_line(post.thread.title)}", safe="")
+    return {
+        "reply_mailto": f"mailto:{reply_address(post.id, user.id)}?subject={subject}",
+        "mute_url": absolute("notifications.mute", token=mute_token(user.id, post.thread_id)),
+    }
 
 
 def _queue(user: User, period: str, groups: list[Group], posts: list[Post]) -> None:
@@ -163,6 +183,7 @@ def _queue(user: User, period: str, groups: list[Group], posts: list[Post]) -> N
             "author": post.author.display_name if post.author else "A former member",
             "created_at": post.created_at, "recommend_count": post.recommend_count,
             "excerpt": plain_text(post.html, 200), "url": post_url(post.id),
+            **_actions(post, user),
         })
     sections = [{"name": g["name"], "threads": list(g["threads"].values())}
                 for g in by_group.values() if g["threads"]]
