@@ -11,10 +11,10 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from sqlalchemy import select
 
 from forum.db import utcnow
+from forum.digests.sending import send_digests
 from forum.discussions.models import Post
 from forum.extensions import db
 from forum.inbound.receiving import Outcome, receive
-from forum.notifications.digests import send_digests
 from forum.notifications.emails import mute_token, unsubscribe_token
 from forum.notifications.models import Subscription
 from tests.factories import make_group, make_group_member

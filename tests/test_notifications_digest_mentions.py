@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from sqlalchemy import update
 
+from forum.digests.sending import send_digests
 from forum.discussions.models import Post, PostStatus
 from forum.extensions import db
 from forum.groups.models import Visibility
-from forum.notifications.digests import send_digests
 from forum.notifications.models import MailMode
 from forum.notifications.services import post_published
 from forum.notifications.subscriptions import set_watching

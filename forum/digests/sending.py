@@ -25,6 +25,7 @@ from sqlalchemy.orm import joinedload
 
 from forum.control_chars import one_line
 from forum.db import utcnow, writing
+from forum.digests.sections import coming_up, get_involved
 from forum.discussions.models import Post, Thread
 from forum.extensions import db
 from forum.groups.models import Group, Membership, MembershipStatus
@@ -79,7 +80,7 @@ def send_digests(period: str, now: datetime | None = None, *,
                  due: set[int] | None = None) -> int:
     """Queue one digest per member who has something new; return how many were queued.
     ``due``: only these members, and each one's period counts as done even with nothing new
-    (the schedule's run, forum.notifications.schedule)."""
+    (the schedule's run, forum.digests.schedule)."""
     if period not in PERIODS:
         raise ValueError(f"unknown digest period {period!r}")
     now = now or utcnow()
@@ -117,7 +118,7 @@ def _digest_for(user_id: int, group_ids: set[int], period: str, high: int,
     posts = _new_posts(perms, [g.id for g in groups], since_id, high, now - PERIODS[period])
     if not posts:
         return 0
-    _queue(user, period, groups, posts)
+    _queue(user, period, groups, posts, perms)
     return 1
 
 
@@ -201,7 +202,7 @@ def _entry(post: Post, user: User) -> dict:
 
 
 def _queue(user: User, period: str, groups: list[Group],
-           posts: list[tuple[Post, bool]]) -> None:
+           posts: list[tuple[Post, bool]], perms) -> None:
     by_group = {g.id: {"name": g.name, "threads": {}} for g in groups}
     mentions = []
     for post, is_mention in posts:
@@ -224,6 +225,7 @@ def _queue(user: User, period: str, groups: list[Group],
             "Precedence": "list", "Auto-Submitted": "auto-generated",
         },
         user=user, period=period, groups=sections, mentions=mentions, total=len(posts),
+        coming_up=coming_up(perms), get_involved=get_involved(perms),
         site_name=current_app.config["SITE_NAME"], unsubscribe_url=unsubscribe_url,
         settings_url=absolute("notifications.settings"),
     )
