@@ -12,11 +12,11 @@ from flask import Flask, current_app
 from sqlalchemy import func, select
 
 from forum.db import writing
+from forum.digests.schedule import send_due_digests
 from forum.events.rsvps import send_due_reminders
 from forum.extensions import db
 from forum.files.cli import purge_once_a_day
 from forum.mail import deliver_pending
-from forum.notifications.schedule import send_due_digests
 from forum.search.extract import extract_pending
 from forum.users.models import User
 from forum.users.services import AccountError, create_user
@@ -37,7 +37,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(deliver)
     app.cli.add_command(importlib.import_module("forum.files.cli").files_cli)
-    app.cli.add_command(importlib.import_module("forum.notifications.digests").digests_command)
+    app.cli.add_command(importlib.import_module("forum.digests.sending").digests_command)
     ops_cli = importlib.import_module("forum.ops.cli")
     app.cli.add_command(ops_cli.backup_command)
     app.cli.add_command(ops_cli.restore_command)
@@ -130,7 +130,7 @@ def _purge() -> None:
 
 def _digests() -> None:
     """Queue due digests, at most every DIGEST_CHECK_SECONDS in this worker (each member's
-    digest is sent once per period however many workers look: notifications.schedule)."""
+    digest is sent once per period however many workers look: digests.schedule)."""
     global _last_digest_check
     wait = current_app.config["DIGEST_CHECK_SECONDS"]
     if _last_digest_check and time.monotonic() - _last_digest_check < wait:

@@ -9,10 +9,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from forum.digests.sending import send_digests
 from forum.extensions import db
 from forum.groups.models import Visibility
 from forum.markup import plain_text, render
-from forum.notifications.digests import send_digests
 from tests.factories import make_group, make_group_member
 from tests.factories_notifications import make_post, make_thread
 

@@ -7,11 +7,11 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from forum.db import utcnow
+from forum.digests.sending import send_digests
 from forum.discussions.models import Post
 from forum.extensions import db
 from forum.groups.models import Visibility
 from forum.markup import render
-from forum.notifications.digests import send_digests
 from forum.notifications.emails import unsubscribe_token
 from forum.notifications.models import MailMode, Subscription
 from forum.notifications.services import post_published

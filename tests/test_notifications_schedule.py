@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from forum.digests.schedule import period_start, send_due_digests
+from forum.digests.sending import send_digests
 from forum.extensions import db
 from forum.mailing.models import Delivery
-from forum.notifications.digests import send_digests
-from forum.notifications.schedule import period_start, send_due_digests
 from forum.notifications.services import post_published
 from tests.factories import make_group, make_group_member
 from tests.factories_notifications import make_post, make_thread

@@ -14,6 +14,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
+from forum.digests.sending import send_digests
 from forum.discussions.models import Post, PostStatus, Thread
 from forum.discussions.services import delete_post, edit_post
 from forum.extensions import db
@@ -22,7 +23,6 @@ from forum.mail import WITHDRAWN
 from forum.mailing.models import Delivery
 from forum.moderation.posts import approve_post, hide_post
 from forum.moderation.threads import move_thread
-from forum.notifications.digests import send_digests
 from forum.notifications.models import MailMode
 from forum.notifications.services import post_published
 from forum.permissions import Permissions, visible_posts_clause

@@ -22,24 +22,29 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from datetime import date
 from email.headerregistry import Address
+from typing import NamedTuple
 
 from flask import current_app, has_request_context, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from forum.control_chars import one_line
+from forum.db import utcnow
 from forum.discussions.models import PATH_SEGMENT
 from forum.mail import render_mail, sender, sender_domain
 from forum.markup import with_absolute_links
 from forum.notifications.addresses import reply_address
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+MUTE_SALT = "notifications.mute"  # its own salt: a mute token is never an unsubscribe token
+MUTE_LINK_DAYS = 120  # a digest's mute link works this long; then the thread's page does it
 
 
-# --- unsubscribe tokens ------------------------------------------------------------------------
+# --- unsubscribe and mute tokens ----------------------------------------------------------------
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=UNSUBSCRIBE_SALT)
+def _serializer(salt: str = UNSUBSCRIBE_SALT) -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=salt)
 
 
 def unsubscribe_token(user_id: int, *, group_id: int | None = None,
@@ -66,6 +71,36 @@ def read_unsubscribe_token(token: str) -> dict | None:
     if not isinstance(data.get("g"), int) and data.get("p") not in ("daily", "weekly"):
         return None
     return data
+
+
+def mute_token(user_id: int, thread_id: int, *, issued: date | None = None) -> str:
+    """A token that mutes one thread for one member (a digest's "Mute this discussion").
+
+    The same signed payload as an unsubscribe token, under its own salt, with the day it was
+    issued: unlike unsubscribing (RFC 8058), muting from a months-old mail is more likely a
+    mistake than a wish, so it expires after ``MUTE_LINK_DAYS``.
+    """
+    return _serializer(MUTE_SALT).dumps(
+        {"u": user_id, "t": thread_id, "d": (issued or utcnow().date()).toordinal()})
+
+
+class MuteToken(NamedTuple):
+    user_id: int
+    thread_id: int
+    expired: bool
+
+
+def read_mute_token(token: str, *, today: date | None = None) -> MuteToken | None:
+    """The member and thread a mute token names (and whether it is too old), or None if it is
+    not one of ours."""
+    try:
+        data = _serializer(MUTE_SALT).loads(token)
+    except BadSignature:
+        return None
+    if not isinstance(data, dict) or not all(isinstance(data.get(k), int) for k in "utd"):
+        return None
+    age = (today or utcnow().date()).toordinal() - data["d"]
+    return MuteToken(data["u"], data["t"], expired=age > MUTE_LINK_DAYS)
 
 
 def path_for(endpoint: str, **values) -> str:

@@ -110,11 +110,12 @@ def group_settings(user_id: int) -> list[tuple[Group, MailMode, bool]]:
     return result
 
 
-def watched_threads(user_id: int):
+def watched_threads(user_id: int, *, watching: bool = True):
+    """The threads a member watches, or (``watching=False``) has muted: newest first."""
     return list(db.session.scalars(
         select(Subscription).where(Subscription.user_id == user_id,
                                    Subscription.thread_id.is_not(None),
-                                   Subscription.watching.is_(True))
+                                   Subscription.watching.is_(watching))
         .order_by(Subscription.id.desc()).limit(200)
     ))
 

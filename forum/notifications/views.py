@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from forum.discussions.models import Thread
@@ -11,10 +11,11 @@ from forum.forms import ActionForm
 from forum.groups.models import Group
 from forum.http import arg_page
 from forum.notifications import bp, inbox, subscriptions
-from forum.notifications.emails import post_path, read_unsubscribe_token
+from forum.notifications.emails import post_path, read_mute_token, read_unsubscribe_token
 from forum.notifications.forms import settings_form
 from forum.notifications.models import MailMode
 from forum.notifications.services import auto_watch_enabled
+from forum.permissions import Permissions
 from forum.security import is_safe_next
 from forum.users.models import User
 
@@ -110,8 +111,9 @@ def settings():
         form = settings_form(groups, data)
         status = 200
     threads = subscriptions.watched_threads(user_id)
+    muted = subscriptions.watched_threads(user_id, watching=False)
     return render_template("notifications/settings.html", form=form, rows=rows,
-                           threads=threads, action=ActionForm()), status
+                           threads=threads, muted=muted, action=ActionForm()), status
 
 
 # --- watching ---------------------------------------------------------------------------------
@@ -188,3 +190,32 @@ def unsubscribe(token: str):
         done = True
     return render_template("notifications/unsubscribe.html", group=group, period=period,
                            done=done, token=token)
+
+
+# --- muting a thread from a digest (no sign-in: the signed token is the authority) ------------
+
+@bp.route("/mute/<token>", methods=["GET", "POST"])
+@csrf.exempt  # like unsubscribing: the signed token, sent only to its member, is the authority
+def mute(token: str):
+    data = read_mute_token(token)
+    user = db.session.get(User, data.user_id) if data else None
+    thread = db.session.get(Thread, data.thread_id) if data else None
+    if user is None or thread is None or not Permissions(user).can_read_thread(thread):
+        abort(404, description="This link is not valid (it may have been changed, or the "
+                               "discussion is no longer there).")
+    if g.perms.is_authenticated and g.perms.user_id != user.id:
+        # A forwarded digest: signed in as someone else, the click must not mute for its owner.
+        abort(403, description="This link was sent to another member. Use the Watch button "
+                               "on the discussion's page to change your own notifications.")
+    thread_url = _thread_page(thread) if "discussions.thread" in current_app.view_functions \
+        else None
+    if data.expired:
+        return render_template("notifications/mute.html", thread=thread, expired=True,
+                               thread_url=thread_url, token=token), 410
+    done = False
+    if request.method == "POST":
+        subscriptions.set_watching(user.id, thread_id=thread.id, watching=False)
+        db.session.commit()
+        done = True
+    return render_template("notifications/mute.html", thread=thread, done=done,
+                           thread_url=thread_url, token=token)

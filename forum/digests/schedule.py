@@ -5,7 +5,7 @@
 A member is due when their digest cursor's ``sent_at`` is older than the start of the current
 period in their zone. The due members are found in one statement (one clause per time zone in
 use, so no per-member query for those who are not due); each due member's cursor then moves by
-a conditional UPDATE (forum.notifications.digests), so two workers never both send, and a
+a conditional UPDATE (forum.digests.sending), so two workers never both send, and a
 period with nothing new still counts as done (no re-check every round)."""
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from flask import current_app
 from sqlalchemy import and_, or_, select
 
 from forum.db import utcnow
+from forum.digests.sending import PERIODS, send_digests
 from forum.extensions import db
 from forum.jinja import zone_named
-from forum.notifications.digests import PERIODS, send_digests
 from forum.notifications.models import DigestCursor
 from forum.users.models import User
 

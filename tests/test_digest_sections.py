@@ -1,0 +1,57 @@
+"""A digest's "Coming up" (events of the next 14 days) and "Get involved" (open volunteer
+openings): only what the member may see, read from the mail that arrived over SMTP."""
+
+from __future__ import annotations
+
+from forum.digests.sending import send_digests
+from forum.extensions import db
+from forum.groups.models import Visibility
+from forum.volunteering.models import OpportunityStatus
+from tests.factories import make_group, make_group_member
+from tests.factories_events import make_event
+from tests.factories_notifications import make_thread
+from tests.factories_volunteering import make_opportunity
+
+
+def test_coming_up_and_get_involved_list_what_the_member_may_see(app, mail):
+    group = make_group(name="Library Leadership Committee")
+    private = make_group(name="Search Committee", visibility=Visibility.PRIVATE)
+    lena = make_group_member(group=group, username="lena")
+    priya = make_group_member(group=group, username="priya")
+    make_thread(group=group, author=priya, title="Mentoring", body="Volunteers wanted")
+    soon = make_event(section=group.section, group=group, user=priya, title="Chairs' lunch",
+                      days_ahead=3, location="Room 4")
+    make_event(section=group.section, group=group, user=priya, title="Autumn retreat",
+               days_ahead=40)
+    make_event(section=private.section, group=private, user=priya, title="Shortlist meeting",
+               days_ahead=2)
+    opening = make_opportunity(group=group, title="Mentoring coordinator")
+    make_opportunity(group=group, title="Filled role", status=OpportunityStatus.CLOSED)
+    make_opportunity(group=private, title="Secret reviewer")
+    db.session.commit()
+    assert send_digests("daily") == 1
+    mail.deliver()
+    (msg,) = mail.to(lena.email)
+    text = mail.text(msg)
+    coming, _, involved = text.partition("== Coming up ==")[2].partition("== Get involved ==")
+    lines = [line.strip() for line in coming.splitlines()]
+    assert any(line.startswith("- Chairs' lunch") and line.endswith("Room 4") for line in lines)
+    assert f"http://localhost/events/{soon.id}" in lines  # a link on a line of its own
+    assert "Autumn retreat" not in text  # beyond 14 days
+    assert "Shortlist meeting" not in text and "Secret reviewer" not in text  # private group
+    assert "Mentoring coordinator" in involved and f"/get-involved/o/{opening.id}" in involved
+    assert "Filled role" not in text
+    html = msg.get_body(("html",)).get_content()
+    assert "<h2>Coming up</h2>" in html and "<h2>Get involved</h2>" in html
+    assert html.index("Volunteers wanted") < html.index("Coming up")
+
+
+def test_no_events_or_openings_means_no_empty_sections(app, mail):
+    group = make_group()
+    lena = make_group_member(group=group)
+    make_thread(group=group, author=make_group_member(group=group))
+    db.session.commit()
+    send_digests("daily")
+    mail.deliver()
+    (msg,) = mail.to(lena.email)
+    assert "Coming up" not in mail.text(msg) and "Get involved" not in mail.text(msg)
