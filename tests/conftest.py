@@ -62,10 +62,27 @@ def _create_schema(url) -> None:
     engine.dispose()
 
 
+# Every sequence of the test database (serial and identity columns), to start again at 1.
+_SEQUENCES = sa.text(
+    "SELECT setval(c.oid, 1, false) FROM pg_class c "
+    "JOIN pg_namespace n ON n.oid = c.relnamespace "
+    "WHERE c.relkind = 'S' AND n.nspname = current_schema()")
+
+
 def _truncate_all(engine) -> None:
-    names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-    with engine.begin() as conn:
-        conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    """Empty every table after a PostgreSQL test, and restart the ids at 1.
+
+    DELETE, not TRUNCATE: TRUNCATE costs the same whatever a table holds (new files for the
+    table and each of its indexes, synced at commit), about a second per test with this
+    schema, and half the suite's tests run on PostgreSQL; a test's few rows DELETE in
+    milliseconds. Foreign keys are not checked while emptying (session_replication_role, for
+    this transaction only; the test server's user is a superuser), so the order of the tables
+    does not matter.
+    """
+    deletes = "; ".join(f'DELETE FROM "{t.name}"' for t in db.metadata.sorted_tables)
+    with engine.begin() as conn:  # one round trip for the deletes
+        conn.exec_driver_sql(f"SET LOCAL session_replication_role = replica; {deletes}")
+        conn.execute(_SEQUENCES)
 
 
 # --- the app --------------------------------------------------------------------------------
