@@ -37,6 +37,21 @@ def post(client, url: str, data: dict | None = None, *, token_from: str = "/",
     return client.post(url, data=data, follow_redirects=follow, **kwargs)
 
 
+def answer(response) -> int | str:
+    """What a role got, as the permission matrices write it: "login" for a redirect to the
+    sign-in page, else the status code."""
+    location = response.headers.get("Location", "")
+    if response.status_code in (302, 303) and "/auth/login" in location:
+        return "login"
+    return response.status_code
+
+
+def walk_gets(client, urls: dict) -> dict:
+    """GET every address (label → url) with one signed-in client: label → ``answer``. A GET
+    never writes, so one world and one sign-in serve a role's whole row of a matrix."""
+    return {label: answer(client.get(url)) for label, url in urls.items()}
+
+
 def login(client, user, password: str = DEFAULT_PASSWORD, *, remember: bool = False):
     response = post(client, "/auth/login", {
         "email": user.email, "password": password, "remember": "y" if remember else "",
