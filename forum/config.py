@@ -90,6 +90,14 @@ class Config:
     MAIL_REPLY_LOCAL_PART = "reply"
     MAIL_INBOUND_MAX_BYTES = 25 * 1024 * 1024
     MAIL_INBOUND_REFUSALS_PER_HOUR = 5  # "not posted" mails to one address (backscatter)
+    # Bounces: each mail goes out with its own envelope sender, <MAIL_BOUNCE_LOCAL_PART>+<id>.
+    # <signature>@<the reply domain>, so a delivery report names the mail (and the member) it
+    # is about. MAIL_BOUNCE_THRESHOLD permanent failures within MAIL_BOUNCE_WINDOW_DAYS pause
+    # the member's group mail. False for MAIL_BOUNCE_TRACKING: the relay's own envelope sender.
+    MAIL_BOUNCE_TRACKING = True
+    MAIL_BOUNCE_LOCAL_PART = "bounce"
+    MAIL_BOUNCE_THRESHOLD = 3
+    MAIL_BOUNCE_WINDOW_DAYS = 30
 
     EMAIL_TOKEN_MAX_AGE = 2 * 24 * 3600  # verification links: two days
     RESET_TOKEN_MAX_AGE = 3600  # password reset links: one hour

@@ -25,6 +25,8 @@ from sqlalchemy import insert, or_, select, update
 from forum.control_chars import one_line
 from forum.db import utcnow, writing
 from forum.extensions import db
+from forum.mailing.addresses import sender_domain
+from forum.mailing.bounces import envelope_sender, record_bounce
 from forum.mailing.models import Delivery, DeliveryStatus
 from forum.mailing.transport import Transport
 
@@ -32,10 +34,6 @@ log = logging.getLogger(__name__)
 # Set by build_message itself: a stored header may not change them.
 _FIXED_HEADERS = frozenset({"to", "subject", "date", "message-id"})
 _HEADER_NAME = re.compile(r"[!-9;-~]+")  # RFC 5322 ftext: printable ASCII but the colon
-
-
-def sender_domain() -> str:
-    return parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1].rsplit("@", 1)[-1]
 
 
 def new_message_id() -> str:
@@ -191,15 +189,20 @@ def deliver_pending(limit: int | None = None) -> int:
         for delivery_id, mail in composed:
             outcome = mail if isinstance(mail, dict) else _attempt(delivery_id, mail, transport)
             sent += outcome["status"] == DeliveryStatus.SENT
+            refused = outcome.pop("refused", None)  # the relay refused the address for good
             with writing():
                 db.session.execute(update(Delivery).where(Delivery.id == delivery_id)
                                    .values(**outcome))
+                if refused:
+                    record_bounce(mail[2], permanent=True, status=refused[0],
+                                  reason=refused[1], delivery_id=delivery_id)
                 db.session.commit()
     return sent
 
 
 def _composed(ids: list[int]) -> list[tuple[int, tuple | dict]]:
-    """The claimed rows, read in one statement, as (id, (message, attempts, to)) — or, for a
+    """The claimed rows, read in one statement, as (id, (message, attempts, to, envelope
+    sender)) — or, for a
     row that cannot be composed, (id, its failed outcome). Ends the read before any send."""
     if not ids:
         return []
@@ -208,7 +211,7 @@ def _composed(ids: list[int]) -> list[tuple[int, tuple | dict]]:
             select(Delivery).where(Delivery.id.in_(ids)).order_by(Delivery.id)):
         try:
             composed.append((delivery.id, (build_message(delivery), delivery.attempts,
-                                           delivery.to_address)))
+                                           delivery.to_address, envelope_sender(delivery.id))))
         except Exception as exc:  # noqa: BLE001 - any fault of this row's data: fail only this row
             log.exception("mail %s cannot be composed; marked failed", delivery.id)
             composed.append((delivery.id, {"status": DeliveryStatus.FAILED,
@@ -219,9 +222,9 @@ def _composed(ids: list[int]) -> list[tuple[int, tuple | dict]]:
 
 def _attempt(delivery_id: int, mail: tuple, transport: Transport) -> dict:
     """Send one composed mail; the values its row takes afterwards."""
-    msg, attempts, to = mail
+    msg, attempts, to, envelope_from = mail
     try:
-        transport.send(msg)
+        transport.send(msg, envelope_from)
     except (OSError, smtplib.SMTPException) as exc:
         return _failure(delivery_id, to, attempts, exc)
     except Exception as exc:  # noqa: BLE001 - e.g. a body that cannot be encoded: permanent
@@ -271,11 +274,19 @@ def _claim_due(limit: int) -> list[int]:
 
 
 def _failure(delivery_id: int, to: str, attempts: int, exc: Exception) -> dict:
-    """What a failed attempt leaves: retried later with back-off, or given up on."""
+    """What a failed attempt leaves: retried later with back-off, or given up on. A 5xx
+    refusal of the recipient itself is also a bounce (``refused``: its code and text)."""
     log.warning("mail %s to %s failed (attempt %s): %s", delivery_id, to, attempts, exc)
     permanent = isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code >= 500
+    refused = None
+    if isinstance(exc, smtplib.SMTPRecipientsRefused) and exc.recipients:
+        code, text = next(iter(exc.recipients.values()))
+        permanent = code >= 500
+        if permanent:
+            refused = (str(code), text.decode("utf-8", "replace")
+                       if isinstance(text, bytes) else str(text))
     reason = _reason("cannot send", exc)
     if permanent or attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
-        return {"status": DeliveryStatus.FAILED, "last_error": reason}
+        return {"status": DeliveryStatus.FAILED, "last_error": reason, "refused": refused}
     return {"status": DeliveryStatus.PENDING, "last_error": reason,
             "next_attempt_at": utcnow() + timedelta(minutes=2 ** attempts)}

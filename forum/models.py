@@ -21,7 +21,7 @@ from forum.files.models import (  # noqa: F401
 )
 from forum.groups.models import Appointment, Group, Membership, Section  # noqa: F401
 from forum.inbound.models import InboundMessage  # noqa: F401
-from forum.mailing.models import Delivery  # noqa: F401
+from forum.mailing.models import Delivery, MailBounce  # noqa: F401
 from forum.moderation.models import (  # noqa: F401
     Flag,
     GroupModerationSettings,

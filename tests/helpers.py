@@ -80,6 +80,8 @@ class SmtpSink:
         self.raw = []  # each message's bytes as they arrived (headers exactly as sent)
         self.recipients = []  # each message's envelope recipients (RCPT TO), in order
         self.peers = []  # each message's client address and port: its SMTP connection
+        self.senders = []  # each message's envelope sender (MAIL FROM)
+        self.refuse: set[str] = set()  # addresses answered "550 5.1.1" at RCPT, as a relay would
         self.app = None
         self.port = _free_port()
         self._controller = Controller(self, hostname=self.host, port=self.port)
@@ -90,9 +92,16 @@ class SmtpSink:
     def stop(self) -> None:
         self._controller.stop()
 
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.lower() in self.refuse:
+            return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server, session, envelope):
         msg = message_from_bytes(envelope.content, policy=policy.default)
         self.messages.append(msg)
+        self.senders.append(envelope.mail_from)
         self.raw.append(envelope.content)
         self.recipients.append(list(envelope.rcpt_tos))
         self.peers.append(session.peer)

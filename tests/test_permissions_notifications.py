@@ -52,6 +52,21 @@ def test_mark_all_read_needs_sign_in(client, world, role):
 
 
 @pytest.mark.parametrize("role", ROLES)
+def test_turning_mail_back_on_needs_sign_in_and_touches_only_ones_own(client, world, role):
+    from forum.db import utcnow
+    from forum.extensions import db
+
+    world.group_member.mail_paused_at = utcnow()  # someone else's pause, for every other role
+    db.session.commit()
+    sign_in_as(client, world, role)
+    response = post(client, "/notifications/settings/resume-mail")
+    assert response.status_code == 302
+    assert ("/auth/login" in response.headers["Location"]) == (role == "anonymous")
+    db.session.expire_all()
+    assert (world.group_member.mail_paused_at is None) == (role == "group_member")
+
+
+@pytest.mark.parametrize("role", ROLES)
 def test_only_the_owner_marks_a_notification_read(client, world, role):
     note = _notification(world)
     sign_in_as(client, world, role)

@@ -15,6 +15,7 @@ from forum.auth.sessions import end_all_sessions
 from forum.db import utcnow
 from forum.extensions import db
 from forum.mail import queue_template
+from forum.mailing.bounces import resume_mail
 from forum.users.models import User
 from forum.users.names import NameError_, normalize_email
 from forum.users.services import (
@@ -153,6 +154,8 @@ def confirm_email_change(token: str) -> User:
     user.email = new
     if user.verified_at is None:
         user.verified_at = utcnow()
+    if user.mail_paused:  # the bounces were the old address's
+        resume_mail(user)
     queue_template(old, f"Your e-mail address for {_site()} was changed",
                    "account_email_changed", user=user, site_name=_site(), new_email=new)
     db.session.flush()

@@ -115,6 +115,8 @@ def _digest_for(user_id: int, group_ids: set[int], period: str, high: int,
     since_id = cursor.last_post_id if cursor else None
     if not _move_cursor(cursor, user_id, period, high, now, scheduled=scheduled):
         return 0
+    if user.mail_paused:  # the address bounces (mailing.bounces): the period passes unsent
+        return 0
     posts = _new_posts(perms, [g.id for g in groups], since_id, high, now - PERIODS[period])
     if not posts:
         return 0

@@ -7,6 +7,8 @@ an LMTP reply or a sendmail exit status (``lmtp.py``, ``cli.py``; docs/email.md)
 - DUPLICATE: this member's mail with this Message-ID was posted already — nothing again;
 - DROPPED: written by a machine (auto-reply, bounce, vacation notice): logged, never posted,
   never answered, so no two robots can mail each other forever;
+- BOUNCE: a delivery report sent to one of our mails' bounce addresses: the failure it reports
+  is recorded against the address that mail went to (forum.mailing.bounces), never answered;
 - REFUSED: nothing posted; the sender gets a mail through the outbox saying why;
 - UNKNOWN_RECIPIENT: no such address here; TOO_BIG: over ``MAIL_INBOUND_MAX_BYTES``;
   UNREADABLE: malformed MIME or no single From — the MTA bounces these with our reason;
@@ -30,9 +32,12 @@ from forum import ratelimit
 from forum.db import writing
 from forum.extensions import db
 from forum.groups.models import Group
+from forum.inbound.bounces import read_report
 from forum.inbound.parsing import Incoming, Unreadable, automatic, parse
 from forum.inbound.posting import GroupTarget, Refusal, ReplyTarget, post_mail
 from forum.mail import queue_template
+from forum.mailing.bounces import is_bounce_local_part, read_bounce_local_part, record_bounce
+from forum.mailing.models import Delivery
 from forum.notifications.addresses import (
     is_reply_local_part,
     mail_domain,
@@ -49,6 +54,7 @@ class Outcome(enum.StrEnum):
     HELD = "held"
     DUPLICATE = "duplicate"
     DROPPED = "dropped"
+    BOUNCE = "bounce"
     REFUSED = "refused"
     UNKNOWN_RECIPIENT = "unknown recipient"
     TOO_BIG = "too big"
@@ -58,7 +64,7 @@ class Outcome(enum.StrEnum):
 
 # Outcomes after which the message is ours (the MTA must not bounce it or try again).
 ACCEPTED = frozenset({Outcome.POSTED, Outcome.HELD, Outcome.DUPLICATE, Outcome.DROPPED,
-                      Outcome.REFUSED})
+                      Outcome.BOUNCE, Outcome.REFUSED})
 
 
 class Result(NamedTuple):
@@ -83,6 +89,20 @@ def receive(message: bytes, recipients: list[str],
     limit = current_app.config["MAIL_INBOUND_MAX_BYTES"]
     if len(message) > limit:
         return _all(recipients, Outcome.TOO_BIG, f"the message is larger than {limit:,} bytes")
+    reports = [r for r in recipients if is_bounce_local_part(_local_part(r))]
+    people = [r for r in recipients if not is_bounce_local_part(_local_part(r))]
+    results = {r: _delivery_report(message, r) for r in reports}
+    if people:
+        results.update(zip(people, _from_people(message, people, envelope_sender), strict=True))
+    return [results[r] for r in recipients]
+
+
+def _local_part(recipient: str) -> str:
+    return recipient.strip().strip("<>").rpartition("@")[0]
+
+
+def _from_people(message: bytes, recipients: list[str],
+                 envelope_sender: str | None) -> list[Result]:
     try:
         mail = parse(message)
     except Unreadable as exc:
@@ -103,6 +123,32 @@ def receive(message: bytes, recipients: list[str],
                  recipient, result.outcome, f" ({result.detail})" if result.detail else "")
         results.append(result)
     return results
+
+
+def _delivery_report(message: bytes, recipient: str) -> Result:
+    """A report sent to a bounce address: what it says failed is recorded against the address
+    the named mail went to. Answered never (a robot wrote it); a forged address is unknown."""
+    local, _, domain = recipient.strip().strip("<>").rpartition("@")
+    delivery_id = read_bounce_local_part(local) if domain.lower() == mail_domain() else None
+    if delivery_id is None:
+        return Result(recipient, Outcome.UNKNOWN_RECIPIENT, "no such address here")
+    report = read_report(message)
+    address = db.session.scalar(select(Delivery.to_address).where(Delivery.id == delivery_id))
+    db.session.commit()
+    if report is None or address is None:
+        detail = "reports no failure" if report is None else "names no mail of ours"
+        log.info("inbound mail to %s: %s", recipient, detail)
+        return Result(recipient, Outcome.DROPPED, detail)
+    try:
+        with writing():
+            record_bounce(address, permanent=report.permanent, status=report.status,
+                          reason=report.reason, delivery_id=delivery_id)
+            db.session.commit()
+    except Exception:  # noqa: BLE001 - the database: nothing written, the MTA tries again
+        db.session.rollback()
+        log.exception("delivery report to %s could not be recorded", recipient)
+        return Result(recipient, Outcome.TEMPORARY, "an error on our side; try again later")
+    return Result(recipient, Outcome.BOUNCE, f"{report.status} {report.reason}"[:200])
 
 
 def _all(recipients: list[str], outcome: Outcome, detail: str) -> list[Result]:

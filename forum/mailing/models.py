@@ -52,3 +52,24 @@ class Delivery(Base):
     # A mail still waiting when its post stops being visible is withdrawn (withdraw_post_mail).
     post_id: Mapped[int | None] = mapped_column(index=True)
     sent_at: Mapped[datetime | None]
+
+
+class MailBounce(Base):
+    """A report that mail to an address could not be delivered: a delivery status
+    notification that came back to a delivery's bounce address, or a refusal our SMTP relay
+    gave at once. Permanent ones (5.x.x) count towards pausing the member's group mail."""
+
+    __tablename__ = "mail_bounces"
+    __table_args__ = (Index("ix_mail_bounces_address_created_at", "address", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address: Mapped[str] = mapped_column(String(254))  # lower-cased
+    # No foreign keys: the report outlives the delivery row and the account.
+    user_id: Mapped[int | None] = mapped_column(index=True)
+    delivery_id: Mapped[int | None]
+    permanent: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(20), default="")  # e.g. "5.1.1", or "550"
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    # Set when the member resumes mail: older bounces no longer count towards a pause.
+    cleared: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -33,13 +33,15 @@ class Transport:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def send(self, msg: EmailMessage) -> None:
+    def send(self, msg: EmailMessage, envelope_from: str | None = None) -> None:
+        """Send ``msg``; ``envelope_from`` is SMTP's MAIL FROM (where delivery reports go),
+        else the From header's address."""
         if not current_app.config.get("MAIL_SERVER"):
             _write_to_outbox(msg)
             return
         if self._smtp is not None:
             try:
-                self._smtp.send_message(msg)
+                self._smtp.send_message(msg, from_addr=envelope_from)
                 return
             except (smtplib.SMTPServerDisconnected, ConnectionError):
                 self.close()  # the relay closed the kept connection: once more on a fresh one
@@ -52,7 +54,7 @@ class Transport:
                 raise
         self._smtp = _connect()
         try:
-            self._smtp.send_message(msg)
+            self._smtp.send_message(msg, from_addr=envelope_from)
         except BaseException:
             self.close()
             raise

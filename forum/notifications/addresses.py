@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 from flask import current_app
 
-from forum.mail import sender_domain
+from forum.mailing.addresses import mail_domain
 
 _PURPOSE = b"inbound.reply-address"
 _TOKEN = re.compile(r"(\d{1,10})\.(\d{1,10})\.([0-9a-f]{16})")
@@ -31,10 +31,6 @@ _TOKEN = re.compile(r"(\d{1,10})\.(\d{1,10})\.([0-9a-f]{16})")
 class ReplyToken(NamedTuple):
     post_id: int
     user_id: int
-
-
-def mail_domain() -> str:
-    return (current_app.config.get("MAIL_REPLY_DOMAIN") or sender_domain()).lower()
 
 
 def reply_prefix() -> str:

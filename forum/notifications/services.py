@@ -145,6 +145,8 @@ def _notify(reasons: dict[int, NotificationKind], post: Post, thread: Thread) ->
 
 
 def _mail(recipients: list[User], post: Post, thread: Thread, group: Group) -> None:
+    # Whose address keeps bouncing gets no group mail until they resume it (mailing.bounces).
+    recipients = [user for user in recipients if not user.mail_paused]
     if not recipients:
         return
     author = db.session.get(User, post.author_id) if post.author_id else None

@@ -10,6 +10,7 @@ from forum.extensions import csrf, db
 from forum.forms import ActionForm
 from forum.groups.models import Group
 from forum.http import arg_page
+from forum.mailing import bounces
 from forum.notifications import bp, inbox, subscriptions
 from forum.notifications.emails import post_path, read_mute_token, read_unsubscribe_token
 from forum.notifications.forms import settings_form
@@ -113,7 +114,31 @@ def settings():
     threads = subscriptions.watched_threads(user_id)
     muted = subscriptions.watched_threads(user_id, watching=False)
     return render_template("notifications/settings.html", form=form, rows=rows,
-                           threads=threads, muted=muted, action=ActionForm()), status
+                           threads=threads, muted=muted, action=ActionForm(),
+                           mail_pause=_mail_pause(g.perms.user)), status
+
+
+def _mail_pause(user: User) -> dict | None:
+    """Why group mail to the member is paused (mailing.bounces), or None."""
+    if not user.mail_paused:
+        return None
+    return {"since": user.mail_paused_at, "reason": user.mail_paused_reason,
+            "address": user.email}
+
+
+@bp.post("/settings/resume-mail")
+def resume_mail():
+    user_id = _signed_in()
+    _checked_action()
+    user = db.session.get(User, user_id)
+    if user.mail_paused:
+        bounces.resume_mail(user)
+        db.session.commit()
+        flash(f"Group mail to {user.email} is on again. If it bounces again, it pauses again.",
+              "success")
+    else:
+        flash("Your group mail was not paused.", "success")
+    return redirect(url_for("notifications.settings"))
 
 
 # --- watching ---------------------------------------------------------------------------------

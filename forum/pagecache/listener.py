@@ -35,7 +35,8 @@ log = logging.getLogger(__name__)
 # search index and the words read from files are shown by the search page only, which is
 # never cached (it is always searched afresh).
 IGNORED = frozenset({"auth_sessions", "calendar_feeds", "deliveries", "digest_cursors",
-                     "file_texts", "search_entries", "submissions", "throttle_counters"})
+                     "file_texts", "mail_bounces", "search_entries", "submissions",
+                     "throttle_counters"})
 # Columns no tagged page shows: a download's count is on the library and file pages only.
 QUIET = {"shared_files": frozenset({"download_count"})}
 # How a row names its group: a column holding the group's id, or (column, parent table).

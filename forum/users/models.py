@@ -33,6 +33,10 @@ class User(UserMixin, TimestampMixin, Base):
     verified_at: Mapped[datetime | None]
     is_site_admin: Mapped[bool] = mapped_column(default=False)
     suspended_until: Mapped[datetime | None]
+    # Group mail stops when mail to the address keeps bouncing (forum.mailing.bounces); the
+    # member is told on every page and resumes it from the notification settings.
+    mail_paused_at: Mapped[datetime | None]
+    mail_paused_reason: Mapped[str] = mapped_column(String(300), default="")
     # Set by the session loader for the request: the auth session this user signed in with.
     current_session_token = None  # str | None; not a column
 
@@ -48,6 +52,10 @@ class User(UserMixin, TimestampMixin, Base):
     @property
     def is_suspended(self) -> bool:
         return self.suspended_until is not None and self.suspended_until > utcnow()
+
+    @property
+    def mail_paused(self) -> bool:
+        return self.mail_paused_at is not None
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"
