@@ -25,6 +25,7 @@ from sqlalchemy import insert, or_, select, update
 from forum.control_chars import one_line
 from forum.db import utcnow, writing
 from forum.extensions import db
+from forum.jinja import zone_named
 from forum.mailing.addresses import sender_domain
 from forum.mailing.bounces import envelope_sender, record_bounce
 from forum.mailing.models import Delivery, DeliveryStatus
@@ -52,8 +53,12 @@ def queue_mail(to: str, subject: str, text: str, html: str | None = None,
     return delivery
 
 
-def render_mail(template: str, **context) -> tuple[str, str | None]:
-    """The text (and HTML, if the template has one) of ``templates/email/<template>``."""
+def render_mail(template: str, *, reader=None, **context) -> tuple[str, str | None]:
+    """The text (and HTML, if the template has one) of ``templates/email/<template>``.
+    ``reader``: the member it is for; its dates then print in their time zone (a mail is
+    rendered outside their request, where the date filters would print UTC)."""
+    if reader is not None:
+        context.setdefault("reader_zone", zone_named(getattr(reader, "timezone", None)))
     text = render_template(f"email/{template}.txt", **context)
     try:
         html = render_template(f"email/{template}.html", **context)
@@ -63,9 +68,10 @@ def render_mail(template: str, **context) -> tuple[str, str | None]:
 
 
 def queue_template(to: str, subject: str, template: str, headers: dict | None = None,
-                   **context) -> Delivery:
-    """Queue a mail rendered from ``templates/email/<template>.txt`` (and ``.html`` if present)."""
-    text, html = render_mail(template, **context)
+                   *, reader=None, **context) -> Delivery:
+    """Queue a mail rendered from ``templates/email/<template>.txt`` (and ``.html`` if present);
+    ``reader`` as for ``render_mail``."""
+    text, html = render_mail(template, reader=reader, **context)
     return queue_mail(to, subject, text, html, headers)
 
 

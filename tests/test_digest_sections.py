@@ -55,3 +55,26 @@ def test_no_events_or_openings_means_no_empty_sections(app, mail):
     mail.deliver()
     (msg,) = mail.to(lena.email)
     assert "Coming up" not in mail.text(msg) and "Get involved" not in mail.text(msg)
+
+
+def test_a_digest_prints_times_in_the_readers_own_time_zone(app, mail):
+    from datetime import UTC, timedelta
+    from zoneinfo import ZoneInfo
+
+    from forum.db import utcnow
+
+    group = make_group(name="Library Leadership Committee")
+    lena = make_group_member(group=group, username="lena")
+    priya = make_group_member(group=group, username="priya")
+    priya.timezone = "America/Chicago"
+    _thread, opening = make_thread(group=group, author=lena, title="Mentoring")
+    opening.created_at = utcnow().replace(second=0, microsecond=0) - timedelta(hours=1)
+    db.session.commit()
+    assert send_digests("daily") == 1
+    mail.deliver()
+    (msg,) = mail.to(priya.email)
+    fmt = "%-d %b %Y, %H:%M"
+    chicago = opening.created_at.astimezone(ZoneInfo("America/Chicago")).strftime(fmt)
+    utc = opening.created_at.astimezone(UTC).strftime(fmt)
+    assert chicago in mail.text(msg) and utc not in mail.text(msg)
+    assert chicago in msg.get_body(("html",)).get_content()
