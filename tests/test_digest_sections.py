@@ -78,3 +78,36 @@ def test_a_digest_prints_times_in_the_readers_own_time_zone(app, mail):
     utc = opening.created_at.astimezone(UTC).strftime(fmt)
     assert chicago in mail.text(msg) and utc not in mail.text(msg)
     assert chicago in msg.get_body(("html",)).get_content()
+
+
+def test_discussions_a_leader_starts_come_first_under_from_your_groups_leaders(app, mail):
+    from forum.groups.models import Role
+    from tests.factories import appoint
+    from tests.factories_notifications import make_post
+
+    group = make_group(name="Library Leadership Committee")
+    chair = make_group_member(group=group, username="chair", display_name="Chris Chair")
+    appoint(user=chair, group=group, role=Role.LEADER, title="Chair")
+    lena = make_group_member(group=group, username="lena")
+    priya = make_group_member(group=group, username="priya")
+    news, opening = make_thread(group=group, author=chair, title="Interest Group Week",
+                                body="Save the date: 14 March.")
+    make_post(thread=news, author=lena, parent=opening, body="Count me in.")
+    make_thread(group=group, author=lena, title="Mentoring", body="Volunteers wanted")
+    db.session.commit()
+    assert send_digests("daily") == 3  # chair, lena and priya each have something new
+    mail.deliver()
+    (msg,) = mail.to(priya.email)
+    text = mail.text(msg)
+    leaders, _, rest = text.partition("== From your groups' leaders ==")[2].partition(
+        "== Library Leadership Committee ==")
+    assert '"Interest Group Week", Chris Chair' in leaders and "Save the date" in leaders
+    assert "Mentoring" not in leaders
+    # The leader's opening is not listed twice; the replies to it stay with the group.
+    assert "Save the date" not in rest and "Count me in." in rest and "Mentoring" in rest
+    assert "<h2>From your groups’ leaders</h2>" in msg.get_body(("html",)).get_content()
+    # A leader's reply, or a member's discussion, makes no announcement.
+    (lenas,) = mail.to(lena.email)
+    assert "== From your groups' leaders ==" in mail.text(lenas)
+    (chairs,) = mail.to(chair.email)
+    assert "From your groups' leaders" not in mail.text(chairs)  # their own is not news to them

@@ -3,7 +3,8 @@
 Per member, the new posts since their last digest in the groups they set to that period (a
 group they belong to and never configured counts as ``DEFAULT_MODE``, a daily digest), with
 recommendation counts, in one mail: first the posts that @mention them ("Mentions of you"),
-then the rest by group and thread, each with a reply-by-mail and a mute link. Each member is
+then the discussions their groups' leaders started ("From your groups' leaders"), then the
+rest by group and thread, each with a reply-by-mail and a mute link. Each member is
 one short transaction: the mail is queued and their cursor moved together, so a crash loses
 nothing and sends nothing twice, and running the command again straight away finds nothing
 new. Two runs at once cannot both send: the
@@ -29,6 +30,7 @@ from forum.digests.sections import coming_up, get_involved
 from forum.discussions.models import Post, Thread
 from forum.extensions import db
 from forum.groups.models import Group, Membership, MembershipStatus
+from forum.groups.services import leaders_by_group
 from forum.mail import queue_template
 from forum.markup import plain_text
 from forum.notifications.addresses import reply_address
@@ -194,11 +196,11 @@ def _actions(post: Post, user: User) -> dict:
     }
 
 
-def _entry(post: Post, user: User) -> dict:
+def _entry(post: Post, user: User, excerpt: int = 200) -> dict:
     return {
         "author": post.author.display_name if post.author else "A former member",
         "created_at": post.created_at, "recommend_count": post.recommend_count,
-        "excerpt": plain_text(post.html, 200), "url": post_url(post.id),
+        "excerpt": plain_text(post.html, excerpt), "url": post_url(post.id),
         **_actions(post, user),
     }
 
@@ -206,11 +208,18 @@ def _entry(post: Post, user: User) -> dict:
 def _queue(user: User, period: str, groups: list[Group],
            posts: list[tuple[Post, bool]], perms) -> None:
     by_group = {g.id: {"name": g.name, "threads": {}} for g in groups}
-    mentions = []
+    leaders = leaders_by_group(by_group)
+    mentions, announcements = [], []
     for post, is_mention in posts:
         if is_mention:  # "Mentions of you", at the top, each with its group and thread
             mentions.append({**_entry(post, user), "title": post.thread.title,
                              "group": by_group[post.thread.group_id]["name"]})
+            continue
+        if post.parent_id is None and (post.thread.group_id, post.author_id) in leaders:
+            # A discussion a group's leader started: "From your groups' leaders", next.
+            announcements.append({**_entry(post, user, excerpt=400),
+                                  "title": post.thread.title,
+                                  "group": by_group[post.thread.group_id]["name"]})
             continue
         threads = by_group[post.thread.group_id]["threads"]
         entry = threads.setdefault(post.thread_id, {"title": post.thread.title, "posts": []})
@@ -227,7 +236,7 @@ def _queue(user: User, period: str, groups: list[Group],
             "Precedence": "list", "Auto-Submitted": "auto-generated",
         },
         reader=user, user=user, period=period, groups=sections, mentions=mentions,
-        total=len(posts),
+        announcements=announcements, total=len(posts),
         coming_up=coming_up(perms), get_involved=get_involved(perms),
         site_name=current_app.config["SITE_NAME"], unsubscribe_url=unsubscribe_url,
         settings_url=absolute("notifications.settings"),

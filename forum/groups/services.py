@@ -84,6 +84,19 @@ def current_leaders(group: Group) -> list:
     ))
 
 
+def leaders_by_group(group_ids) -> set[tuple[int, int]]:
+    """(group id, member id) of every leader in office today of these groups, in one
+    statement (the digest's "From your groups' leaders")."""
+    ids = sorted(set(group_ids))
+    if not ids:
+        return set()
+    today = utcnow().date()
+    rows = db.session.execute(select(Appointment.group_id, Appointment.user_id).where(
+        Appointment.group_id.in_(ids), Appointment.role == Role.LEADER,
+        Appointment.in_force_clause(today)))
+    return {(group_id, user_id) for group_id, user_id in rows}
+
+
 # --- a member's own verbs ---------------------------------------------------------------------
 
 def join(group: Group, user) -> Result:
