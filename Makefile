@@ -8,6 +8,8 @@ STAMP   := $(VENV)/.installed
 # 5000. Mail's links follow it unless FORUM_SITE_URL names the public address.
 FORUM_PORT ?= $(or $(PORT),5000)
 SITE_URL   := $(or $(FORUM_SITE_URL),http://127.0.0.1:$(FORUM_PORT))
+# make run's mail-in: an LMTP server on loopback (docs/email.md), LMTP_PORT=… for another port.
+LMTP_PORT  ?= 8024
 
 .PHONY: run test test-browser install browser lint migrate seed bench clean
 
@@ -27,13 +29,14 @@ seed: migrate
 	$(FLASK) seed-demo --if-empty
 
 ## make run: install, migrate, seed the demo site on first run, serve on http://127.0.0.1:5000
-## (PORT=8080 or FORUM_PORT=8080 for another port; the outbox worker runs beside the server
-## and stops with it).
+## (PORT=8080 or FORUM_PORT=8080 for another port; the outbox worker and the LMTP server for
+## mail in, on 127.0.0.1:$(LMTP_PORT), run beside the server and stop with it).
 run: seed
 	@echo "Serving on http://127.0.0.1:$(FORUM_PORT) — demo accounts are listed in the README."
 	@export FORUM_SITE_URL='$(SITE_URL)'; \
 	$(FLASK) deliver --loop & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(FLASK) mail lmtp --host 127.0.0.1 --port $(LMTP_PORT) & lmtp=$$!; \
+	trap 'kill $$worker $$lmtp 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port $(FORUM_PORT)
 
 ## Browser tests drive Debian's Chromium; install it when it is missing and we may. axe-core

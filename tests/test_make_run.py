@@ -24,6 +24,10 @@ def test_make_run_serves_on_5000_by_default_and_mail_links_there():
     out = _dry_run()
     assert "run --host 127.0.0.1 --port 5000" in out
     assert "FORUM_SITE_URL='http://127.0.0.1:5000'" in out
+    # Beside the server: the outbox worker, and the LMTP server that takes mail in.
+    assert "deliver --loop &" in out
+    assert "mail lmtp --host 127.0.0.1 --port 8024 &" in out
+    assert "--port 8025 &" in _dry_run(LMTP_PORT="8025")
 
 
 def test_make_run_honours_port_and_forum_port():
