@@ -90,6 +90,7 @@ class Config:
     MAIL_REPLY_LOCAL_PART = "reply"
     MAIL_INBOUND_MAX_BYTES = 25 * 1024 * 1024
     MAIL_INBOUND_REFUSALS_PER_HOUR = 5  # "not posted" mails to one address (backscatter)
+    MAIL_PRIVATE_ANSWERS_PER_HOUR = 20  # private answers by mail a member may send an hour
     # Bounces: each mail goes out with its own envelope sender, <MAIL_BOUNCE_LOCAL_PART>+<id>.
     # <signature>@<the reply domain>, so a delivery report names the mail (and the member) it
     # is about. MAIL_BOUNCE_THRESHOLD permanent failures within MAIL_BOUNCE_WINDOW_DAYS pause

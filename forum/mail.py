@@ -230,7 +230,7 @@ def _attempt(delivery_id: int, mail: tuple, transport: Transport) -> dict:
     """Send one composed mail; the values its row takes afterwards."""
     msg, attempts, to, envelope_from = mail
     try:
-        transport.send(msg, envelope_from)
+        transport.send(msg, envelope_from, to)
     except (OSError, smtplib.SMTPException) as exc:
         return _failure(delivery_id, to, attempts, exc)
     except Exception as exc:  # noqa: BLE001 - e.g. a body that cannot be encoded: permanent

@@ -1,4 +1,4 @@
-"""The per-post mail carries the signed reply address (Reply-To and List-Post), read back by
+"""The per-post mail carries the signed reply address (Cc and List-Post), read back by
 forum.inbound; the address names the post and the recipient and cannot be altered."""
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ def test_each_recipient_gets_a_reply_address_for_that_post(app, mail):
     sent = mail.deliver()
     assert len(sent) == 2
     for msg, raw in zip(sent, mail.raw, strict=True):
-        (reply_to,) = msg["Reply-To"].addresses
+        (reply_to,) = msg["Cc"].addresses  # "Reply all" reaches the group
         assert reply_to.display_name == "Cataloguing, Metadata & Standards"  # one name, not two
         assert reply_to.domain == "forum.localhost"
         assert len(reply_to.username) <= 64
@@ -32,7 +32,7 @@ def test_each_recipient_gets_a_reply_address_for_that_post(app, mail):
         assert b"=?utf-8?" not in raw.split(b"\r\n\r\n", 1)[0]  # readable, not RFC 2047
         member = tom if msg["To"] == tom.email else priya
         assert read_reply_token(reply_to.username) == (opening.id, member.id)
-        assert "Reply to this mail to answer in" in mail.text(msg)
+        assert "Reply all (or \"Reply to list\") to answer in" in mail.text(msg)
 
 
 def test_a_reply_address_cannot_be_altered(app):

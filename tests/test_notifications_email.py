@@ -39,7 +39,8 @@ def test_per_post_mail_threads_by_thread_and_carries_list_headers(app, mail):
     assert first["Subject"] == "[Project Management Interest Group] Budget templates"
     assert second["Subject"] == "Re: [Project Management Interest Group] Budget templates"
     assert "Lena Ortiz via" in first["From"] and "lena@" not in first["From"]
-    assert first["Reply-To"].addresses[0].username.startswith("reply+")  # tests/test_inbound_*
+    assert first["Reply-To"].addresses[0].username.startswith("private+")  # tests/test_inbound_*
+    assert first["Cc"].addresses[0].username.startswith("reply+")
     assert first["List-Id"].endswith("<pm.forum.localhost>")
     assert first["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert "/notifications/unsubscribe/" in first["List-Unsubscribe"]

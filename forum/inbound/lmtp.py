@@ -31,6 +31,7 @@ _REPLIES = {
     Outcome.DUPLICATE: "250 2.0.0 Already posted",
     Outcome.DROPPED: "250 2.0.0 Automatic mail: not posted",
     Outcome.BOUNCE: "250 2.0.0 Delivery report read",
+    Outcome.RELAYED: "250 2.0.0 Passed on privately",
     Outcome.REFUSED: "250 2.0.0 Not posted; the sender was told why",
     Outcome.UNKNOWN_RECIPIENT: "550 5.1.1 No such address here",
     Outcome.TOO_BIG: "552 5.3.4 Message too big",

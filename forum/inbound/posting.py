@@ -54,7 +54,7 @@ class GroupTarget(NamedTuple):
 
 
 def post_mail(mail: Incoming, target: ReplyTarget | GroupTarget) -> Posted:
-    user = _member(mail.sender)
+    user = member_for(mail.sender)
     seen = db.session.scalar(select(InboundMessage.id).where(
         InboundMessage.user_id == user.id, InboundMessage.message_key == mail.message_key))
     if seen is not None:
@@ -111,7 +111,8 @@ def _attach(post: Post, mail: Incoming, user: User) -> None:
         raise Refusal(f"An attachment was refused, so nothing was posted: {exc}") from exc
 
 
-def _member(address: str) -> User:
+def member_for(address: str) -> User:
+    """The member whose account has this From address, in good standing, or a Refusal."""
     user = db.session.scalar(select(User).where(User.email == email_key(address)))
     if user is None:
         raise Refusal(f"No member of the forum has the address {address}. Write from the "

@@ -7,6 +7,7 @@ an LMTP reply or a sendmail exit status (``lmtp.py``, ``cli.py``; docs/email.md)
 - DUPLICATE: this member's mail with this Message-ID was posted already — nothing again;
 - DROPPED: written by a machine (auto-reply, bounce, vacation notice): logged, never posted,
   never answered, so no two robots can mail each other forever;
+- RELAYED: a private answer to a post's author, passed on to them alone (inbound.private);
 - BOUNCE: a delivery report sent to one of our mails' bounce addresses: the failure it reports
   is recorded against the address that mail went to (forum.mailing.bounces), never answered;
 - REFUSED: nothing posted; the sender gets a mail through the outbox saying why;
@@ -35,12 +36,15 @@ from forum.groups.models import Group
 from forum.inbound.bounces import read_report
 from forum.inbound.parsing import Incoming, Unreadable, automatic, parse
 from forum.inbound.posting import GroupTarget, Refusal, ReplyTarget, post_mail
+from forum.inbound.private import PrivateTarget, relay_private
 from forum.mail import queue_template
 from forum.mailing.bounces import is_bounce_local_part, read_bounce_local_part, record_bounce
 from forum.mailing.models import Delivery
 from forum.notifications.addresses import (
+    is_private_local_part,
     is_reply_local_part,
     mail_domain,
+    read_private_token,
     read_reply_token,
     redact_reply_addresses,
 )
@@ -55,6 +59,7 @@ class Outcome(enum.StrEnum):
     DUPLICATE = "duplicate"
     DROPPED = "dropped"
     BOUNCE = "bounce"
+    RELAYED = "relayed"
     REFUSED = "refused"
     UNKNOWN_RECIPIENT = "unknown recipient"
     TOO_BIG = "too big"
@@ -64,7 +69,7 @@ class Outcome(enum.StrEnum):
 
 # Outcomes after which the message is ours (the MTA must not bounce it or try again).
 ACCEPTED = frozenset({Outcome.POSTED, Outcome.HELD, Outcome.DUPLICATE, Outcome.DROPPED,
-                      Outcome.BOUNCE, Outcome.REFUSED})
+                      Outcome.BOUNCE, Outcome.RELAYED, Outcome.REFUSED})
 
 
 class Result(NamedTuple):
@@ -117,6 +122,8 @@ def _from_people(message: bytes, recipients: list[str],
             result = Result(recipient, Outcome.UNKNOWN_RECIPIENT, "no such address here")
         elif machine:
             result = Result(recipient, Outcome.DROPPED, machine)
+        elif isinstance(target, PrivateTarget):
+            result = _relay(mail, target, recipient)
         else:
             result = _post(mail, target, recipient)
         log.info("inbound mail %s from %s to %s: %s%s", mail.message_key, mail.sender,
@@ -156,10 +163,12 @@ def _all(recipients: list[str], outcome: Outcome, detail: str) -> list[Result]:
     return [Result(r, outcome, detail) for r in recipients]
 
 
-def _target(recipient: str) -> ReplyTarget | GroupTarget | None:
+def _target(recipient: str) -> ReplyTarget | GroupTarget | PrivateTarget | None:
     local, at, domain = recipient.strip().strip("<>").rpartition("@")
     if not at or domain.lower() != mail_domain():
         return None
+    if is_private_local_part(local):
+        return PrivateTarget(read_private_token(local))
     if is_reply_local_part(local):
         return ReplyTarget(read_reply_token(local))
     group = db.session.scalar(select(Group).where(Group.slug == local.lower()))
@@ -191,6 +200,27 @@ def _post(mail: Incoming, target, recipient: str) -> Result:
         return Result(recipient, Outcome.DUPLICATE, "posted before")
     outcome = Outcome.HELD if posted.held else Outcome.POSTED
     return Result(recipient, outcome, post_id=posted.post_id)
+
+
+def _relay(mail: Incoming, target: PrivateTarget, recipient: str) -> Result:
+    try:
+        with writing():
+            relayed = relay_private(mail, target)
+            db.session.commit()
+    except Refusal as refusal:
+        db.session.rollback()
+        _bounce(mail, refusal.reason)
+        return Result(recipient, Outcome.REFUSED, refusal.reason)
+    except IntegrityError:  # the same message, delivered twice at once: the other one won
+        db.session.rollback()
+        return Result(recipient, Outcome.DUPLICATE, "relayed by a concurrent delivery")
+    except Exception:  # noqa: BLE001 - the database or a bug: nothing written, try later
+        db.session.rollback()
+        log.exception("inbound mail %s to %s failed", mail.message_key, recipient)
+        return Result(recipient, Outcome.TEMPORARY, "an error on our side; try again later")
+    if not relayed.relayed:
+        return Result(recipient, Outcome.DUPLICATE, relayed.detail)
+    return Result(recipient, Outcome.RELAYED, relayed.detail)
 
 
 def _bounce(mail: Incoming, reason: str) -> None:

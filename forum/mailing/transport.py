@@ -33,15 +33,19 @@ class Transport:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def send(self, msg: EmailMessage, envelope_from: str | None = None) -> None:
+    def send(self, msg: EmailMessage, envelope_from: str | None = None,
+             to: str | None = None) -> None:
         """Send ``msg``; ``envelope_from`` is SMTP's MAIL FROM (where delivery reports go),
-        else the From header's address."""
+        else the From header's address; ``to`` the one envelope recipient, else every address
+        in To and Cc (a per-post mail's Cc names the group's reply address: that copy is for
+        the recipient's "Reply all", never for us to send)."""
+        to_addrs = [to] if to else None
         if not current_app.config.get("MAIL_SERVER"):
             _write_to_outbox(msg)
             return
         if self._smtp is not None:
             try:
-                self._smtp.send_message(msg, from_addr=envelope_from)
+                self._smtp.send_message(msg, from_addr=envelope_from, to_addrs=to_addrs)
                 return
             except (smtplib.SMTPServerDisconnected, ConnectionError):
                 self.close()  # the relay closed the kept connection: once more on a fresh one
@@ -54,7 +58,7 @@ class Transport:
                 raise
         self._smtp = _connect()
         try:
-            self._smtp.send_message(msg, from_addr=envelope_from)
+            self._smtp.send_message(msg, from_addr=envelope_from, to_addrs=to_addrs)
         except BaseException:
             self.close()
             raise

@@ -67,11 +67,55 @@ def read_reply_token(local_part: str) -> ReplyToken | None:
     return ReplyToken(post_id, user_id)
 
 
+# --- private answers: ``private+<post>.<to>.<from>.<sig>`` ---------------------------------
+
+PRIVATE_PREFIX = "private"
+_PRIVATE_PURPOSE = b"inbound.private-address"
+_PRIVATE = re.compile(r"(\d{1,10})\.(\d{1,10})\.(\d{1,10})\.([0-9a-f]{16})")
+
+
+class PrivateToken(NamedTuple):
+    post_id: int  # the post the conversation is about
+    to_user_id: int  # who the answer goes to
+    from_user_id: int  # the only member who may write to this address
+
+
+def _private_sig(post_id: int, to_user_id: int, from_user_id: int) -> str:
+    key = hmac.new(current_app.config["SECRET_KEY"].encode(), _PRIVATE_PURPOSE,
+                   hashlib.sha256).digest()
+    return hmac.new(key, f"{post_id}.{to_user_id}.{from_user_id}".encode(),
+                    hashlib.sha256).hexdigest()[:16]
+
+
+def private_address(post_id: int, to_user_id: int, from_user_id: int) -> str:
+    """The address whose mail from ``from_user_id`` reaches ``to_user_id`` alone, about
+    ``post_id`` — neither learns the other's address (at most 7 + 32 + 16 = 55 characters)."""
+    sig = _private_sig(post_id, to_user_id, from_user_id)
+    return f"{PRIVATE_PREFIX}+{post_id}.{to_user_id}.{from_user_id}.{sig}@{mail_domain()}"
+
+
+def read_private_token(local_part: str) -> PrivateToken | None:
+    prefix, plus, token = local_part.lower().partition("+")
+    match = _PRIVATE.fullmatch(token) if plus and prefix == PRIVATE_PREFIX else None
+    if match is None:
+        return None
+    ids = int(match[1]), int(match[2]), int(match[3])
+    if not hmac.compare_digest(match[4], _private_sig(*ids)):
+        return None
+    return PrivateToken(*ids)
+
+
+def is_private_local_part(local_part: str) -> bool:
+    return local_part.lower().startswith(PRIVATE_PREFIX + "+")
+
+
 def redact_reply_addresses(text: str) -> str:
-    """``text`` with every reply address of ours replaced. A mail program quotes the address it
-    answered ("On Monday, Lena via Forum <reply+…> wrote:"); posted or shown on the web, that
-    address would let anyone who can forge the member's From address post as them."""
-    pattern = re.compile(rf"{re.escape(reply_prefix())}\+[0-9.]+\.[0-9a-f]{{16}}@"
+    """``text`` with every reply (and private) address of ours replaced. A mail program quotes
+    the address it answered ("On Monday, Lena via Forum <reply+…> wrote:"); posted or shown on
+    the web, that address would let anyone who can forge the member's From address post (or
+    write privately) as them."""
+    prefixes = "|".join(re.escape(p) for p in (reply_prefix(), PRIVATE_PREFIX))
+    pattern = re.compile(rf"(?:{prefixes})\+[0-9.]+\.[0-9a-f]{{16}}@"
                          rf"{re.escape(mail_domain())}", re.IGNORECASE)
     return pattern.sub("[reply address]", text)
 

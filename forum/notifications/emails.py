@@ -34,7 +34,7 @@ from forum.db import utcnow
 from forum.discussions.models import PATH_SEGMENT
 from forum.mail import render_mail, sender, sender_domain
 from forum.markup import with_absolute_links
-from forum.notifications.addresses import reply_address
+from forum.notifications.addresses import private_address, reply_address
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 MUTE_SALT = "notifications.mute"  # its own salt: a mute token is never an unsubscribe token
@@ -174,9 +174,18 @@ def post_mail(post, thread, group, author, recipient) -> dict:
     answer_to = reply_address(post.id, recipient.id)
     # An Address renders the group's name quoted as needed ("A, B" is one name, not two); a
     # line break still in a stored name (saved before forms refused them) becomes a space.
-    headers["Reply-To"] = str(Address(display_name=one_line(group.name)[:120],
-                                      addr_spec=answer_to))
+    to_group = str(Address(display_name=one_line(group.name)[:120], addr_spec=answer_to))
     headers["List-Post"] = f"<mailto:{answer_to}>"
+    if author is not None and author.id != recipient.id:
+        # "Reply" reaches the author alone, through a relay address (neither learns the
+        # other's address); "Reply all" and "Reply to list" reach the group too (Cc and
+        # List-Post), where the copy to the group is what is kept (forum.inbound.private).
+        headers["Reply-To"] = str(Address(
+            display_name=one_line(f"{author.display_name} (privately)")[:120],
+            addr_spec=private_address(post.id, author.id, recipient.id)))
+        headers["Cc"] = to_group
+    else:  # no author to answer privately: every reply goes to the group
+        headers["Reply-To"] = to_group
     root = root_post_id(post)
     answered = post.reply_to_id or post.parent_id
     if root != post.id:

@@ -86,7 +86,7 @@ def pending_files(limit: int) -> list[tuple[SharedFile, FileVersion]]:
                    or_(FileText.file_id.is_(None),
                        and_(FileText.blob_sha256 != version.blob_sha256)))
             .order_by(SharedFile.id).limit(limit))
-    return list(db.session.execute(stmt).tuples())
+    return [tuple(row) for row in db.session.execute(stmt)]
 
 
 def extract_pending(limit: int = 10) -> int:
