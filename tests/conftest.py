@@ -71,7 +71,7 @@ _SEQUENCES = sa.text(
     "WHERE c.relkind = 'S' AND n.nspname = current_schema()")
 
 
-def _truncate_all(engine) -> None:
+def truncate_all(engine) -> None:
     """Empty every table after a PostgreSQL test, and restart the ids at 1.
 
     DELETE, not TRUNCATE: TRUNCATE costs the same whatever a table holds (new files for the
@@ -163,7 +163,7 @@ def app(database, tmp_path, app_overrides):
         yield app
         db.session.remove()
         if not database.startswith("sqlite"):
-            _truncate_all(db.engine)
+            truncate_all(db.engine)
         db.engine.dispose()
 
 

@@ -16,7 +16,7 @@ from werkzeug.serving import make_server
 
 from forum.extensions import db
 from tests.browser.axe import INSTALL_HINT, axe_path
-from tests.conftest import make_test_app
+from tests.conftest import make_test_app, truncate_all
 
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu",
                  "--disable-background-networking", "--disable-component-update",
@@ -76,17 +76,23 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_server(tmp_path):
-    app = make_test_app(f"sqlite:///{tmp_path / 'forum.db'}", tmp_path / "instance",
+def live_server(tmp_path, database):
+    """The app on SQLite and on PostgreSQL (``database``, as every test's), served."""
+    app = make_test_app(database, tmp_path / "instance",
                         SITE_URL="http://127.0.0.1:0", RATELIMIT_ENABLED=False)
+    sqlite = database.startswith("sqlite")
     with app.app_context():
-        db.create_all()
+        if sqlite:
+            db.create_all()
     server = LiveServer(app, tmp_path)
     app.config["SITE_URL"] = server.url
     server.start()
     yield server
     server.stop()
     with app.app_context():
+        db.session.remove()
+        if not sqlite:
+            truncate_all(db.engine)
         db.engine.dispose()
 
 
