@@ -7,7 +7,7 @@ from sqlalchemy import select
 from forum.db import utcnow
 from forum.extensions import db
 from forum.groups.models import Group, JoinPolicy, Membership, Visibility
-from tests.helpers import login, post
+from tests.helpers import login, logout, post
 
 SETTINGS = {"purpose": "We **plan** projects.", "visibility": "public", "join_policy": "approval"}
 
@@ -63,3 +63,26 @@ def test_banned_member_sees_the_page_but_not_the_content_and_cannot_rejoin(clien
     assert page.status_code == 200
     assert "Join this group" not in page.get_data(as_text=True)
     assert post(client, "/g/project-management/join").status_code == 403
+
+
+def test_a_leader_ends_a_volunteer_seat_from_the_manage_page_and_a_moderator_cannot(client, world):
+    from forum.groups.models import Appointment, Role
+    from tests.factories import appoint
+
+    seat = appoint(user=world.group_member, group=world.group, role=Role.EDITOR,
+                   title="Mentoring coordinator")
+    db.session.commit()
+    login(client, world.moderator)
+    assert post(client, f"/g/{world.group.slug}/appointments/{seat.id}/end").status_code == 403
+    logout(client)
+    login(client, world.leader)
+    page = client.get(f"/g/{world.group.slug}/manage").get_data(as_text=True)
+    assert "Volunteer seats" in page and "Mentoring coordinator" in page
+    response = post(client, f"/g/{world.group.slug}/appointments/{seat.id}/end")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/manage")
+    assert db.session.get(Appointment, seat.id).ends_on == utcnow().date()
+    assert "Volunteer seats" not in client.get(f"/g/{world.group.slug}/manage").get_data(
+        as_text=True)
+    # The seat stays on the record.
+    assert "Mentoring coordinator" in client.get(
+        f"/g/{world.group.slug}/leadership").get_data(as_text=True)

@@ -142,6 +142,15 @@ def _asker(world):
     return asker.id
 
 
+def _seat(world):
+    """A volunteer's seat in the group (role editor), as an accepted application makes."""
+    from forum.groups.models import Role
+    from tests.factories import appoint
+
+    return appoint(user=world.member, group=world.group, role=Role.EDITOR,
+                   title="Coordinator").id
+
+
 # Routes naming a row: (name, url built from the world, expected per role).
 ROW_POSTS = {
     "end moderator term": (
@@ -160,6 +169,8 @@ ROW_POSTS = {
         lambda w: f"/admin/sections/core/editors/"
                   f"{_term(w, section_id=w.section.id, user_id=w.editor.id)}/end",
         expect(ADMINS, 302)),
+    "end volunteer seat": (
+        lambda w: f"/g/project-management/appointments/{_seat(w)}/end", expect(LEADS, 302)),
     "approve request": (
         lambda w: f"/g/project-management/requests/{_asker(w)}/approve", expect(LEADS, 302)),
     "decline request": (

@@ -79,12 +79,13 @@ def end_term(appointment: Appointment, today: date | None = None) -> Result:
 
 
 def group_staff(group: Group, today: date | None = None) -> list[Appointment]:
-    """Leaders and moderators in force: one query, people loaded with them."""
+    """Leaders, moderators and volunteers' seats (role editor: "Coordinator") in force: one
+    query, people loaded with them."""
     today = today or utcnow().date()
     return list(db.session.scalars(
         select(Appointment).options(joinedload(Appointment.user))
         .where(Appointment.group_id == group.id, Appointment.in_force_clause(today),
-               Appointment.role.in_((Role.LEADER, Role.MODERATOR)))
+               Appointment.role.in_((Role.LEADER, Role.MODERATOR, Role.EDITOR)))
         .order_by(Appointment.role.desc(), Appointment.starts_on, Appointment.id)
     ))
 

@@ -135,6 +135,8 @@ class GroupRules:
             if appointment.role == Role.EDITOR:  # section admins grant and end editors' terms
                 return self.can_admin_section(appointment.section_id)
             return self.is_site_admin
+        if appointment.role == Role.EDITOR:  # a volunteer's seat: who accepts volunteers
+            return self.rank_in(appointment.group) >= Rank.LEADER
         return self.rank_in(appointment.group) > ROLE_RANK[appointment.role] and (
             appointment.role == Role.MODERATOR or self.can_manage_group(appointment.group)
         )
