@@ -255,6 +255,8 @@ def _environment(url: str, folder: Path, prefix: str, smtp_port: int) -> dict[st
         "FORUM_MAIL_CLAIM_TIMEOUT_SECONDS": "5",
         "FORUM_MAIL_BATCH_SIZE": "10",
         "FORUM_PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+        # Both workers look for due digests every second, so the two look at once.
+        "FORUM_DIGEST_CHECK_SECONDS": "1",
         # 20 replies from four new accounts within the hour are what the test is about.
         "FORUM_MODERATION_NEW_ACCOUNT_POSTS_PER_HOUR": "1000",
         "FORUM_MODERATION_POSTS_PER_HOUR": "1000",

@@ -25,6 +25,8 @@ from sqlalchemy import func, select
 
 from forum.discussions.models import Post, Thread
 from forum.mailing.models import Delivery, DeliveryStatus
+from forum.notifications.models import DigestCursor
+from forum.users.models import User
 from tests.cluster import start_cluster
 from tests.helpers import DEFAULT_PASSWORD
 from tests.live_server import Answer, Browser
@@ -180,6 +182,32 @@ def test_concurrent_replies_through_both_instances_keep_exact_counts(cluster):
         assert thread.post_count == len(posts) == CONCURRENT_REPLIES + 1
         assert len({p.path for p in posts}) == len(posts)
         assert thread.last_post_id == max(p.id for p in posts)
+
+
+DIGEST_READERS = {f"{name}@example.org" for name in
+                  ("ann", "bob", "rita", "cleo", "sid", *(f"poster{n}" for n in range(4)))}
+
+
+def test_each_members_digest_is_queued_once_though_both_workers_look_for_it(cluster):
+    """The public group's members get the day's digest of Ada's two threads (seeded in one
+    transaction: a worker sees all of it or none). Both workers look for due digests every
+    second; each member's cursor moves by a conditional UPDATE, so only one of them queues it."""
+    def digests() -> dict[str, int]:
+        with cluster.session() as s:
+            return dict(s.execute(
+                select(Delivery.to_address, func.count(Delivery.id))
+                .where(Delivery.subject.like("Your daily digest%"))
+                .group_by(Delivery.to_address)).all())
+
+    cluster.wait_for(lambda: DIGEST_READERS <= set(digests()), 60,
+                     "a digest queued for every member of the public group")
+    queued = digests()
+    assert {to: n for to, n in queued.items() if n != 1} == {}  # nobody's twice
+    with cluster.session() as s:
+        cursors = s.scalar(select(func.count(DigestCursor.id)).join(
+            User, User.id == DigestCursor.user_id).where(
+            User.email.in_(DIGEST_READERS), DigestCursor.period == "daily"))
+    assert cursors == len(DIGEST_READERS)
 
 
 def test_500_mails_are_sent_exactly_once_while_a_worker_is_killed_half_way(cluster):
