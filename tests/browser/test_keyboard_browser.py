@@ -73,8 +73,8 @@ def test_a_member_replies_and_answers_an_event_with_the_keyboard_alone(live_serv
     page.locator("#body").focus()  # the reply form's first field (a screen reader's jump)
     page.keyboard.type("Ours has *three* columns.")
     _tab_to(page, "Preview")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the keyboard does not wait for the page it submits
+        page.keyboard.press("Enter")
     assert "three</em> columns" in page.inner_html(".preview")
     page.locator("#body").focus()
     _tab_to(page, "Post")
@@ -86,8 +86,8 @@ def test_a_member_replies_and_answers_an_event_with_the_keyboard_alone(live_serv
     page.keyboard.press("Space")
     assert page.get_by_label("Going", exact=True).is_checked()
     _tab_to(page, "Save my answer")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert "Your answer: Going" in " ".join(page.inner_text("main").split())
 
 
