@@ -19,6 +19,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI: str | None = None
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SITE_NAME = "Core Leadership and Management Section"
+    # The logo in the header: a PNG, JPEG, GIF or WebP file (a path, or a name in the instance
+    # folder), read at start-up (forum.home.logo). None: the site's initials in a mark.
+    SITE_LOGO: str | None = None
     SITE_URL = "http://127.0.0.1:5000"
 
     # Request limits: the whole body, and the in-memory part of a form (non-file fields).
