@@ -22,8 +22,10 @@ pytestmark = pytest.mark.browser
 # Headings, landmarks and the first focusable element, as the accessibility tree has them.
 OUTLINE = """() => {
   const shown = el => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
-  const headings = [...document.querySelectorAll('h1,h2,h3,h4,h5,h6')].filter(shown)
-    .map(h => ({level: +h.tagName[1], text: h.textContent.trim().slice(0, 60),
+  const headings = [...document.querySelectorAll('h1,h2,h3,h4,h5,h6,[role=heading]')]
+    .filter(shown)
+    .map(h => ({level: +(h.getAttribute('aria-level') || h.tagName[1]),
+                text: h.textContent.replace(/\s+/g, ' ').trim().slice(0, 60),
                 inMain: !!h.closest('main')}));
   const focusable = [...document.querySelectorAll(
     'a[href], button, input:not([type=hidden]), select, textarea, [tabindex]')]
@@ -66,6 +68,8 @@ def _findings(page, url: str) -> list[str]:
         found.append(f"h1s: {[h['text'] for h in h1s]} (one, inside main)")
     level = 1
     for heading in got["headings"]:
+        if " ," in heading["text"]:  # read aloud as a pause before nothing
+            found.append(f"heading {heading['text']!r} has a space before its comma")
         if heading["level"] > level + 1:
             found.append(f"h{heading['level']} {heading['text']!r} after h{level}")
         level = heading["level"]
