@@ -75,6 +75,13 @@ def test_a_member_answers_an_event_and_responds_to_an_article(live_server, page)
     page.get_by_role("button", name="Save my answer").click()
     page.wait_for_load_state()
     assert "Your answer: Going" in " ".join(page.inner_text("main").split())
+    with page.expect_download() as download:  # the event into the member's own calendar
+        page.get_by_role("link", name="Add to my calendar (.ics)").click()
+    assert download.value.suggested_filename.endswith(".ics")
+    ics = open(download.value.path(), encoding="utf-8").read()
+    assert ics.startswith("BEGIN:VCALENDAR") and "BEGIN:VEVENT" in ics
+    title = page.locator("h1").inner_text()
+    assert f"SUMMARY:{title}" in ics.replace("\r\n ", "")
     page.goto(f"{base}/articles/{ids['article']}")
     page.get_by_label("Your response").fill("Thank you, *this* helped.")
     page.get_by_role("button", name="Post response").click()
