@@ -20,7 +20,7 @@ from tests.factories_events import make_event
 pytestmark = pytest.mark.browser
 
 # Headings, landmarks and the first focusable element, as the accessibility tree has them.
-OUTLINE = """() => {
+OUTLINE = r"""() => {
   const shown = el => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
   const headings = [...document.querySelectorAll('h1,h2,h3,h4,h5,h6,[role=heading]')]
     .filter(shown)
