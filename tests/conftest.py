@@ -214,6 +214,23 @@ def mail(app, smtp):
 
 
 @pytest.fixture
+def lmtp(app):
+    """An LMTP client connected to the app's own LMTP server (``flask mail lmtp``) on
+    loopback, the way an MTA delivers mail in."""
+    import smtplib
+
+    from forum.inbound.lmtp import lmtp_server
+    from tests.helpers import _free_port
+
+    server = lmtp_server(app, "127.0.0.1", _free_port())
+    server.start()
+    client = smtplib.LMTP("127.0.0.1", server.port)
+    yield client
+    client.close()
+    server.stop()
+
+
+@pytest.fixture
 def world(app):
     """One user per role and the groups they hold roles in: see tests/world.py."""
     from tests.world import build_world

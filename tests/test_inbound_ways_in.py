@@ -14,21 +14,9 @@ import pytest
 
 from forum.extensions import db
 from forum.inbound.cli import EX_DATAERR, EX_NOUSER, EX_OK
-from forum.inbound.lmtp import lmtp_server
 from tests.factories_inbound import Scene, fixture_mail, simple_mail
-from tests.helpers import _free_port
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def lmtp(app):
-    server = lmtp_server(app, "127.0.0.1", _free_port())
-    server.start()
-    client = smtplib.LMTP("127.0.0.1", server.port)
-    yield client
-    client.close()
-    server.stop()
 
 
 def test_lmtp_delivers_a_reply_and_answers_per_recipient(app, lmtp):

@@ -4,16 +4,13 @@ address keeps failing; the member is told on the site and turns mail back on; le
 
 from __future__ import annotations
 
-import smtplib
 from email.message import EmailMessage
 
-import pytest
 from sqlalchemy import func, select
 
 from forum.db import utcnow
 from forum.digests.sending import send_digests
 from forum.extensions import db
-from forum.inbound.lmtp import lmtp_server
 from forum.inbound.receiving import Outcome, receive
 from forum.mail import queue_mail
 from forum.mailing.bounces import read_bounce_local_part
@@ -23,7 +20,7 @@ from forum.notifications.services import post_published
 from forum.users.models import User
 from tests.factories import make_group, make_group_member, make_leader
 from tests.factories_notifications import make_post, make_thread, subscribe
-from tests.helpers import _free_port, login, post
+from tests.helpers import login, post
 
 
 def _dsn(to: str, *, action: str = "failed", status: str = "5.1.1",
@@ -206,16 +203,6 @@ def test_leaders_see_whose_mail_is_paused_and_nobody_else_does(app, client):
     login(other, member)
     for url in ("/g/pm", "/members/tom", "/g/pm/leadership"):
         assert "Mail paused" not in other.get(url).get_data(as_text=True), url
-
-
-@pytest.fixture
-def lmtp(app):
-    server = lmtp_server(app, "127.0.0.1", _free_port())
-    server.start()
-    client = smtplib.LMTP("127.0.0.1", server.port)
-    yield client
-    client.close()
-    server.stop()
 
 
 def test_a_report_over_lmtp_is_read_and_answered_250(app, mail, lmtp):

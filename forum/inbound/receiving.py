@@ -178,24 +178,16 @@ def _target(recipient: str) -> ReplyTarget | GroupTarget | PrivateTarget | None:
 
 
 def _post(mail: Incoming, target, recipient: str) -> Result:
-    try:
-        with writing():
-            posted = post_mail(mail, target)
-            if posted.post_id is not None and posted.held:
-                _tell(mail, "Your post is waiting for a moderator's approval",
-                      "inbound_held", post_url=post_url(posted.post_id))
-            db.session.commit()
-    except Refusal as refusal:
-        db.session.rollback()
-        _bounce(mail, refusal.reason)
-        return Result(recipient, Outcome.REFUSED, refusal.reason)
-    except IntegrityError:  # the same message, delivered twice at once: the other one won
-        db.session.rollback()
-        return Result(recipient, Outcome.DUPLICATE, "posted by a concurrent delivery")
-    except Exception:  # noqa: BLE001 - the database or a bug: nothing written, try later
-        db.session.rollback()
-        log.exception("inbound mail %s to %s failed", mail.message_key, recipient)
-        return Result(recipient, Outcome.TEMPORARY, "an error on our side; try again later")
+    def work():
+        posted = post_mail(mail, target)
+        if posted.post_id is not None and posted.held:
+            _tell(mail, "Your post is waiting for a moderator's approval",
+                  "inbound_held", post_url=post_url(posted.post_id))
+        return posted
+
+    posted = _one_transaction(mail, recipient, work, "posted")
+    if isinstance(posted, Result):
+        return posted
     if posted.post_id is None:
         return Result(recipient, Outcome.DUPLICATE, "posted before")
     outcome = Outcome.HELD if posted.held else Outcome.POSTED
@@ -203,9 +195,21 @@ def _post(mail: Incoming, target, recipient: str) -> Result:
 
 
 def _relay(mail: Incoming, target: PrivateTarget, recipient: str) -> Result:
+    relayed = _one_transaction(mail, recipient, lambda: relay_private(mail, target), "relayed")
+    if isinstance(relayed, Result):
+        return relayed
+    if not relayed.relayed:
+        return Result(recipient, Outcome.DUPLICATE, relayed.detail)
+    return Result(recipient, Outcome.RELAYED, relayed.detail)
+
+
+def _one_transaction(mail: Incoming, recipient: str, work, done: str):
+    """``work()`` in a writing transaction of its own, committed; or the ``Result`` that says
+    why nothing was written: refused (the sender is told why), a concurrent duplicate, or our
+    failure (the MTA tries again)."""
     try:
         with writing():
-            relayed = relay_private(mail, target)
+            value = work()
             db.session.commit()
     except Refusal as refusal:
         db.session.rollback()
@@ -213,14 +217,12 @@ def _relay(mail: Incoming, target: PrivateTarget, recipient: str) -> Result:
         return Result(recipient, Outcome.REFUSED, refusal.reason)
     except IntegrityError:  # the same message, delivered twice at once: the other one won
         db.session.rollback()
-        return Result(recipient, Outcome.DUPLICATE, "relayed by a concurrent delivery")
+        return Result(recipient, Outcome.DUPLICATE, f"{done} by a concurrent delivery")
     except Exception:  # noqa: BLE001 - the database or a bug: nothing written, try later
         db.session.rollback()
         log.exception("inbound mail %s to %s failed", mail.message_key, recipient)
         return Result(recipient, Outcome.TEMPORARY, "an error on our side; try again later")
-    if not relayed.relayed:
-        return Result(recipient, Outcome.DUPLICATE, relayed.detail)
-    return Result(recipient, Outcome.RELAYED, relayed.detail)
+    return value
 
 
 def _bounce(mail: Incoming, reason: str) -> None:
