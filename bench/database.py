@@ -30,12 +30,16 @@ def _metadata():
 
 
 def schema_hash(dialect) -> str:
-    """The schema as DDL plus the seeder's own source: either changing means reseeding."""
+    """The schema as DDL (the search engines' included) plus the seeder's own source: either
+    changing means reseeding."""
     digest = hashlib.sha256()
     for t in _metadata().sorted_tables:
         digest.update(str(CreateTable(t).compile(dialect=dialect)).encode())
         for index in sorted(t.indexes, key=lambda i: i.name or ""):
             digest.update(str(CreateIndex(index).compile(dialect=dialect)).encode())
+    from forum.search.models import DDL_STATEMENTS  # the engines' own index, beside the tables
+
+    digest.update(repr(DDL_STATEMENTS.get(dialect.name, ())).encode())
     for name in ("seed.py", "seed_posts.py", "seed_files.py", "seed_calendar.py",
                  "seed_articles.py", "seed_search.py", "content.py"):
         digest.update((BENCH_DIR / name).read_bytes())

@@ -4,8 +4,8 @@ The row names its object by ``kind`` and ``ref_id``; nothing about who may see i
 engine keeps its own index beside the rows, updated by triggers in the same statement as the
 row (so in the writer's transaction, whoever writes — the listener, ``flask search reindex``):
 
-- SQLite: ``search_fts``, an FTS5 table over ``title`` and ``body`` with this table as its
-  external content, tokenized by ``porter unicode61 remove_diacritics 2`` (case and accents
+- SQLite: ``search_fts``, an FTS5 table over ``title``, ``body`` and ``kind`` with this table
+  as its external content, tokenized by ``porter unicode61 remove_diacritics 2`` (case and accents
   folded, English stemming).
 - PostgreSQL: the ``document`` column, a ``tsvector`` (title weighted A, body B) in the text
   search configuration ``forum_search`` (English stemming with ``unaccent`` first), under the
@@ -69,20 +69,25 @@ class FileText(Base):
 FTS_TABLE = "search_fts"
 GIN_INDEX = "ix_search_entries_document"
 
+# ``kind`` is in the FTS5 index too, so a search of a small kind (files, events, people …)
+# asks FTS5 for that kind's matches (``kind : file AND …``) instead of walking every match of
+# a common word to find the few that are files. Searches keep members' words to the title
+# and body (``{title body} : (…)``): "file" never matches every file by its kind.
 SQLITE_DDL = (
-    f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(title, body, content='search_entries', "
-    "content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')",
+    f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(title, body, kind, "
+    "content='search_entries', content_rowid='id', "
+    "tokenize='porter unicode61 remove_diacritics 2')",
     f"""CREATE TRIGGER search_entries_ai AFTER INSERT ON search_entries BEGIN
-  INSERT INTO {FTS_TABLE}(rowid, title, body) VALUES (new.id, new.title, new.body);
+  INSERT INTO {FTS_TABLE}(rowid, title, body, kind) VALUES (new.id, new.title, new.body, new.kind);
 END""",
     f"""CREATE TRIGGER search_entries_ad AFTER DELETE ON search_entries BEGIN
-  INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, body)
-  VALUES ('delete', old.id, old.title, old.body);
+  INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, body, kind)
+  VALUES ('delete', old.id, old.title, old.body, old.kind);
 END""",
-    f"""CREATE TRIGGER search_entries_au AFTER UPDATE OF title, body ON search_entries BEGIN
-  INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, body)
-  VALUES ('delete', old.id, old.title, old.body);
-  INSERT INTO {FTS_TABLE}(rowid, title, body) VALUES (new.id, new.title, new.body);
+    f"""CREATE TRIGGER search_entries_au AFTER UPDATE OF title, body, kind ON search_entries BEGIN
+  INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, body, kind)
+  VALUES ('delete', old.id, old.title, old.body, old.kind);
+  INSERT INTO {FTS_TABLE}(rowid, title, body, kind) VALUES (new.id, new.title, new.body, new.kind);
 END""",
 )
 

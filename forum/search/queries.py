@@ -96,17 +96,21 @@ def _search(session, engine, perms, request: SearchRequest) -> SearchResults:
     page = max(1, request.page)
     rows = []
     if total and (page - 1) * PER_PAGE < total:
-        kinds = KINDS if request.kind is None else (request.kind,)
+        # Only the kinds that matched: the counts have just said which.
+        kinds = [c.kind for c in counts[1:] if c.count and request.kind in (None, c.kind)]
         if request.by_date:
-            every = _every(_branches(engine, perms, request, kinds))
+            # Each kind's newest up to this page's end; the page is cut from their union.
+            newest = [literal_column("created_at").desc(), literal_column("entry_id").desc()]
+            every = _every([select(stmt.order_by(*newest).limit(page * PER_PAGE).subquery())
+                            for stmt in _branches(engine, perms, request, kinds)])
             rows = session.execute(
                 select(every).order_by(every.c.created_at.desc(), every.c.entry_id.desc())
                 .limit(PER_PAGE).offset((page - 1) * PER_PAGE), params).all()
         else:
             # Each kind's newest first, so the engine can stop at the window's size.
             every = _every([
-                select(stmt.order_by(literal_column("entry_id").desc()).limit(RANK_WINDOW)
-                       .subquery())
+                select(engine.with_score(stmt).order_by(literal_column("entry_id").desc())
+                       .limit(RANK_WINDOW).subquery())
                 for stmt in _branches(engine, perms, request, kinds)])
             rows = _best(session, engine, every, params)[(page - 1) * PER_PAGE:][:PER_PAGE]
     marks = engine.highlights(session, request.parsed, [r.entry_id for r in rows])
@@ -155,6 +159,6 @@ def _best(session, engine, every, params) -> list:
     score every entry they rank, so this bounds the work by the window, not by the word."""
     window = session.execute(select(every).order_by(every.c.entry_id.desc())
                              .limit(RANK_WINDOW), params).all()
-    scores = engine.scores(session, params, [r.entry_id for r in window])
+    scores = engine.scores(session, params, window)
     return sorted(window, key=lambda r: (scores.get(r.entry_id, 0.0), r.entry_id),
                   reverse=True)
