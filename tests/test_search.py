@@ -129,6 +129,21 @@ def test_files_events_articles_groups_and_people_are_found(client, world, public
     assert hit_titles(found(client, "example.org")) == 0  # addresses are never indexed
 
 
+def test_a_word_that_names_a_kind_finds_only_what_says_it(client, world, public):
+    # SQLite's index holds each entry's kind; a member's words are never matched against it.
+    make_file(group=public, uploader=world.leader, title="Roster", description="Names.")
+    make_file(group=public, uploader=world.leader, title="Which file format?",
+              description="CSV or spreadsheet.")
+    make_event(section=world.section, user=world.section_admin, title="Orientation",
+               description="An event for new leaders.")
+    db.session.commit()
+    html = found(client, "file")
+    assert hit_titles(html) == 1 and "Which" in html and "Roster" not in html
+    assert hit_titles(found(client, "event")) == 1
+    assert hit_titles(found(client, "person")) == 0
+    assert hit_titles(found(client, "file", kind="file")) == 1
+
+
 def test_a_trashed_file_drops_out(client, world, public):
     f = make_file(group=public, uploader=world.leader, title="Old roster")
     db.session.commit()
