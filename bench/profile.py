@@ -133,7 +133,9 @@ def main(keys: str, scale: str, database_url: str, signed_in: bool, repeat: int,
         if cprofile:
             profiler = cProfile.Profile()
             profiler.runcall(_requests, client, path, repeat)
-            pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+            # PROFILE_SORT=cumulative, PROFILE_LINES=100: another order, more lines.
+            pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "tottime")) \
+                .print_stats(int(os.environ.get("PROFILE_LINES", "25")))
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ from forum.search.parsing import ParsedQuery
 
 PER_PAGE = 20
 COUNT_CAP = 1000  # counts stop here; pages go no further than its last page
-RANK_WINDOW = 2000  # "best match" ranks at most the newest this many visible matches
+RANK_WINDOW = 2000  # both sorts order at most the newest this many visible matches per kind
 KINDS = tuple(SearchKind)
 KIND_LABELS = {
     SearchKind.POST: "Discussions", SearchKind.FILE: "Files", SearchKind.EVENT: "Events",
@@ -99,19 +99,16 @@ def _search(session, engine, perms, request: SearchRequest) -> SearchResults:
         # Only the kinds that matched: the counts have just said which.
         kinds = [c.kind for c in counts[1:] if c.count and request.kind in (None, c.kind)]
         if request.by_date:
-            # Each kind's newest up to this page's end; the page is cut from their union.
-            newest = [literal_column("created_at").desc(), literal_column("entry_id").desc()]
-            every = _every([select(stmt.order_by(*newest).limit(page * PER_PAGE).subquery())
-                            for stmt in _branches(engine, perms, request, kinds)])
+            # The same window as "best match" (each kind's newest entries in the index), by
+            # date. Entries are written as their objects are, so the index's order is their
+            # dates' order unless dates were set by hand (an import); ordering every match of
+            # a common word by its date instead took 600 ms at 1M posts on SQLite.
+            every = _every(_windows(engine, perms, request, kinds))
             rows = session.execute(
                 select(every).order_by(every.c.created_at.desc(), every.c.entry_id.desc())
                 .limit(PER_PAGE).offset((page - 1) * PER_PAGE), params).all()
         else:
-            # Each kind's newest first, so the engine can stop at the window's size.
-            every = _every([
-                select(engine.with_score(stmt).order_by(literal_column("entry_id").desc())
-                       .limit(RANK_WINDOW).subquery())
-                for stmt in _branches(engine, perms, request, kinds)])
+            every = _every(_windows(engine, perms, request, kinds, scored=True))
             rows = _best(session, engine, every, params)[(page - 1) * PER_PAGE:][:PER_PAGE]
     marks = engine.highlights(session, request.parsed, [r.entry_id for r in rows])
     links = load_links(session, [(r.kind, r.ref_id) for r in rows])
@@ -130,6 +127,17 @@ def _search(session, engine, perms, request: SearchRequest) -> SearchResults:
 def _branches(engine, perms, request, kinds) -> list:
     out = (branch(engine, perms, kind, request.filters) for kind in kinds)
     return [stmt for stmt in out if stmt is not None]
+
+
+def _windows(engine, perms, request, kinds, scored: bool = False) -> list:
+    """Each kind's newest ``RANK_WINDOW`` visible matches (newest in the index: the engines
+    walk their matches from the newest and stop at the window's size)."""
+    out = []
+    for stmt in _branches(engine, perms, request, kinds):
+        stmt = engine.with_score(stmt) if scored else stmt
+        out.append(select(stmt.order_by(literal_column("entry_id").desc())
+                          .limit(RANK_WINDOW).subquery()))
+    return out
 
 
 def _every(branches: list):
