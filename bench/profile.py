@@ -29,7 +29,7 @@ from bench.runner import SEARCH_PAGES
 # A bare page of the app (a 404) shows what every request costs before any feature runs.
 KEYS = ("notfound", "home", "directory", "group", "thread_big", "thread_deep", "thread_small",
         "profile", "files", "calendar", "events", "event", "recordings", "articles",
-        "search_one", "search_two", "search_rare", "search_common",
+        "search_one", "search_two", "search_rare", "search_common", "search_newest",
         "article")
 
 

@@ -33,6 +33,8 @@ SEARCH_PAGES = (
     {"key": "search_two", "label": "Search, two words", "path": "/search?q=mentoring+goals"},
     {"key": "search_rare", "label": "Search, a rare word", "path": "/search?q=kowalski"},
     {"key": "search_common", "label": "Search, a very common word", "path": "/search?q=budget"},
+    {"key": "search_newest", "label": "Search, a very common word, newest first",
+     "path": "/search?q=budget&sort=date"},
 )
 
 

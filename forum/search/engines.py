@@ -1,7 +1,7 @@
 """The two engines behind one interface: how a parsed query matches, scores and highlights.
 
-``Engine.matches`` filters the index by the query; ``Engine.with_score`` and ``Engine.scores``
-say how well the entries matched (higher is better: FTS5's bm25 is negated);
+``Engine.matches`` filters the index by the query; ``Engine.with_score`` says how well each
+entry matched (higher is better: FTS5's bm25 is negated);
 ``Engine.highlights`` cuts the passages of a page's entries, the matched words between
 ``MARK_START`` and ``MARK_END`` — one statement for the whole page, and only for its rows.
 Both weigh a title four times a body."""
@@ -72,28 +72,16 @@ class Engine:
             session.execute(text("RESET plan_cache_mode"))
 
     def with_score(self, stmt):
-        """``stmt`` (a branch of matches) with a ``score`` column. PostgreSQL ranks in the
-        statement that finds the window, while it holds each row's ``document``: ranking the
-        window afterwards, by id, read every row again (60 ms for two words at 100k posts,
-        against 9 ms here). FTS5's bm25 only works inside a MATCH of the FTS table, so SQLite
-        leaves the column empty and ``scores`` asks FTS5."""
+        """``stmt`` (a branch of matches) with a ``score`` column, higher is better: FTS5's
+        ``bm25`` (negated; the title weighs four times the body, the kind nothing) or
+        PostgreSQL's ``ts_rank`` (divided by 1 + the log of the length), computed while the
+        statement holds the row. Ranking the window afterwards, by id, read every row again:
+        60 ms for two words at 100k posts on PostgreSQL."""
         if self.name == "sqlite":
-            return stmt.add_columns(literal_column("0.0").label("score"))
-        return stmt.add_columns(func.ts_rank(ENTRY.c.document, _PG_QUERY, 1).label("score"))
-
-    def scores(self, session, params: dict, window: list) -> dict[int, float]:
-        """How well each row of ``window`` (matches of ``q`` with ``entry_id`` and the
-        ``score`` of ``with_score``) matched; higher is better (FTS5's bm25 is negated).
-        SQLite: one statement that scores the matches from the lowest of them on (FTS5 reads
-        a rowid range cheaply)."""
-        if not window:
-            return {}
-        if self.name != "sqlite":
-            return {row.entry_id: row.score for row in window}
-        stmt = select(_FTS.c.rowid, -func.bm25(literal_column(FTS_TABLE), 4.0, 1.0, 0.0)).where(
-            text(f"{FTS_TABLE} MATCH :q"), _FTS.c.rowid >= bindparam("floor"))
-        floor = min(row.entry_id for row in window)
-        return dict(session.execute(stmt, {**params, "floor": floor}).all())
+            score = -func.bm25(literal_column(FTS_TABLE), 4.0, 1.0, 0.0)
+        else:
+            score = func.ts_rank(ENTRY.c.document, _PG_QUERY, 1)
+        return stmt.add_columns(score.label("score"))
 
     def highlights(self, session, parsed: ParsedQuery, entry_ids: list[int]) -> dict:
         """entry id → (title, passage), the matched words marked."""

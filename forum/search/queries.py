@@ -1,17 +1,18 @@
 """The search page's read function: ``search(perms, request)`` → ``SearchResults``.
 
-Four statements and one per kind on the page, whatever the index's size: the counts per kind
-(each capped at ``COUNT_CAP``: "1,000+" is as useful as an exact number and far cheaper for a
-common word), the hits (newest first: one page of them; best match: the window and its
-scores), their marked passages, and their links."""
+Three statements and one per kind on the page, whatever the index's size: the page and the
+counts (from each kind's newest ``WINDOW`` visible matches with their scores; a count stops at
+``COUNT_CAP`` — "1,000+" is as useful as an exact number), the page's marked passages, and
+its links."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import func, literal_column, select, union_all
+from sqlalchemy import func, literal_column, null, select, union_all
 
 from forum.extensions import db
 from forum.pagination import Page
@@ -24,7 +25,8 @@ from forum.search.parsing import ParsedQuery
 
 PER_PAGE = 20
 COUNT_CAP = 1000  # counts stop here; pages go no further than its last page
-RANK_WINDOW = 2000  # both sorts order at most the newest this many visible matches per kind
+# Each kind's newest this many visible matches are counted ("1,000+"), ranked and paged.
+WINDOW = COUNT_CAP + 1
 KINDS = tuple(SearchKind)
 KIND_LABELS = {
     SearchKind.POST: "Discussions", SearchKind.FILE: "Files", SearchKind.EVENT: "Events",
@@ -91,25 +93,19 @@ def search(perms, request: SearchRequest) -> SearchResults:
 
 def _search(session, engine, perms, request: SearchRequest) -> SearchResults:
     params = {"q": engine.query_value(request.parsed)}
-    counts = _counts(session, engine, perms, request, params)
-    total = next((c.count for c in counts if c.kind == request.kind), 0)
     page = max(1, request.page)
-    rows = []
-    if total and (page - 1) * PER_PAGE < total:
-        # Only the kinds that matched: the counts have just said which.
-        kinds = [c.kind for c in counts[1:] if c.count and request.kind in (None, c.kind)]
-        if request.by_date:
-            # The same window as "best match" (each kind's newest entries in the index), by
-            # date. Entries are written as their objects are, so the index's order is their
-            # dates' order unless dates were set by hand (an import); ordering every match of
-            # a common word by its date instead took 600 ms at 1M posts on SQLite.
-            every = _every(_windows(engine, perms, request, kinds))
-            rows = session.execute(
-                select(every).order_by(every.c.created_at.desc(), every.c.entry_id.desc())
-                .limit(PER_PAGE).offset((page - 1) * PER_PAGE), params).all()
-        else:
-            every = _every(_windows(engine, perms, request, kinds, scored=True))
-            rows = _best(session, engine, every, params)[(page - 1) * PER_PAGE:][:PER_PAGE]
+    rows, found = [], Counter()
+    windows = _windows(engine, perms, request)
+    if windows:
+        for row in session.execute(_page_and_counts(windows, request, page), params):
+            if row.entry_id is None:
+                found[row.kind] = int(row.score)  # a count row: the kind's matches in its window
+            else:
+                rows.append(row)
+    counts = _counts(found)
+    total = next((c.count for c in counts if c.kind == request.kind), 0)
+    if (page - 1) * PER_PAGE >= total:
+        rows = []  # past the last page (pages stop at the count's cap)
     marks = engine.highlights(session, request.parsed, [r.entry_id for r in rows])
     links = load_links(session, [(r.kind, r.ref_id) for r in rows])
     hits = []
@@ -124,49 +120,43 @@ def _search(session, engine, perms, request: SearchRequest) -> SearchResults:
     return SearchResults(counts, Page(items=hits, page=page, per_page=PER_PAGE, total=total))
 
 
-def _branches(engine, perms, request, kinds) -> list:
-    out = (branch(engine, perms, kind, request.filters) for kind in kinds)
-    return [stmt for stmt in out if stmt is not None]
-
-
-def _windows(engine, perms, request, kinds, scored: bool = False) -> list:
-    """Each kind's newest ``RANK_WINDOW`` visible matches (newest in the index: the engines
-    walk their matches from the newest and stop at the window's size)."""
+def _windows(engine, perms, request) -> list:
+    """Each kind's newest ``WINDOW`` visible matches with their scores (newest in the index:
+    the engines walk their matches from the newest and stop at the window's size).
+    Permission filtering is in each branch's SQL, before its LIMIT."""
     out = []
-    for stmt in _branches(engine, perms, request, kinds):
-        stmt = engine.with_score(stmt) if scored else stmt
-        out.append(select(stmt.order_by(literal_column("entry_id").desc())
-                          .limit(RANK_WINDOW).subquery()))
+    for kind in KINDS:
+        stmt = branch(engine, perms, kind, request.filters)
+        if stmt is not None:
+            out.append(select(engine.with_score(stmt).order_by(
+                literal_column("entry_id").desc()).limit(WINDOW).subquery()))
     return out
 
 
-def _every(branches: list):
-    return (branches[0] if len(branches) == 1 else union_all(*branches)).subquery("hits")
+def _page_and_counts(windows: list, request: SearchRequest, page: int):
+    """One statement: the page's rows, then one row per kind with its count (in ``score``,
+    ``entry_id`` empty). The windows are a CTE read twice, so the engines compute them once.
+
+    Newest first: entries are written as their objects are, so the index's order is their
+    dates' order and the window holds the newest matches — unless dates were set by hand (an
+    import). Ordering every match of a common word by date took 600 ms at 1M posts."""
+    hits = (windows[0] if len(windows) == 1 else union_all(*windows)).cte("hits")
+    order = ((hits.c.created_at.desc(), hits.c.entry_id.desc()) if request.by_date
+             else (hits.c.score.desc(), hits.c.entry_id.desc()))
+    shown = select(hits.c.entry_id, hits.c.kind, hits.c.ref_id, hits.c.score)
+    if request.kind is not None:
+        shown = shown.where(hits.c.kind == request.kind.value)
+    shown = shown.order_by(*order).limit(PER_PAGE).offset((page - 1) * PER_PAGE).subquery()
+    counted = select(null().label("entry_id"), hits.c.kind, null().label("ref_id"),
+                     func.count().label("score")).group_by(hits.c.kind)
+    return union_all(select(shown), counted)
 
 
-def _counts(session, engine, perms, request, params) -> list[KindCount]:
-    # Each kind's matches stop at one past the cap: a common word is not counted to the end.
-    capped = [select(sub.c.kind) for sub in (
-        stmt.limit(COUNT_CAP + 1).subquery() for stmt in _branches(engine, perms, request, KINDS))]
-    found = {}
-    if capped:
-        every = union_all(*capped).subquery("every")
-        found = dict(session.execute(
-            select(every.c.kind, func.count()).group_by(every.c.kind), params).all())
-    per_kind = [KindCount(kind, KIND_LABELS[kind], min(found.get(kind.value, 0), COUNT_CAP),
-                          found.get(kind.value, 0) > COUNT_CAP) for kind in KINDS]
-    every_count = sum(c.count for c in per_kind)
+def _counts(found: Counter) -> list[KindCount]:
+    """"All" and each kind, from the windows: a kind with more than ``COUNT_CAP`` visible
+    matches says "1,000+" (a common word is never counted to the end)."""
+    per_kind = [KindCount(kind, KIND_LABELS[kind], min(found[kind.value], COUNT_CAP),
+                          found[kind.value] > COUNT_CAP) for kind in KINDS]
+    every_count = sum(found.values())
     return [KindCount(None, "All", min(every_count, COUNT_CAP), every_count > COUNT_CAP),
             *per_kind]
-
-
-def _best(session, engine, every, params) -> list:
-    """The newest ``RANK_WINDOW`` matches the reader may see (filtered in SQL, like every
-    list), best first by the engine's score. For most searches the window holds every match;
-    for a word in thousands of posts, "best match" ranks the newest few thousand — the engines
-    score every entry they rank, so this bounds the work by the window, not by the word."""
-    window = session.execute(select(every).order_by(every.c.entry_id.desc())
-                             .limit(RANK_WINDOW), params).all()
-    scores = engine.scores(session, params, window)
-    return sorted(window, key=lambda r: (scores.get(r.entry_id, 0.0), r.entry_id),
-                  reverse=True)
