@@ -29,7 +29,7 @@ from bench.runner import SEARCH_PAGES
 # A bare page of the app (a 404) shows what every request costs before any feature runs.
 KEYS = ("notfound", "home", "directory", "group", "thread_big", "thread_deep", "thread_small",
         "profile", "files", "calendar", "events", "event", "recordings", "articles",
-        "search_one", "search_two", "search_rare", "search_common", "search_newest",
+        "search_form", "search_one", "search_two", "search_rare", "search_common", "search_newest",
         "article")
 
 
@@ -42,7 +42,7 @@ def _pages(info: dict) -> dict[str, str]:
         "profile": f"/members/{info['profile_username']}", "files": f"/g/{slug}/files",
         "calendar": "/events/", "events": "/events/list", "event": f"/events/{info['event_id']}",
         "recordings": "/events/recordings", "articles": "/articles/",
-        "article": f"/articles/{info['article_slug']}",
+        "article": f"/articles/{info['article_slug']}", "search_form": "/search",
         **{page["key"]: page["path"] for page in SEARCH_PAGES},
     }
 

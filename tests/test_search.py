@@ -210,6 +210,20 @@ def test_the_page_runs_a_constant_number_of_statements(client, world, public):
     assert budget() <= few + 1  # the event kind's links: one statement more, never per hit
 
 
+def test_the_bare_page_comes_from_the_cache_and_every_search_is_run_afresh(app, world, public):
+    def visit(url):
+        return app.test_client().get(url)  # a new visitor each time: no cookie
+
+    assert visit("/search").headers.get("X-Page-Cache") == "miss"
+    assert visit("/search").headers.get("X-Page-Cache") == "hit"
+    assert "X-Page-Cache" not in visit("/search?q=zebras").headers
+    make_thread(group=public, author=world.leader, title="Zebras in the archive", body="Yes.")
+    db.session.commit()
+    searched = visit("/search?q=zebras")
+    assert "X-Page-Cache" not in searched.headers
+    assert hit_titles(searched.get_data(as_text=True)) == 1
+
+
 def test_every_page_has_the_search_box_and_a_group_page_searches_in_its_group(
         client, world, public):
     for url in ("/", "/groups", f"/g/{public.slug}"):

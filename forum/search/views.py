@@ -13,6 +13,7 @@ from forum.extensions import db
 from forum.groups.models import Group
 from forum.http import arg_page
 from forum.jinja import reader_zone
+from forum.pagecache import cached_page
 from forum.permissions.groups import visible_groups_clause
 from forum.permissions.users import listed_profiles_clause
 from forum.ratelimit import Throttled
@@ -93,6 +94,19 @@ def _filters(errors: dict) -> tuple[Filters, Group | None, User | None]:
 
 @bp.get("/search")
 def results():
+    if not request.args:
+        return _bare_page()
+    return _searched()
+
+
+@cached_page("site")
+def _bare_page():
+    """The page with the form and nothing searched: the same for every visitor, so it comes
+    from the page cache. Every search is run afresh (results follow every write at once)."""
+    return _searched()
+
+
+def _searched():
     text = request.args.get("q", "")
     parsed = parse_query(text)
     errors: dict[str, str] = {}
