@@ -153,6 +153,10 @@ class Config:
     PAGE_ETAGS = True
     # Cookie-less visitors' cached pages answered before Flask (forum/pagecache/front.py).
     PAGE_CACHE_FRONT = True
+    # Rendered fragments (a post as one reader sees it), in each process only, under keys made
+    # of their content (forum/pagecache/fragments.py): never stale, only aged or pushed out.
+    FRAGMENT_CACHE_SECONDS = 3600
+    FRAGMENT_CACHE_MAX_ENTRIES = 5000
 
     # Count SQL statements per request and expose them in the X-Query-Count header (bench mode).
     QUERY_COUNT_HEADER = False

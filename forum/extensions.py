@@ -15,4 +15,8 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = ForumCSRFProtect()  # expiring tokens that give a long post back (forum/csrf.py)
 # Visitors' pages (forum.pagecache wires it: Redis when REDIS_URL is set, else this process).
-page_cache = Cache()
+# Without the Jinja tag: no template can put a fragment into the shared store.
+page_cache = Cache(with_jinja2_ext=False)
+# Rendered pieces of pages, members' included, in this process only (forum.pagecache.fragments):
+# the store behind the templates' ``{% cache %}`` tag.
+fragment_cache = Cache()

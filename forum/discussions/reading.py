@@ -9,6 +9,7 @@ page-wide ``ThreadViewer`` (forum/permissions) and kept as booleans; the post ma
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -52,6 +53,13 @@ class PostView:
     can_see_history: bool
     can_flag: bool
     can_moderate: bool
+
+    @property
+    def fragment_key(self) -> str:
+        """A digest of every field: the key of this post's rendered markup in the fragment
+        cache (forum.pagecache.fragments). Two readers with the same rights, marks and
+        recommendation share it; any change to the post makes a new one."""
+        return hashlib.blake2b(repr(self).encode(), digest_size=20).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,10 @@
   every commit that changed a row those pages show (forum.pagecache.listener). Nothing is ever
   purged: a changed generation makes a new key.
 
-``register_page_cache(app)`` wires it; ``create_app`` calls it once.
+- Rendered fragments of pages, members' included, are kept in this process only under keys
+  made of their content (forum.pagecache.fragments), never in the shared store.
+
+``register_page_cache(app)`` wires it all; ``create_app`` calls it once.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from forum.pagecache import (
     listener,  # noqa: F401 - the session listener, registered on import
     pages,
 )
+from forum.pagecache.fragments import register_fragment_cache
 from forum.pagecache.front import install_front_door
 from forum.pagecache.pages import cached_page, remember_group
 from forum.pagecache.store import (
@@ -91,6 +95,7 @@ class PageCache:
 
 
 def register_page_cache(app: Flask) -> None:
+    register_fragment_cache(app)
     caching = app.extensions["pagecache"] = PageCache(app)
     install_front_door(app, caching, clock=lambda: pages._now())
 

@@ -26,23 +26,34 @@
   }
 
   // Recommend without reloading: the button's aria-pressed and the count follow the server.
+  // Each post's button submits the page's one hidden form (form="post-actions") to its own
+  // formaction; without this file that is an ordinary POST and a redirect back.
   function enhanceRecommend() {
     document.addEventListener("submit", function (event) {
-      var form = event.target;
-      if (!form.classList || !form.classList.contains("recommend-form")) { return; }
+      var button = event.submitter;
+      if (!button || !button.classList.contains("recommend-button")) { return; }
       event.preventDefault();
-      postForm(form).then(function (response) {
-        if (!response.ok) { form.submit(); return null; }
+      var form = event.target;
+      var plainly = function () {  // the server's answer as a page, as without this file
+        form.setAttribute("action", button.formAction);
+        form.submit();
+      };
+      fetch(button.formAction, {
+        method: "POST",
+        body: new FormData(form),
+        headers: { "Accept": "application/json", "X-CSRFToken": csrfToken() },
+        credentials: "same-origin"
+      }).then(function (response) {
+        if (!response.ok) { plainly(); return null; }
         return response.json();
       }).then(function (data) {
         if (!data) { return; }
-        var button = form.querySelector("button");
         button.setAttribute("aria-pressed", data.recommended ? "true" : "false");
-        var count = form.parentNode.querySelector(".recommend-count");
+        var count = button.parentNode.querySelector(".recommend-count");
         if (count) {
           count.textContent = data.count + (data.count === 1 ? " recommendation" : " recommendations");
         }
-      }).catch(function () { form.submit(); });
+      }).catch(plainly);
     });
   }
 

@@ -1,9 +1,11 @@
 """A thread in a real browser: axe-core finds nothing serious on the tree, a branch collapses
-by keyboard without JavaScript of ours, and the page marks itself read by a POST after viewing."""
+by keyboard without JavaScript of ours, the page marks itself read by a POST after viewing,
+and a recommendation is given and taken back without leaving the page."""
 
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from forum.db import writing
@@ -76,3 +78,24 @@ def test_viewing_a_thread_marks_it_read_by_a_post(live_server, page):
         mark = db.session.scalar(select(ThreadRead.last_read_post_id).where(
             ThreadRead.user_id == lena_id, ThreadRead.thread_id == thread_id))
     assert mark == last_id
+
+
+def test_a_recommendation_is_given_and_taken_back_without_leaving_the_page(live_server, page):
+    thread_id, _ = _thread(live_server)
+    _sign_in(page, live_server.url, "lena@example.org")
+    url = f"{live_server.url}/g/pm/t/{thread_id}"
+    page.goto(url)
+    post = page.locator("article.post").filter(has_text="A kanban board.")
+    button = post.get_by_role("button", name="Recommend this post")
+    expect(button).to_have_attribute("aria-pressed", "false")
+    button.click()
+    expect(button).to_have_attribute("aria-pressed", "true")
+    expect(post.locator(".recommend-count")).to_have_text("1 recommendation")
+    assert page.url == url  # the script answered: no page load, no flash
+    page.reload()
+    post = page.locator("article.post").filter(has_text="A kanban board.")
+    expect(post.locator(".recommend-count")).to_have_text("1 recommendation")
+    post.get_by_role("button", name="Recommend this post").click()
+    expect(post.get_by_role("button", name="Recommend this post")).to_have_attribute(
+        "aria-pressed", "false")
+    expect(post.locator(".recommend-count")).to_have_text("0 recommendations")

@@ -1,6 +1,6 @@
 """With JavaScript off (a browser context with ``java_script_enabled=False``) a member signs
-in, replies to the thread and to a nested post, folds a branch, and answers an event: every
-form posts and redirects, and the result is on the page.
+in, replies to the thread and to a nested post, recommends a post, removes her own, folds a
+branch, and answers an event: every form posts and redirects, and the result is on the page.
 
 axe-core cannot run where scripts are off, so each page the journey reaches is checked at
 1280 and 375 px in a second, scripted context carrying the same session (our scripts only
@@ -85,6 +85,20 @@ def test_a_member_signs_in_replies_and_answers_an_event_with_javascript_off(
     page.get_by_role("button", name="Post reply").click()
     page.wait_for_url(f"{thread_url}*")
     expect(page.get_by_text("Which board do you use?")).to_be_visible()
+
+    # The posts' buttons submit the page's one hidden form, each to its own address.
+    kanban = page.locator("article.post").filter(has_text="A kanban board.")
+    kanban.get_by_role("button", name="Recommend this post").click()
+    page.wait_for_url(f"{thread_url}*")
+    expect(page.get_by_text("You recommended this post.")).to_be_visible()
+    kanban = page.locator("article.post").filter(has_text="A kanban board.")
+    expect(kanban.get_by_role("button", name="Recommend this post")).to_have_attribute(
+        "aria-pressed", "true")
+    expect(kanban.locator(".recommend-count")).to_have_text("1 recommendation")
+    mine = page.locator("article.post").filter(has_text="Which board do you use?")
+    mine.get_by_role("button", name="Delete").click()  # no script: no question asked
+    page.wait_for_url(f"{thread_url}*")
+    expect(page.get_by_text("Which board do you use?")).to_have_count(0)
 
     page.goto(f"{base}/events/{ids['event']}")
     check("event")
