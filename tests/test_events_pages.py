@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from forum.events import times
 from forum.events.models import Event
+from forum.events.services import cancel_event
 from forum.extensions import db
 from forum.groups.models import Visibility
 from forum.querycount import count_queries
@@ -88,6 +89,34 @@ def test_list_is_filtered_by_group(client, app):
     assert "Alpha meets" in html and "Beta meets" not in html
     assert client.get("/events/list?group=nosuch").status_code == 404
     assert client.get("/events/?group=alpha").status_code == 200
+
+
+def test_a_private_groups_events_show_on_the_list_month_and_home_only_to_its_members(
+        client, world):
+    # One-off and repeating, named by their group, a cancelled series marked on every date;
+    # a member outside the group sees none of them, but does see the section-wide event.
+    shortlist = make_event(section=world.section, group=world.private, days_ahead=3,
+                           title="Shortlist meeting")
+    clinic = make_event(section=world.section, group=world.private, days_ahead=1,
+                        title="Nominating clinic", rrule="FREQ=WEEKLY;COUNT=3")
+    make_event(section=world.section, days_ahead=2, title="Section social")
+    cancel_event(clinic)
+    db.session.commit()
+    month = f"/events/?month={shortlist.starts_at:%Y-%m}"
+    insider = client.application.test_client()
+    login(insider, world.group_member)
+    login(client, world.member)
+    for url in ("/events/list", month, "/"):
+        inside = insider.get(url).get_data(as_text=True)
+        outside = client.get(url).get_data(as_text=True)
+        assert "Shortlist meeting" in inside and "Shortlist meeting" not in outside, url
+        assert "Nominating clinic" not in outside, url
+    listed = insider.get("/events/list").get_data(as_text=True)
+    assert listed.count("Nominating clinic</a> <strong class=\"event-cancelled\">"
+                        "(cancelled)</strong>") == 3
+    assert listed.count("· Nominating Committee") == 4 and "· Whole section" in listed
+    assert "Section social" in client.get("/events/list").get_data(as_text=True)
+    assert "Section social" in client.get("/").get_data(as_text=True)
 
 
 def test_repeating_event_page_shows_the_chosen_date(client, app):

@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from forum.db import utcnow
+from forum.db import run_columns, utcnow
 from forum.events import times
 from forum.events.models import Event, EventStatus
 from forum.events.queries import upcoming
@@ -65,13 +65,18 @@ class FeaturedEvent:
         return local, local
 
 
+# The columns the banner prints and ``times.occurrences`` expands (it reads them by name):
+# plain rows, not entities, for the up to five candidates.
+_FEATURED = select(Event.id, Event.title, Event.all_day, Event.timezone, Event.starts_at,
+                   Event.ends_at, Event.start_date, Event.end_date, Event.rrule, Event.exdates)
+
+
 def next_featured_event(perms, now: datetime | None = None) -> FeaturedEvent | None:
     """The next featured, scheduled event the reader may see that is not over (one query)."""
     now = now or utcnow()
-    events = db.session.scalars(
-        select(Event).where(Event.featured.is_(True), Event.series_ends_at > now,
-                            Event.status == EventStatus.SCHEDULED,
-                            visible_events_clause(perms))
+    events = run_columns(db.session, _FEATURED.where(
+        Event.featured.is_(True), Event.series_ends_at > now,
+        Event.status == EventStatus.SCHEDULED, visible_events_clause(perms))
         .order_by(Event.starts_at, Event.id).limit(5)).all()
     best = None
     for ev in events:
