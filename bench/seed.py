@@ -19,6 +19,7 @@ from werkzeug.security import generate_password_hash
 
 from bench import content
 from forum.db import Base, utcnow
+from forum.markup import render
 from forum.users.names import username_key, username_skeleton
 
 BENCH_PASSWORD = "bench-password-not-secret"
@@ -131,11 +132,13 @@ def _seed_groups(conn: Connection, scale: Scale, now) -> list[dict]:
         slug, name, kind = content.group_name(i)
         visibility = "public" if i == 0 or i % 10 < 8 else ("members" if i % 10 == 8
                                                             else "private")
+        purpose = f"Members working on {name.lower()}."
+        # Rendered at write time, as the site's forms do (forum.groups.services).
         groups.append({"id": first + i, "section_id": section_id, "slug": slug + suffix,
                        "name": name, "kind": kind, "visibility": visibility,
-                       "join_policy": "open", "purpose": f"Members working on {name.lower()}.",
-                       "member_count": 0, "created_at": now - timedelta(days=1000),
-                       "updated_at": now})
+                       "join_policy": "open", "purpose": purpose,
+                       "purpose_html": render(purpose), "member_count": 0,
+                       "created_at": now - timedelta(days=1000), "updated_at": now})
     insert_batches(conn, "groups", groups)
     return groups
 

@@ -31,7 +31,8 @@ def seed_articles(conn: Connection, scale: Scale, groups: list[dict], members: d
         "id": group_id, "section_id": section_id, "slug": f"articles-{section_id}",
         "name": "Articles of Leadership and Management", "kind": "articles",
         "visibility": "public", "join_policy": "invite",
-        "purpose": "Comments on the section's articles.", "member_count": 0,
+        "purpose": "Comments on the section's articles.",
+        "purpose_html": render("Comments on the section's articles."), "member_count": 0,
         "created_at": now - timedelta(days=800), "updated_at": now}])
     html = render(BODY)
     count = ARTICLES.get(scale.name, 300)
