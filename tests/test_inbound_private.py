@@ -116,8 +116,14 @@ def test_a_private_address_works_only_for_its_member_while_they_may_see_the_post
     assert result.outcome == Outcome.REFUSED and "no longer there for you" in result.detail
     assert _private_mail_to(scene.lena.email) == []  # Lena heard nothing
     told = db.session.scalars(select(Delivery.to_address).where(
-        Delivery.subject.like("Your mail was not posted%"))).all()
+        Delivery.subject.like("Your private answer was not passed on%"))).all()
     assert sorted(told) == [priya.email, "tom@example.org", "tom@example.org"]
+    assert not db.session.scalar(select(Delivery.id).where(
+        Delivery.subject.like("Your mail was not posted%")))
+    bodies = db.session.scalars(select(Delivery.body_text).where(
+        Delivery.to_address == priya.email)).all()
+    assert any("was not passed on to the member you answered" in b and
+               "sent to another member" in b for b in bodies)
 
 
 def test_private_answers_are_limited_per_hour(app):

@@ -213,7 +213,7 @@ def _one_transaction(mail: Incoming, recipient: str, work, done: str):
             db.session.commit()
     except Refusal as refusal:
         db.session.rollback()
-        _bounce(mail, refusal.reason)
+        _bounce(mail, refusal.reason, private=done == "relayed")
         return Result(recipient, Outcome.REFUSED, refusal.reason)
     except IntegrityError:  # the same message, delivered twice at once: the other one won
         db.session.rollback()
@@ -225,14 +225,17 @@ def _one_transaction(mail: Incoming, recipient: str, work, done: str):
     return value
 
 
-def _bounce(mail: Incoming, reason: str) -> None:
-    """Tell the sender why nothing was posted, in a transaction of its own — at most
+def _bounce(mail: Incoming, reason: str, *, private: bool = False) -> None:
+    """Tell the sender why nothing was posted (``private``: why their private answer was not
+    passed on), in a transaction of its own — at most
     ``MAIL_INBOUND_REFUSALS_PER_HOUR`` times an hour per address: a From address can be
     forged, and a flood of forged mail must not make us flood its owner (backscatter)."""
     limit = ratelimit.parse_limit(current_app.config["MAIL_INBOUND_REFUSALS_PER_HOUR"])
     with writing():
         if ratelimit.claim("inbound-refusal", mail.sender.lower(), limit).allowed:
-            _tell(mail, "Your mail was not posted", "inbound_refused", reason=reason)
+            subject = ("Your private answer was not passed on" if private
+                       else "Your mail was not posted")
+            _tell(mail, subject, "inbound_refused", reason=reason, private=private)
         else:
             log.warning("inbound mail %s from %s: refusal not sent (%s already this hour)",
                         mail.message_key, mail.sender, limit.amount)
