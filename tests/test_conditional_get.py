@@ -12,7 +12,7 @@ import pytest
 from forum.discussions import services as discussions
 from forum.extensions import db
 from forum.groups.models import Visibility
-from forum.pagecache import pages
+from forum.pagecache import pages, store
 from forum.querycount import count_queries
 from tests.factories import make_group, make_membership, make_user
 from tests.factories_discussions import make_reply, make_thread
@@ -145,20 +145,34 @@ def test_joining_a_group_changes_the_members_tag(app, site, client):
     assert again(client, "/g/pub", first).status_code == 200
 
 
+@pytest.mark.parametrize("app_overrides", [{}], ids=["memory"])
 def test_if_modified_since_alone_answers_304_until_a_write(app, site, monkeypatch):
-    # The real clock (a little ahead): a write after the first look is later than its date.
-    if (time.time() + 3) % 60 < 4:
-        time.sleep(4)  # not in a time window's first seconds: they have no Last-Modified yet
-    monkeypatch.setattr(pages, "_now", lambda: time.time() + 3)
+    # Dates have whole seconds, so the write must come seconds after the first look: the
+    # page's clock and the in-process generations' clock move together here (Redis keeps its
+    # own, the real one; the date arithmetic is the same for both).
+    clock = [time.time() + 20]
+    if clock[0] % 60 < 5 or clock[0] % 60 > 50:
+        clock[0] += 15  # mid-window: the steps below stay in one time window
+    monkeypatch.setattr(pages, "_now", lambda: clock[0])
+    monkeypatch.setattr(store, "_now_us", lambda: int(clock[0] * 1_000_000))
     url = "/g/pub/discussions"
     client = app.test_client()
+    # The group's generations, met for the first time now (another page of the group, so
+    # this one is not stored undated).
+    assert "Last-Modified" not in client.get("/g/pub").headers
+    clock[0] += 3
     first = client.get(url)
     since = {"If-Modified-Since": first.headers["Last-Modified"]}
     assert client.get(url, headers=since).status_code == 304
-    time.sleep(1.1)  # Last-Modified has whole seconds
+    clock[0] += 2
     make_thread(group=site.pub, author=site.ada, title="Another")
     db.session.commit()
-    assert client.get(url, headers=since).status_code == 200
+    clock[0] += 3
+    changed = client.get(url, headers=since)
+    assert changed.status_code == 200 and "Another" in changed.get_data(as_text=True)
+    assert changed.last_modified > first.last_modified
+    later = {"If-Modified-Since": changed.headers["Last-Modified"]}
+    assert client.get(url, headers=later).status_code == 304
 
 
 def test_a_missing_group_or_thread_has_no_tag(app, site):
