@@ -11,6 +11,7 @@ from bench import cluster, report
 from bench.client import Session, redirect_target
 from bench.database import prepare
 from bench.runner import Settings, forum_pages, last_page_path, measure, median_of_rounds
+from bench.search_latency import run as measure_searches
 from bench.seed import SCALES
 from bench.server import Server, forum_env
 from bench.soak import soak, soak_line
@@ -42,12 +43,19 @@ CEILINGS = (("hello", "Flask hello world", "bench.ceiling_apps:hello_app()"),
                    "port, database and Redis (bench/cluster.py).")
 @click.option("--writes", is_flag=True,
               help="Only measure replies per second with 8 concurrent posters.")
+@click.option("--search-latency", is_flag=True,
+              help="Only measure the median and p99 of each search, one request at a time "
+                   "(bench/search_latency.py).")
 @click.option("--redis-url", envvar="BENCH_REDIS_URL", default="redis://127.0.0.1:6379/0",
               show_default=True, help="The Redis of --instances / --writes (BENCH_REDIS_URL).")
 def main(scale: str, database_url: str, duration: int, connections: int, threads: int,
          compare_scale: str, only: str, soak_rounds: int, soak_seconds: int, rounds: int,
-         seed_only: bool, instances: int, writes: bool, redis_url: str) -> None:
+         seed_only: bool, instances: int, writes: bool, search_latency: bool,
+         redis_url: str) -> None:
     """Seed a large forum, serve it with gunicorn, load every page with wrk, report."""
+    if search_latency:  # in process, one request at a time: no server, no wrk
+        measure_searches(scale, database_url)
+        return
     if not seed_only and shutil.which("wrk") is None:
         raise click.ClickException("wrk is missing: install Debian's 'wrk' package "
                                    "(sudo apt-get install wrk), or run `make bench` as root.")

@@ -3,7 +3,8 @@ and p99 of the search page for one word, two words, a rare word and a very commo
 (``bench.runner.SEARCH_PAGES``), through the whole app in process (view, SQL, template), one
 request at a time, so each number is what one reader waits, not a queue's length.
 
-``make bench`` measures the same pages' throughput under load beside the hello ceilings."""
+``make bench`` measures the same pages' throughput under load beside the hello ceilings;
+``make bench BENCH_ARGS=--search-latency`` runs this instead."""
 
 from __future__ import annotations
 
@@ -36,6 +37,12 @@ def _latencies(client, path: str, requests: int) -> list[float]:
               help="PostgreSQL URL of the bench database; SQLite (the cached run file) if empty.")
 @click.option("--requests", default=60, show_default=True, help="Measured requests per query.")
 def main(scale: str, database_url: str, requests: int) -> None:
+    run(scale, database_url, requests)
+
+
+def run(scale: str, database_url: str, requests: int = 60) -> None:
+    """Measure every search of ``SEARCH_PAGES`` and write the results file (also ``make bench
+    BENCH_ARGS=--search-latency``)."""
     url, info = _database(scale, database_url)
     app = _app(url)
     client = app.test_client()
