@@ -1,9 +1,9 @@
 """The search page's read function: ``search(perms, request)`` → ``SearchResults``.
 
-Three statements and one per kind on the page, whatever the index's size: the page and the
-counts (from each kind's newest ``WINDOW`` visible matches with their scores; a count stops at
-``COUNT_CAP`` — "1,000+" is as useful as an exact number), the page's marked passages, and
-its links."""
+Two statements, and one per kind of hit on the page, whatever the index's size: the page and
+the counts (from each kind's newest ``WINDOW`` visible matches with their scores; a count
+stops at ``COUNT_CAP`` — "1,000+" is as useful as an exact number), the page's marked
+passages, and the links of each kind on the page."""
 
 from __future__ import annotations
 
