@@ -46,12 +46,15 @@ CEILINGS = (("hello", "Flask hello world", "bench.ceiling_apps:hello_app()"),
 @click.option("--search-latency", is_flag=True,
               help="Only measure the median and p99 of each search, one request at a time "
                    "(bench/search_latency.py).")
+@click.option("--member-copies/--no-member-copies", default=True, show_default=True,
+              help="Members' own page copies (MEMBER_PAGE_CACHE_SECONDS). Off: every "
+                   "signed-in page is rendered, as on a member's first view of it.")
 @click.option("--redis-url", envvar="BENCH_REDIS_URL", default="redis://127.0.0.1:6379/0",
               show_default=True, help="The Redis of --instances / --writes (BENCH_REDIS_URL).")
 def main(scale: str, database_url: str, duration: int, connections: int, threads: int,
          compare_scale: str, only: str, soak_rounds: int, soak_seconds: int, rounds: int,
          seed_only: bool, instances: int, writes: bool, search_latency: bool,
-         redis_url: str) -> None:
+         member_copies: bool, redis_url: str) -> None:
     """Seed a large forum, serve it with gunicorn, load every page with wrk, report."""
     if search_latency:  # in process, one request at a time: no server, no wrk
         measure_searches(scale, database_url)
@@ -71,13 +74,15 @@ def main(scale: str, database_url: str, duration: int, connections: int, threads
     run = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "scale": scale,
            "database": url.split(":", 1)[0].split("+", 1)[0], "machine": report.machine(),
            "settings": settings.__dict__, "rounds": rounds, "seed": info, "ceilings": {},
+           "member_copies": member_copies,
            "pages": [], "page_runs": []}
     for key, label, spec in CEILINGS:
         run["ceilings"][key] = _ceiling(key, label, spec, settings)
     # A second hello, served all along and loaded just before each page: the page's ratio is to
     # the hello of the same minute (this machine's speed drifts within a run).
     with Server("hello-beside", CEILINGS[0][2]) as hello, \
-            Server("forum", "forum:create_app()", forum_env(url)) as server:
+            Server("forum", "forum:create_app()",
+                   forum_env(url, member_copies=member_copies)) as server:
         session: Session | None = Session(server.base)
         try:
             session.login(info["bench_email"], info["password"])

@@ -10,7 +10,9 @@ Use it while changing a page; confirm with ``make bench``. The last column is a 
 the bench's ratio of requests/s: under wrk on two cores, hello is held back by wrk and the
 network stack rather than by the workers' CPU, so the bench's ratio comes out about twice this
 one (on 2026-11-22 a page at 4.0 ms reached 11% of hello's requests/s, here it reads 6%).
-``--cprofile`` prints where the time of each page goes.
+``--cprofile`` prints where the time of each page goes. Signed in, a page is rendered once and
+then answered from the member's own copy (forum.pagecache.pages): ``--rendered`` turns the
+copies off, to measure (and profile) the render itself.
 """
 
 from __future__ import annotations
@@ -62,7 +64,9 @@ def _database(scale: str, database_url: str) -> tuple[str, dict]:
     return f"sqlite:///{run}", info
 
 
-def _app(url: str):
+def _app(url: str, rendered: bool = False):
+    if rendered:  # members' own page copies off: every signed-in request renders its page
+        os.environ["FORUM_MEMBER_PAGE_CACHE_SECONDS"] = "0"
     os.environ.update({"FORUM_ENV": "production", "FORUM_SECRET_KEY": "p" * 48,
                        "FORUM_SQLALCHEMY_DATABASE_URI": url,
                        "FORUM_RATELIMIT_ENABLED": "false", "FORUM_WTF_CSRF_ENABLED": "false",
@@ -101,13 +105,15 @@ def _cpu_ms(client, path: str, repeat: int) -> tuple[float, float]:
 @click.option("--signed-in", is_flag=True, help="As the bench user (a member of the group).")
 @click.option("--repeat", default=40, show_default=True, help="Requests per round.")
 @click.option("--cprofile", is_flag=True, help="Print the 25 costliest functions per page.")
+@click.option("--rendered", is_flag=True,
+              help="Members' own page copies off: what rendering a signed-in page costs.")
 def main(keys: str, scale: str, database_url: str, signed_in: bool, repeat: int,
-         cprofile: bool) -> None:
+         cprofile: bool, rendered: bool) -> None:
     """KEYS: comma-separated page keys, or all."""
     url, info = _database(scale, database_url)
     pages = _pages(info)
     wanted = KEYS if keys == "all" else tuple(keys.split(","))
-    client = _app(url).test_client()
+    client = _app(url, rendered).test_client()
     from bench.ceiling_apps import hello_app
 
     hello_ms, _ = _cpu_ms(hello_app().test_client(), "/", repeat * 5)

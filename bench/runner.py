@@ -40,8 +40,9 @@ SEARCH_PAGES = (
 
 def forum_pages(info: dict) -> list[dict]:
     """The pages the issues name, for the seeded site described by ``info``: every read page
-    as a visitor (served from the page cache after the first request) and signed in (always
-    rendered: members' pages are never cached), the last page of the 2,000-reply thread
+    as a visitor (served from the page cache after the first request) and signed in (from the
+    member's own copy after the first request; rendered every time with
+    ``--no-member-copies``), the last page of the 2,000-reply thread
     (``last_page_of``: its number is read off page 1's links), and the reply POST."""
     slug, big = info["group_slug"], info["big_thread_id"]
     read_pages = [

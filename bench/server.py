@@ -24,8 +24,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def forum_env(database_url: str) -> dict[str, str]:
-    """Production configuration, except: SQL counts in a header, no rate limits, bench paths."""
+def forum_env(database_url: str, member_copies: bool = True) -> dict[str, str]:
+    """Production configuration, except: SQL counts in a header, no rate limits, bench paths;
+    ``member_copies=False``: members' own page copies off, so their pages are always rendered."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("FORUM_")}
     env.update({
         "FORUM_ENV": "production",
@@ -36,6 +37,8 @@ def forum_env(database_url: str) -> dict[str, str]:
         "FORUM_INSTANCE_PATH": str(CACHE_DIR / "instance"),
         "FORUM_SITE_URL": "http://127.0.0.1",
     })
+    if not member_copies:
+        env["FORUM_MEMBER_PAGE_CACHE_SECONDS"] = "0"
     return env
 
 

@@ -157,6 +157,13 @@ class Config:
     # of their content (forum/pagecache/fragments.py): never stale, only aged or pushed out.
     FRAGMENT_CACHE_SECONDS = 3600
     FRAGMENT_CACHE_MAX_ENTRIES = 5000
+    # A member's own pages, in each process only, keyed by what their ETag is made of (their
+    # id, their session's CSRF secret, the generations of what the page shows): a repeated
+    # view of an unchanged page is answered from the copy instead of rendered again. The
+    # seconds bound how old the page's CSRF token can be (WTF_CSRF_TIME_LIMIT is 4 hours);
+    # 0 turns it off.
+    MEMBER_PAGE_CACHE_SECONDS = 600
+    MEMBER_PAGE_CACHE_MAX_ENTRIES = 500
 
     # Count SQL statements per request and expose them in the X-Query-Count header (bench mode).
     QUERY_COUNT_HEADER = False

@@ -20,3 +20,6 @@ page_cache = Cache(with_jinja2_ext=False)
 # Rendered pieces of pages, members' included, in this process only (forum.pagecache.fragments):
 # the store behind the templates' ``{% cache %}`` tag.
 fragment_cache = Cache()
+# A member's own pages, in this process only, under the same digest as the page's ETag
+# (forum.pagecache.pages): a page its tag says is unchanged is answered from the copy.
+member_page_cache = Cache(with_jinja2_ext=False)

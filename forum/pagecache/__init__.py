@@ -11,6 +11,9 @@
   every commit that changed a row those pages show (forum.pagecache.listener). Nothing is ever
   purged: a changed generation makes a new key.
 
+- A member's page is kept in this process only, under the digest its ETag is made of (their
+  id, their session's CSRF secret, the generations): a repeated view of an unchanged page is
+  answered from that copy, exactly when a 304 would be right (forum.pagecache.pages).
 - Rendered fragments of pages, members' included, are kept in this process only under keys
   made of their content (forum.pagecache.fragments), never in the shared store.
 
@@ -26,7 +29,7 @@ import os
 import redis
 from flask import Flask
 
-from forum.extensions import page_cache
+from forum.extensions import member_page_cache, page_cache
 from forum.pagecache import (
     listener,  # noqa: F401 - the session listener, registered on import
     pages,
@@ -70,6 +73,14 @@ class PageCache:
         # The backend itself (SimpleCache or RedisCache), so the front door, which runs
         # outside any app context, reaches the same store as the views.
         self.store = app.extensions["cache"][page_cache]
+        # Members' own pages: never the shared store (they hold what only that member may see).
+        self.member_seconds = int(config.get("MEMBER_PAGE_CACHE_SECONDS") or 0)
+        member_page_cache.init_app(app, config={
+            "CACHE_TYPE": "SimpleCache",
+            "CACHE_DEFAULT_TIMEOUT": self.member_seconds or 1,
+            "CACHE_THRESHOLD": int(config.get("MEMBER_PAGE_CACHE_MAX_ENTRIES") or 500),
+        })
+        self.member_store = app.extensions["cache"][member_page_cache]
 
     def bump(self, todo) -> None:
         """After a commit (the listener's ``Pending``): pages showing what changed get new

@@ -16,6 +16,12 @@ The ETag is the same digest; a member's adds who they are, their own generation 
 the bell, their memberships) and their session's CSRF secret (the page's forms carry a token
 made from it). Answering a conditional GET reads the generations only: no SQL for a visitor
 of the site's pages, at most one statement (slug → group, itself cached) for a group's.
+
+A member's page is kept too, but only in this process (``member_page_cache``) and under that
+same digest — their id and CSRF secret included — so it is found again only by the same
+session, and only while a 304 would be the right answer: a member who asks again for a page
+that has not changed (a reload, back to the list) gets the copy their browser could have kept.
+Not kept: a page that flashed, changed the session (a first CSRF secret) or set a cookie.
 """
 
 from __future__ import annotations
@@ -53,6 +59,7 @@ class Page:
     names: tuple[str, ...] = ()  # the generations the page depends on, and their values
     values: tuple[int, ...] = ()
     window: int | None = None  # the time window in the key, if any (see ``ticking``)
+    member_key: str | None = None  # a member's own copy, in this process (None: not kept)
 
 
 def cached_page(scope: str, *, vary_cookies: tuple[str, ...] = (), ticking: bool = False):
@@ -89,6 +96,13 @@ def cached_page(scope: str, *, vary_cookies: tuple[str, ...] = (), ticking: bool
                     response = _tagged(Response(body, content_type=content_type), page)
                     response.headers["X-Page-Cache"] = "hit"
                     note_stored_page(request.environ, page)
+                    return response.make_conditional(request)
+            if page.member_key:
+                hit = caching.member_store.get(page.member_key)
+                if hit is not None:
+                    body, content_type = hit
+                    response = _tagged(Response(body, content_type=content_type), page)
+                    response.headers["X-Page-Cache"] = "member-hit"
                     return response.make_conditional(request)
             flashed_before = "_flashes" in session
             response = current_app.make_response(view(*args, **kwargs))
@@ -144,7 +158,7 @@ def _describe(caching, scope: str, slug: str | None, vary_cookies,
         return Page(None, None, None)  # the flash shows once, untagged
     return Page(f"page:{digest}" if storable else None,
                 digest if caching.etags else None, last_modified, tuple(names), tuple(gens),
-                bucket)
+                bucket, None if visitor or not caching.member_seconds else f"member:{digest}")
 
 
 def _is_visitor() -> bool:
@@ -197,6 +211,9 @@ def _finish(caching, page: Page, response: Response, flashed_before: bool) -> Re
              timeout=caching.seconds)
         response.headers["X-Page-Cache"] = "miss"
         note_stored_page(request.environ, page)
+    elif page.member_key and not session.modified and request.method == "GET":
+        caching.member_store.set(page.member_key, (response.get_data(), response.content_type),
+                                 timeout=caching.member_seconds)
     return response.make_conditional(request)
 
 
