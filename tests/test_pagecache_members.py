@@ -175,3 +175,15 @@ def test_the_form_on_a_kept_page_still_posts(app, site, client):
     page = client.get(url)
     assert page.headers.get("X-Page-Cache") is None
     assert "Sent from the kept page" in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("headers", [{"Cache-Control": "no-cache"}, {"Pragma": "no-cache"}])
+def test_a_hard_reload_renders_the_page_afresh(app, site, client, headers):
+    login(client, site.ada)
+    settled(client, "/g/pub")
+    assert client.get("/g/pub").headers["X-Page-Cache"] == "member-hit"
+    with count_queries() as statements:
+        fresh = client.get("/g/pub", headers=headers)
+    assert fresh.status_code == 200 and fresh.headers.get("X-Page-Cache") is None
+    assert len(statements) > 1  # the page's own statements ran
+    assert client.get("/g/pub").headers["X-Page-Cache"] == "member-hit"

@@ -20,8 +20,9 @@ of the site's pages, at most one statement (slug → group, itself cached) for a
 A member's page is kept too, but only in this process (``member_page_cache``) and under that
 same digest — their id and CSRF secret included — so it is found again only by the same
 session, and only while a 304 would be the right answer: a member who asks again for a page
-that has not changed (a reload, back to the list) gets the copy their browser could have kept.
-Not kept: a page that flashed, changed the session (a first CSRF secret) or set a cookie.
+that has not changed (a reload, back to the list) gets the copy their browser could have kept;
+a hard reload (``Cache-Control: no-cache``) renders it afresh. Not kept: a page that flashed,
+changed the session (a first CSRF secret) or set a cookie.
 """
 
 from __future__ import annotations
@@ -97,7 +98,7 @@ def cached_page(scope: str, *, vary_cookies: tuple[str, ...] = (), ticking: bool
                     response.headers["X-Page-Cache"] = "hit"
                     note_stored_page(request.environ, page)
                     return response.make_conditional(request)
-            if page.member_key:
+            if page.member_key and not _asks_fresh():
                 hit = caching.member_store.get(page.member_key)
                 if hit is not None:
                     body, content_type = hit
@@ -159,6 +160,15 @@ def _describe(caching, scope: str, slug: str | None, vary_cookies,
     return Page(f"page:{digest}" if storable else None,
                 digest if caching.etags else None, last_modified, tuple(names), tuple(gens),
                 bucket, None if visitor or not caching.member_seconds else f"member:{digest}")
+
+
+def _asks_fresh() -> bool:
+    """A hard reload (``Cache-Control: no-cache``, or ``Pragma: no-cache`` alone): the member
+    gets a page rendered now, which replaces their copy."""
+    if request.cache_control.no_cache:
+        return True
+    return "Cache-Control" not in request.headers and \
+        "no-cache" in request.headers.get("Pragma", "")
 
 
 def _is_visitor() -> bool:
