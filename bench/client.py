@@ -83,6 +83,12 @@ class Session:
                                                 "password": password, "next": ""})
         if response.status != 302:
             raise RuntimeError(f"signing in as {email} failed with status {response.status}")
+        # Land where the browser lands: signing in starts a new session, and its first page
+        # adds the session's CSRF secret (and shows the welcome flash). Without this step the
+        # cookie wrk sends would lack the secret, and every request would make one anew and
+        # answer with a Set-Cookie, which no browser's second request does.
+        landing = urllib.parse.urlsplit(response.headers.get("location") or "/")
+        self.request(landing.path or "/")
 
 
 def redirect_target(url: str) -> tuple[int, str | None]:
