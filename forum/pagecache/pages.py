@@ -93,18 +93,12 @@ def cached_page(scope: str, *, vary_cookies: tuple[str, ...] = (), ticking: bool
             if page.cache_key:
                 hit = _get(caching, page.cache_key)
                 if hit is not None:
-                    body, content_type = hit
-                    response = _tagged(Response(body, content_type=content_type), page)
-                    response.headers["X-Page-Cache"] = "hit"
                     note_stored_page(request.environ, page)
-                    return response.make_conditional(request)
+                    return _from_store(hit, page, "hit")
             if page.member_key and not _asks_fresh():
                 hit = caching.member_store.get(page.member_key)
                 if hit is not None:
-                    body, content_type = hit
-                    response = _tagged(Response(body, content_type=content_type), page)
-                    response.headers["X-Page-Cache"] = "member-hit"
-                    return response.make_conditional(request)
+                    return _from_store(hit, page, "member-hit")
             flashed_before = "_flashes" in session
             response = current_app.make_response(view(*args, **kwargs))
             return _finish(caching, page, response, flashed_before)
@@ -224,6 +218,13 @@ def _finish(caching, page: Page, response: Response, flashed_before: bool) -> Re
     elif page.member_key and not session.modified and request.method == "GET":
         caching.member_store.set(page.member_key, (response.get_data(), response.content_type),
                                  timeout=caching.member_seconds)
+    return response.make_conditional(request)
+
+
+def _from_store(hit, page: Page, label: str) -> Response:
+    body, content_type = hit
+    response = _tagged(Response(body, content_type=content_type), page)
+    response.headers["X-Page-Cache"] = label
     return response.make_conditional(request)
 
 
