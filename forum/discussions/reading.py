@@ -9,7 +9,6 @@ page-wide ``ThreadViewer`` (forum/permissions) and kept as booleans; the post ma
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,6 +16,7 @@ from forum.discussions.pages import branch_page, flat_page, tree_page
 from forum.discussions.paging import Page
 from forum.discussions.tree import ancestor_ids
 from forum.files.attachments import AttachedFile, attached_files
+from forum.pagecache.fragments import content_key
 
 FORMER_MEMBER = "A former member"
 
@@ -59,7 +59,7 @@ class PostView:
         """A digest of every field: the key of this post's rendered markup in the fragment
         cache (forum.pagecache.fragments). Two readers with the same rights, marks and
         recommendation share it; any change to the post makes a new one."""
-        return hashlib.blake2b(repr(self).encode(), digest_size=20).hexdigest()
+        return content_key(self)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,6 @@ Python (forum.events.times) and placed by the reader's zone; all-day events by t
 from __future__ import annotations
 
 import calendar
-import hashlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from operator import itemgetter
@@ -21,6 +20,7 @@ from forum.events import times
 from forum.events.models import Event, EventStatus
 from forum.extensions import db
 from forum.groups.models import Group
+from forum.pagecache.fragments import content_key
 from forum.pagination import Page
 from forum.permissions import visible_events_clause
 
@@ -177,7 +177,7 @@ class Month:
         """A digest of every day and occurrence: the key of the month grid's markup in the
         fragment cache (forum.pagecache.fragments), shared by readers who see the same events
         (the template adds their zone). Printing 120 occurrences was half the page's CPU."""
-        return hashlib.blake2b(repr(self).encode(), digest_size=20).hexdigest()
+        return content_key(self)
 
 
 def month_grid(perms, year: int, month: int, zone, *, group_id: int | None = None,

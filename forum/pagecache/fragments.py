@@ -15,6 +15,8 @@ was 40% of the page's CPU, its links a quarter (``url_for`` for eight links a po
 
 from __future__ import annotations
 
+import hashlib
+
 from flask import Flask
 
 from forum.extensions import fragment_cache
@@ -28,3 +30,9 @@ def register_fragment_cache(app: Flask) -> None:
         "CACHE_THRESHOLD": int(config.get("FRAGMENT_CACHE_MAX_ENTRIES") or 5000),
     })
     app.jinja_env.globals["FRAGMENT_SECONDS"] = int(config.get("FRAGMENT_CACHE_SECONDS") or 3600)
+
+
+def content_key(read_model) -> str:
+    """A fragment's key made of its content: a digest of the read model's ``repr`` (every
+    field, nested ones included), so any change to what the fragment prints is a new key."""
+    return hashlib.blake2b(repr(read_model).encode(), digest_size=20).hexdigest()
